@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import { readConfigSource } from '../shared/config/source.ts';
+import { openDatabase } from '../shared/db/open.ts';
+import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
+import { createRedactor } from '../shared/redact.ts';
+import { registerCommandHandlers } from './commands/handlers.ts';
+import { botSecrets, parseBotConfig, type BotConfig } from './config.ts';
+import { close, createBotServer, listen } from './server.ts';
+import { createSlackApp } from './slack/app.ts';
+import { boltLogger } from './slack/bolt-logger.ts';
+import { dedupDeliveries } from './slack/dedup.ts';
+import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
+import { webApiPort } from './slack/web-api-port.ts';
+import { botMigrations } from './store/migrations.ts';
+import { SlackDeliveryStore } from './store/slack-deliveries.ts';
+import { SlackMessageStore } from './store/slack-messages.ts';
+
+const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+export interface StartBotOptions {
+  config: BotConfig;
+  /** Where log lines go (default stderr). */
+  logSink?: LogSink;
+  clock?: Clock;
+  outboxLimits?: Partial<OutboxLimits>;
+  socketMode?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number };
+}
+
+/** A started bot: its bound port, its logger and outbox (for tests and `director local`), and stop. */
+export interface RunningBot {
+  port: number;
+  log: Logger;
+  outbox: SlackOutbox;
+  stop(): Promise<void>;
+}
+
+/** Wires the bot: config → logger, SQLite, Slack client, outbox, Bolt app, HTTP server. */
+export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode }: StartBotOptions): Promise<RunningBot> {
+  const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
+  const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
+  const deliveries = new SlackDeliveryStore(db);
+  deliveries.forgetBefore(clock.now() - DELIVERY_MEMORY_MS);
+
+  const logger = boltLogger(log);
+  // The outbox owns retries: a blind retry of chat.postMessage could post twice.
+  const client = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger,
+  });
+  const outbox = new SlackOutbox({ api: webApiPort(client), store: new SlackMessageStore(db), clock, log, limits: outboxLimits });
+
+  const slack = createSlackApp({ slack: config.slack, logger, socketMode });
+  slack.app.use(dedupDeliveries(deliveries, clock, log));
+  registerCommandHandlers(slack.app, { outbox, log });
+  slack.app.error((error) => {
+    log.error({ err: error }, 'unhandled error in a Slack handler');
+    return Promise.resolve();
+  });
+
+  const server = createBotServer({ slackListener: slack.httpListener });
+  const port = await listen(server, config.port, config.host);
+  await slack.connect();
+  outbox.resume();
+  log.info({ port, mode: config.slack.connection.mode }, 'director bot ready');
+
+  return {
+    port,
+    log,
+    outbox,
+    stop: async () => {
+      outbox.stop();
+      await slack.disconnect();
+      await close(server);
+      db.close();
+      log.info('director bot stopped');
+    },
+  };
+}
+
+/** `director bot`: reads the configuration once, starts, and stops cleanly on SIGINT/SIGTERM. */
+export async function runBot(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = parseBotConfig(readConfigSource({ env }));
+  const bot = await startBot({ config });
+  const shutdown = () => {
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        bot.log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

@@ -1,0 +1,42 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface BotServerOptions {
+  /** HTTP mode: Bolt's listener for Slack's requests at `/slack/events`. */
+  slackListener?: RequestListener;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** The bot's one HTTP server: Slack's `/slack/events` (HTTP mode) and a health check. */
+export function createBotServer({ slackListener }: BotServerOptions): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://bot').pathname;
+    if (path === '/healthz') return json(res, 200, { ok: true });
+    if (path === '/slack/events') {
+      if (slackListener) return slackListener(req, res);
+      return json(res, 404, { ok: false, error: 'this bot runs in Socket Mode: Slack delivers over the socket, not to /slack/events' });
+    }
+    json(res, 404, { ok: false, error: `no route for ${req.method ?? 'GET'} ${path}` });
+  });
+}
+
+/** Listens and resolves with the bound port (useful when asked for port 0). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

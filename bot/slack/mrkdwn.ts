@@ -1,0 +1,7 @@
+/**
+ * Escapes untrusted text for Slack mrkdwn: `&`, `<` and `>` as Slack requires, so a person's text
+ * cannot turn into a mention (`<!channel>`) or a link, and backticks so it cannot break out of code.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
+}

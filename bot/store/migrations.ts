@@ -1,0 +1,33 @@
+import type { Migration } from '../../shared/db/open.ts';
+
+/** The bot's schema, in order. Append only: a released migration never changes. */
+export const botMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'slack deliveries and outbox messages',
+    sql: `
+      CREATE TABLE slack_deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX slack_deliveries_received ON slack_deliveries (received_at);
+
+      CREATE TABLE slack_messages (
+        key TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        thread_key TEXT,
+        thread_ts TEXT,
+        body TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        ts TEXT,
+        shown_version INTEGER NOT NULL DEFAULT 0,
+        attempt_version INTEGER,
+        attempted_at INTEGER,
+        failed TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX slack_messages_pending ON slack_messages (channel, seq) WHERE ts IS NULL AND failed IS NULL;
+    `,
+  },
+];

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { DirectorError } from '../errors.ts';
+import type { ConfigSource } from './source.ts';
+
+/** One configuration variable: how to validate it and what to tell a person who got it wrong. */
+export interface VariableSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  /** What the value should be and where to get it; shown after the problem. */
+  hint: string;
+  /** Secret values are never echoed back in error messages. */
+  secret?: boolean;
+}
+
+export type VariableSpecs = Record<string, VariableSpec>;
+
+export type ParsedVariables<T extends VariableSpecs> = { [K in keyof T]: z.output<T[K]['schema']> };
+
+/** A problem with one variable, as a line of the error a person reads. */
+export function describeProblem(name: string, spec: VariableSpec, raw: unknown): string {
+  if (raw === undefined) return `${name} is missing: ${spec.hint}`;
+  const shown = spec.secret === true || typeof raw !== 'string' ? '' : ` ("${raw.slice(0, 80)}")`;
+  return `${name} is not valid${shown}: ${spec.hint}`;
+}
+
+export function configError(problems: readonly string[]): DirectorError {
+  const heading = problems.length === 1 ? 'a configuration problem' : `${problems.length} configuration problems`;
+  return new DirectorError('config_invalid', `Director cannot start: ${heading}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/**
+ * Validates every variable of `specs` from `source` and reports all problems at once, each
+ * naming the variable and how to fix it.
+ */
+export function parseVariables<T extends VariableSpecs>(specs: T, source: ConfigSource): ParsedVariables<T> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const result = spec.schema.safeParse(source[name]);
+    if (result.success) out[name] = result.data;
+    else problems.push(describeProblem(name, spec, source[name]));
+  }
+  if (problems.length > 0) throw configError(problems);
+  return out as ParsedVariables<T>;
+}
