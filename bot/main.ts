@@ -12,7 +12,8 @@ import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { dedupDeliveries } from './slack/dedup.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
-import { webApiPort } from './slack/web-api-port.ts';
+import { verifyBotToken } from './slack/identity.ts';
+import { call, webApiPort } from './slack/web-api-port.ts';
 import { botMigrations } from './store/migrations.ts';
 import { SlackDeliveryStore } from './store/slack-deliveries.ts';
 import { SlackMessageStore } from './store/slack-messages.ts';
@@ -51,9 +52,10 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     rejectRateLimitedCalls: true,
     logger,
   });
+  const identity = await verifyBotToken(() => call('auth.test', () => client.auth.test()), config.slack.apiUrl);
   const outbox = new SlackOutbox({ api: webApiPort(client), store: new SlackMessageStore(db), clock, log, limits: outboxLimits });
 
-  const slack = createSlackApp({ slack: config.slack, logger, socketMode });
+  const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
   registerCommandHandlers(slack.app, { outbox, log });
   slack.app.error((error) => {

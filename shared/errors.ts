@@ -5,7 +5,8 @@ export type DirectorErrorCode =
   | 'database_too_new'
   | 'database_migration_failed'
   | 'usage'
-  | 'slack_api_error';
+  | 'slack_api_error'
+  | 'shutting_down';
 
 /** An error that tells the person what to do about it. `message` names the fix. */
 export class DirectorError extends Error {

@@ -104,6 +104,9 @@ export class SlackOutbox {
   /** Stops starting new work; work in flight finishes, and the rest is resumed on the next start. */
   stop(): void {
     this.stopped = true;
+    for (const key of [...this.waiters.keys()]) {
+      this.settle(key, new DirectorError('shutting_down', `the outbox stopped before message ${key} was shown; it is resumed on the next start`));
+    }
   }
 
   private kickPosts(channel: string): void {

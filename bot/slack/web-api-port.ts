@@ -65,7 +65,8 @@ function classify(method: string, error: unknown): SlackCallError {
   return new SlackCallError(method, { kind: 'unknown', cause: error });
 }
 
-async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
+/** Runs one Web API call, turning its failure into a SlackCallError. */
+export async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
