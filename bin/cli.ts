@@ -6,6 +6,7 @@ const usage = `Usage: director <command>
 
 Commands:
   bot        run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP mode on PORT)
+  runner     pair, start or inspect a runner on this machine (director runner --help)
   help       show this message
 
 Options:
@@ -41,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
       const { runBot } = await import('../bot/main.ts');
       await runBot(process.env);
       return -1; // keeps running until a signal
+    }
+    case 'runner': {
+      const { runRunnerCli } = await import('../runner/main.ts');
+      return runRunnerCli(rest, process.env, (line) => console.log(line));
     }
     default:
       console.error(`director: unknown command "${command}"\n\n${usage}`);

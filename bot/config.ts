@@ -36,6 +36,10 @@ const variables = {
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
     hint: "the base URL of Slack's Web API; leave it unset for Slack's own (https://slack.com/api/).",
   },
+  DIRECTOR_PUBLIC_URL: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    hint: 'the URL runners use to reach this bot (shown by /director connect), e.g. https://director.example.com; default http://localhost:<PORT>.',
+  },
   DIRECTOR_HOME: {
     schema: z.string().min(1).optional(),
     hint: 'a directory for Director’s SQLite files (default ~/.config/director).',
@@ -56,6 +60,8 @@ export interface BotConfig {
   slack: { botToken: string; apiUrl: string; connection: SlackConnection };
   port: number;
   host: string;
+  /** The URL runners use to reach this bot. */
+  publicUrl: string;
   /** Directory of the bot's SQLite files. */
   home: string;
   logLevel: LogLevel;
@@ -75,6 +81,7 @@ export function parseBotConfig(source: ConfigSource, home = homedir()): BotConfi
     slack: { botToken: vars.SLACK_BOT_TOKEN, apiUrl: vars.SLACK_API_URL, connection },
     port: vars.PORT,
     host: vars.HOST,
+    publicUrl: (vars.DIRECTOR_PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     home: vars.DIRECTOR_HOME ?? join(home, '.config', 'director'),
     logLevel: vars.LOG_LEVEL,
   };

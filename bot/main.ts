@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../shared/clock.ts';
+import type { LinkTuning } from '../shared/link/endpoint.ts';
 import { readConfigSource } from '../shared/config/source.ts';
 import { openDatabase } from '../shared/db/open.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
@@ -14,7 +15,12 @@ import { dedupDeliveries } from './slack/dedup.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
 import { verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
+import { runnerFrameHandler } from './runners/frames.ts';
+import { RunnerHub } from './runners/hub.ts';
+import { pairRoute } from './runners/pair-route.ts';
+import { Pairing } from './runners/pairing.ts';
 import { botMigrations } from './store/migrations.ts';
+import { RunnerStore } from './store/runners.ts';
 import { SlackDeliveryStore } from './store/slack-deliveries.ts';
 import { SlackMessageStore } from './store/slack-messages.ts';
 
@@ -27,6 +33,8 @@ export interface StartBotOptions {
   clock?: Clock;
   outboxLimits?: Partial<OutboxLimits>;
   socketMode?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number };
+  /** Runner link timings (tests shorten the heartbeat). */
+  link?: Partial<LinkTuning>;
 }
 
 /** A started bot: its bound port, its logger and outbox (for tests and `director local`), and stop. */
@@ -34,11 +42,12 @@ export interface RunningBot {
   port: number;
   log: Logger;
   outbox: SlackOutbox;
+  hub: RunnerHub;
   stop(): Promise<void>;
 }
 
 /** Wires the bot: config → logger, SQLite, Slack client, outbox, Bolt app, HTTP server. */
-export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode }: StartBotOptions): Promise<RunningBot> {
+export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link }: StartBotOptions): Promise<RunningBot> {
   const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
@@ -55,15 +64,19 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const identity = await verifyBotToken(() => call('auth.test', () => client.auth.test()), config.slack.apiUrl);
   const outbox = new SlackOutbox({ api: webApiPort(client), store: new SlackMessageStore(db), clock, log, limits: outboxLimits });
 
+  const runners = new RunnerStore(db);
+  const pairing = new Pairing({ store: runners, clock });
+  const hub = new RunnerHub({ db, store: runners, pairing, clock, log, handle: runnerFrameHandler(runners, clock, log), tuning: link });
+
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
-  registerCommandHandlers(slack.app, { outbox, log });
+  registerCommandHandlers(slack.app, { outbox, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();
   });
 
-  const server = createBotServer({ slackListener: slack.httpListener });
+  const server = createBotServer({ slackListener: slack.httpListener, pairListener: pairRoute(pairing, log), upgradeListener: hub.handleUpgrade });
   const port = await listen(server, config.port, config.host);
   await slack.connect();
   outbox.resume();
@@ -73,8 +86,10 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     port,
     log,
     outbox,
+    hub,
     stop: async () => {
       outbox.stop();
+      hub.close();
       await slack.disconnect();
       await close(server);
       db.close();

@@ -6,7 +6,10 @@ export type DirectorErrorCode =
   | 'database_migration_failed'
   | 'usage'
   | 'slack_api_error'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'runner_not_paired'
+  | 'pairing_refused'
+  | 'link_refused';
 
 /** An error that tells the person what to do about it. `message` names the fix. */
 export class DirectorError extends Error {

@@ -4,6 +4,14 @@ import { commands } from './usage.ts';
 export type ParsedCommand =
   /** `help`, or nothing at all. */
   | { kind: 'help' }
+  /** `connect`: pair a runner. */
+  | { kind: 'connect' }
+  /** `runners`: list them. */
+  | { kind: 'runners' }
+  /** `runners revoke <name>`. */
+  | { kind: 'revoke-runner'; name: string }
+  /** A known command used wrongly; `problem` says how. */
+  | { kind: 'invalid'; problem: string }
   /** Something the bot does not understand; `suggestion` is the closest known command. */
   | { kind: 'unknown'; input: string; suggestion?: string };
 
@@ -15,7 +23,17 @@ export function stripMention(text: string): string {
 export function parseCommand(text: string): ParsedCommand {
   const input = text.trim().replace(/\s+/g, ' ');
   const word = input.split(' ')[0]?.toLowerCase() ?? '';
+  const args = input.split(' ').slice(1);
   if (word === '' || word === 'help' || word === '--help' || word === '-h' || word === '?') return { kind: 'help' };
+  if (word === 'connect' || word === 'pair') return { kind: 'connect' };
+  if (word === 'runners' || word === 'runner') {
+    if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
+    if (args[0]?.toLowerCase() === 'revoke') {
+      const name = args[1];
+      return name && args.length === 2 ? { kind: 'revoke-runner', name } : { kind: 'invalid', problem: 'usage: `runners revoke <name>` (see `runners` for the names)' };
+    }
+    return { kind: 'invalid', problem: '`runners` takes nothing, or `revoke <name>`' };
+  }
   const suggestion = closestCommand(word);
   return suggestion === undefined ? { kind: 'unknown', input } : { kind: 'unknown', input, suggestion };
 }
@@ -23,7 +41,7 @@ export function parseCommand(text: string): ParsedCommand {
 /** The known command nearest to `word` by edit distance, if it is near enough to be a typo. */
 function closestCommand(word: string): string | undefined {
   let best: { name: string; distance: number } | undefined;
-  for (const { name } of commands) {
+  for (const { name } of commands.filter((c) => !c.name.includes(' '))) {
     const distance = editDistance(word, name);
     if (!best || distance < best.distance) best = { name, distance };
   }

@@ -2,11 +2,13 @@ import { escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { ParsedCommand } from './parse.ts';
 import { usageText } from './usage.ts';
 
-/** The text answering a parsed command (ephemeral for slash commands, a thread reply for mentions). */
-export function replyFor(command: ParsedCommand, slashCommand = '/director'): string {
+/** The answer to a command that needs nothing but its text: help, unknown and misused commands. */
+export function staticReply(command: Extract<ParsedCommand, { kind: 'help' | 'unknown' | 'invalid' }>, slashCommand = '/director'): string {
   switch (command.kind) {
     case 'help':
       return usageText(slashCommand);
+    case 'invalid':
+      return `${command.problem}\n\n${usageText(slashCommand)}`;
     case 'unknown': {
       const shown = escapeMrkdwn(command.input.length > 60 ? `${command.input.slice(0, 60)}…` : command.input);
       const hint = command.suggestion ? ` Did you mean \`${slashCommand} ${command.suggestion}\`?` : '';

@@ -7,7 +7,12 @@ export interface CommandHelp {
 }
 
 /** Every command the bot understands, in the order the usage lists them. */
-export const commands: readonly CommandHelp[] = [{ name: 'help', usage: 'help', summary: 'show this message' }];
+export const commands: readonly CommandHelp[] = [
+  { name: 'connect', usage: 'connect', summary: 'pair a runner on your machine (shows you a one-time code)' },
+  { name: 'runners', usage: 'runners', summary: 'list runners: online, last seen, running/capacity' },
+  { name: 'runners revoke', usage: 'runners revoke <name>', summary: 'revoke a runner: disconnect it and refuse its token' },
+  { name: 'help', usage: 'help', summary: 'show this message' },
+];
 
 /** The usage, as mrkdwn for Slack. */
 export function usageText(slashCommand = '/director'): string {

@@ -1,4 +1,5 @@
 import type { Migration } from '../../shared/db/open.ts';
+import { linkTablesSql } from '../../shared/link/store.ts';
 
 /** The bot's schema, in order. Append only: a released migration never changes. */
 export const botMigrations: readonly Migration[] = [
@@ -28,6 +29,36 @@ export const botMigrations: readonly Migration[] = [
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX slack_messages_pending ON slack_messages (channel, seq) WHERE ts IS NULL AND failed IS NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'runners, pairing codes and the runner link',
+    sql: `
+      CREATE TABLE runners (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at INTEGER,
+        last_seen INTEGER,
+        capacity INTEGER NOT NULL DEFAULT 0,
+        running INTEGER NOT NULL DEFAULT 0,
+        agents TEXT NOT NULL DEFAULT '[]',
+        version TEXT
+      );
+      CREATE UNIQUE INDEX runners_active_name ON runners (name) WHERE revoked_at IS NULL;
+
+      CREATE TABLE pairing_codes (
+        code_hash TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+      ${linkTablesSql}
     `,
   },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, stripMention } from '../../bot/commands/parse.ts';
-import { replyFor } from '../../bot/commands/reply.ts';
+import { staticReply } from '../../bot/commands/reply.ts';
 
 describe('command parsing', () => {
   it('treats nothing, help and its spellings as help', () => {
@@ -18,7 +18,9 @@ describe('command parsing', () => {
   });
 
   it('never lets untrusted input become a mention or break out of code in the reply', () => {
-    const reply = replyFor(parseCommand('<!channel> `rm -rf` &'));
+    const parsed = parseCommand('<!channel> `rm -rf` &');
+    if (parsed.kind !== 'unknown') throw new Error('expected unknown');
+    const reply = staticReply(parsed);
     expect(reply).not.toContain('<!channel>');
     expect(reply).toContain('&lt;!channel&gt;');
     expect(reply).toContain('Usage:');

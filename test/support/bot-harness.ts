@@ -32,6 +32,7 @@ export async function startBotAgainst(emu: SlackEmulator, { mode, home, ...rest 
     },
     port: 0,
     host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
     home: dir,
     logLevel: 'debug',
   };

@@ -1,0 +1,86 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
+import { hashSecret, newPairingCode, newRunnerToken, normalizePairingCode, sameHash, splitRunnerToken } from './tokens.ts';
+
+export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
+
+/** Why a pairing was refused, with the HTTP status the pairing route answers. */
+export type PairRefusal = { status: 400 | 404 | 409 | 410 | 429; error: string; message: string };
+export type PairResult = { ok: true; token: string; runner: RunnerRecord } | ({ ok: false } & PairRefusal);
+
+export type AuthResult = { ok: true; runner: RunnerRecord } | { ok: false; reason: 'unknown' | 'revoked'; message: string };
+
+export interface PairingOptions {
+  store: RunnerStore;
+  clock: Clock;
+  codeTtlMs?: number;
+  /** Wrong codes accepted per minute across all callers before pairing pauses (guessing). */
+  maxFailuresPerMinute?: number;
+}
+
+/** One-time pairing codes exchanged for long-lived runner tokens, and token checks. */
+export class Pairing {
+  private failures: number[] = [];
+
+  constructor(private readonly options: PairingOptions) {}
+
+  /** A new code for `user` in `channel`, valid for ten minutes and for one use. */
+  createCode(channel: string, user: string): { code: string; expiresAt: number } {
+    const { store, clock, codeTtlMs = PAIRING_CODE_TTL_MS } = this.options;
+    const code = newPairingCode();
+    const now = clock.now();
+    store.addCode(hashSecret(code), channel, user, now, now + codeTtlMs);
+    return { code, expiresAt: now + codeTtlMs };
+  }
+
+  /** Exchanges a code for a runner token. The code is spent only when the exchange succeeds. */
+  exchange(codeInput: string, name: string): PairResult {
+    const { store, clock, maxFailuresPerMinute = 20 } = this.options;
+    const now = clock.now();
+    this.failures = this.failures.filter((t) => t > now - 60_000);
+    if (this.failures.length >= maxFailuresPerMinute) {
+      return { ok: false, status: 429, error: 'too_many_attempts', message: 'too many wrong pairing codes: wait a minute and try again' };
+    }
+    const codeHash = hashSecret(normalizePairingCode(codeInput));
+    return store.transaction((): PairResult => {
+      const code = store.code(codeHash);
+      if (!code) {
+        this.failures.push(now);
+        return { ok: false, status: 404, error: 'unknown_code', message: 'this pairing code is not valid: run /director connect in Slack for a new one' };
+      }
+      if (code.used_at !== null) {
+        return { ok: false, status: 410, error: 'code_used', message: 'this pairing code was already used: run /director connect in Slack for a new one' };
+      }
+      if (code.expires_at <= now) {
+        return { ok: false, status: 410, error: 'code_expired', message: 'this pairing code expired (codes last 10 minutes): run /director connect in Slack for a new one' };
+      }
+      if (store.activeByName(name)) {
+        return {
+          ok: false,
+          status: 409,
+          error: 'name_taken',
+          message: `a runner named "${name}" is already paired: choose another --name, or revoke it first with /director runners revoke ${name}`,
+        };
+      }
+      store.useCode(codeHash, now);
+      const { id, token, secretHash } = newRunnerToken();
+      store.addRunner({ id, name, token_hash: secretHash, created_at: now, created_by: code.created_by });
+      const runner = store.byId(id);
+      if (!runner) throw new Error(`runner ${id} vanished inside its transaction`);
+      return { ok: true, token, runner };
+    });
+  }
+
+  /** Checks a bearer token against the stored hash, in constant time. */
+  authenticate(token: string): AuthResult {
+    const unknown: AuthResult = { ok: false, reason: 'unknown', message: 'unknown runner token: pair this runner again (/director connect in Slack, then director runner pair)' };
+    const parts = splitRunnerToken(token);
+    if (!parts) return unknown;
+    const runner = this.options.store.byId(parts.id);
+    if (!runner || !sameHash(hashSecret(parts.secret), runner.token_hash)) return unknown;
+    if (runner.revoked_at !== null) {
+      return { ok: false, reason: 'revoked', message: `runner "${runner.name}" was revoked in Slack: pair it again with /director connect` };
+    }
+    return { ok: true, runner };
+  }
+}

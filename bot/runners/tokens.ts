@@ -1,0 +1,40 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** sha256 in hex: what the bot stores instead of a token or a pairing code. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Compares two hex hashes in constant time. */
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A runner token: `drt_<runner id>_<secret>`; the id finds the row, the secret proves possession. */
+export function newRunnerToken(): { id: string; token: string; secretHash: string } {
+  const id = randomBytes(6).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  return { id, token: `drt_${id}_${secret}`, secretHash: hashSecret(secret) };
+}
+
+export function splitRunnerToken(token: string): { id: string; secret: string } | undefined {
+  const match = /^drt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
+  return match?.[1] && match[2] ? { id: match[1], secret: match[2] } : undefined;
+}
+
+// Crockford's base32 without look-alikes: easy to read aloud and type; 8 characters ≈ 40 bits.
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A one-time pairing code such as `7KQ2-M9XD`. */
+export function newPairingCode(): string {
+  const chars = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)] ?? '0');
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+/** Accepts a code typed in lower case, with or without the dash, with O for 0 and I/L for 1. */
+export function normalizePairingCode(input: string): string {
+  const plain = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return plain.length === 8 ? `${plain.slice(0, 4)}-${plain.slice(4)}` : plain;
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocket, type RawData } from 'ws';
+import type { Logger } from '../../shared/log.ts';
+import { decodeLinkFrame } from '../../shared/link/decode.ts';
+import { rawText, type LinkEndpoint } from '../../shared/link/endpoint.ts';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type HelloFrame } from '../../shared/protocol.ts';
+import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.ts';
+
+/** What the link is doing, for logs and `director runner status`. */
+export type RunnerLinkState =
+  | { status: 'connecting'; attempt: number }
+  | { status: 'connected' }
+  | { status: 'waiting'; attempt: number; delayMs: number; reason: string }
+  | { status: 'stopped'; reason: string; fatal: boolean };
+
+export interface RunnerLinkOptions {
+  /** The bot's base URL (http or https); the link is at /runner. */
+  botUrl: string;
+  token: string;
+  /** What the runner says about itself in its hello. */
+  hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version'>;
+  endpoint: LinkEndpoint;
+  log: Logger;
+  backoff?: Partial<BackoffOptions>;
+  handshakeTimeoutMs?: number;
+  /** Protocol version to announce (tests use another to check the refusal). */
+  protocol?: number;
+  onState?: (state: RunnerLinkState) => void;
+}
+
+/**
+ * Keeps the runner connected to its bot: authenticates, says hello, hands the socket to the
+ * endpoint, and reconnects with backoff. Stops for good, saying why, when the bot refuses the token
+ * or the protocol version.
+ */
+export class RunnerLink {
+  private attempt = 0;
+  private current: WebSocket | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private resolveStopped: (result: { reason: string; fatal: boolean }) => void = () => undefined;
+  /** Resolves when the link stops: by `stop()` or by a refusal that retrying cannot fix. */
+  readonly stopped: Promise<{ reason: string; fatal: boolean }>;
+
+  constructor(private readonly options: RunnerLinkOptions) {
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(reason = 'stopped'): void {
+    this.finish(reason, false);
+  }
+
+  private get wsUrl(): string {
+    const url = new URL('runner', this.options.botUrl.endsWith('/') ? this.options.botUrl : `${this.options.botUrl}/`);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.toString();
+  }
+
+  private setState(state: RunnerLinkState): void {
+    this.options.onState?.(state);
+  }
+
+  private connect(): void {
+    if (this.finished) return;
+    const { token, endpoint, log } = this.options;
+    this.setState({ status: 'connecting', attempt: this.attempt });
+    const ws = new WebSocket(this.wsUrl, {
+      headers: { authorization: `Bearer ${token}` },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+    });
+    this.current = ws;
+    const onHandshake = (data: RawData) => this.onHandshake(ws, data, onHandshake);
+    ws.on('unexpected-response', (_req, res: IncomingMessage) => void this.onRefusedUpgrade(ws, res));
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ type: 'hello', protocol: this.options.protocol ?? PROTOCOL_VERSION, ...this.options.hello, received: endpoint.received }));
+    });
+    ws.on('message', onHandshake);
+    ws.on('error', (error) => log.debug({ err: error }, 'link connection error'));
+    ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
+  }
+
+  private onHandshake(ws: WebSocket, data: RawData, self: (data: RawData) => void): void {
+    ws.off('message', self);
+    const decoded = decodeLinkFrame(rawText(data));
+    if (decoded.ok && decoded.frame.type === 'welcome') {
+      if (decoded.frame.protocol !== (this.options.protocol ?? PROTOCOL_VERSION)) {
+        this.finish(versionMismatch(this.options.protocol ?? PROTOCOL_VERSION, decoded.frame.protocol), true);
+        return;
+      }
+      this.attempt = 0;
+      this.options.endpoint.attach(ws, decoded.frame.received);
+      this.options.log.info({ bot: this.options.botUrl, runner: this.options.hello.runner }, 'connected to the bot');
+      this.setState({ status: 'connected' });
+      return;
+    }
+    if (decoded.ok && decoded.frame.type === 'refused') {
+      this.finish(decoded.frame.message, true);
+      return;
+    }
+    this.options.log.warn({ problem: decoded.ok ? `unexpected ${decoded.frame.type}` : decoded.error.message }, 'bad handshake from the bot');
+    ws.terminate();
+  }
+
+  private async onRefusedUpgrade(ws: WebSocket, res: IncomingMessage): Promise<void> {
+    this.current = undefined;
+    const status = res.statusCode ?? 0;
+    const body = await readSmall(res);
+    ws.terminate();
+    const message = parseMessage(body) ?? `the bot answered HTTP ${status}`;
+    if (status === 401 || status === 403) this.finish(message, true);
+    else this.retry(`HTTP ${status}: ${message}`);
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (this.current !== ws) return;
+    this.current = undefined;
+    if (code === CloseCode.revoked) return this.finish(reason || 'this runner was revoked in Slack: pair it again with /director connect', true);
+    if (code === CloseCode.protocol) return this.finish(reason || 'the bot refused this runner’s protocol version', true);
+    this.retry(code === 1006 ? 'connection lost' : `closed (${code}${reason ? `: ${reason}` : ''})`);
+  }
+
+  private retry(reason: string): void {
+    if (this.finished) return;
+    const delayMs = backoffDelay(this.attempt, { ...defaultBackoff, random: Math.random, ...this.options.backoff });
+    this.setState({ status: 'waiting', attempt: this.attempt, delayMs, reason });
+    this.options.log.info({ reason, retryInMs: delayMs, attempt: this.attempt }, 'link down; reconnecting');
+    this.attempt++;
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
+  }
+
+  private finish(reason: string, fatal: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.retryTimer);
+    const ws = this.current;
+    this.current = undefined;
+    this.options.endpoint.detach();
+    if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    if (fatal) this.options.log.error({ reason }, 'the bot refused this runner; not retrying');
+    this.setState({ status: 'stopped', reason, fatal });
+    this.resolveStopped({ reason, fatal });
+  }
+}
+
+function readSmall(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (text.length < 4096) text += chunk;
+    });
+    res.on('end', () => resolve(text));
+    res.on('error', () => resolve(text));
+  });
+}
+
+function parseMessage(body: string): string | undefined {
+  try {
+    const json: unknown = JSON.parse(body);
+    if (typeof json === 'object' && json !== null && 'message' in json && typeof json.message === 'string') return json.message;
+  } catch {
+    // not JSON: fall through
+  }
+  return undefined;
+}

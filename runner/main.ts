@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../shared/clock.ts';
+import { readConfigSource } from '../shared/config/source.ts';
+import { openDatabase, type Db } from '../shared/db/open.ts';
+import { DirectorError } from '../shared/errors.ts';
+import { LinkEndpoint, type LinkTuning } from '../shared/link/endpoint.ts';
+import { LinkStore } from '../shared/link/store.ts';
+import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
+import type { AppFrame } from '../shared/protocol.ts';
+import { createRedactor } from '../shared/redact.ts';
+import { parseRunnerConfig, type RunnerConfig } from './config.ts';
+import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentials } from './credentials.ts';
+import type { BackoffOptions } from './link/backoff.ts';
+import { RunnerLink } from './link/client.ts';
+import { pairWithBot } from './pair.ts';
+import { describeStatus } from './status.ts';
+import { runnerMigrations } from './store/migrations.ts';
+import { RunnerStateStore } from './store/state.ts';
+
+const VERSION = '0.1.0';
+
+export interface StartRunnerOptions {
+  config: RunnerConfig;
+  credentials: RunnerCredentials;
+  logSink?: LogSink;
+  /** Extra handling of frames from the bot (runs inside the frame's transaction). */
+  handle?: (frame: AppFrame, seq: number, db: Db) => void;
+  backoff?: Partial<BackoffOptions>;
+  tuning?: Partial<LinkTuning>;
+}
+
+export interface RunningRunner {
+  db: Db;
+  log: Logger;
+  endpoint: LinkEndpoint;
+  link: RunnerLink;
+  stop(): Promise<void>;
+}
+
+export function runnerDatabase(home: string): Db {
+  return openDatabase({ file: join(home, 'runner.sqlite'), migrations: runnerMigrations });
+}
+
+/** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
+export function startRunner({ config, credentials, logSink, handle, backoff, tuning }: StartRunnerOptions): RunningRunner {
+  const log = createLogger({ level: config.logLevel, redact: createRedactor([credentials.token]), sink: logSink, name: 'director-runner' });
+  const db = runnerDatabase(config.home);
+  const state = new RunnerStateStore(db);
+  const endpoint = new LinkEndpoint({
+    store: new LinkStore(db, 'bot'),
+    handle: (frame, seq) => {
+      if (frame.type === 'note') log.debug({ n: frame.n }, 'note from the bot');
+      handle?.(frame, seq, db);
+    },
+    log,
+    clock: systemClock,
+    tuning: { heartbeatMs: config.heartbeatMs, ...tuning },
+  });
+  const link = new RunnerLink({
+    botUrl: credentials.botUrl,
+    token: credentials.token,
+    hello: { runner: credentials.name, capacity: config.capacity, agents: [], version: VERSION },
+    endpoint,
+    log,
+    backoff,
+    onState: (s) => {
+      const reason = s.status === 'waiting' || s.status === 'stopped' ? s.reason : undefined;
+      state.setLinkStatus({ status: s.status, since: systemClock.now(), pid: process.pid, ...(reason !== undefined && { reason }) });
+      if (s.status === 'connected') endpoint.send({ type: 'runner.status', running: 0, capacity: config.capacity });
+    },
+  });
+  link.start();
+  return {
+    db,
+    log,
+    endpoint,
+    link,
+    stop: async () => {
+      link.stop();
+      await link.stopped;
+      db.close();
+    },
+  };
+}
+
+const runnerUsage = `Usage: director runner <command>
+
+Commands:
+  pair <code> --url <bot url> [--name <name>]   exchange a code from /director connect for a runner token
+  start                                          connect to the bot and stay up
+  status                                         connected? as whom? what is running?`;
+
+/** `director runner …` */
+export async function runRunnerCli(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const [command, ...rest] = args;
+  const config = () => parseRunnerConfig(readConfigSource({ env }));
+  switch (command) {
+    case 'pair': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { url: { type: 'string' }, name: { type: 'string' } } });
+      const code = positionals[0];
+      if (!code || !values.url) throw new DirectorError('usage', `usage: director runner pair <code> --url <bot url> [--name <name>] (the code and URL come from /director connect)`);
+      const cfg = config();
+      const paired = await pairWithBot({ botUrl: values.url, code, name: values.name ?? cfg.defaultName });
+      const file = saveCredentials(cfg.home, { botUrl: values.url, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() });
+      out(`Paired as runner "${paired.name}" with ${values.url}. Token saved to ${file} (mode 0600).\nNext: director runner start`);
+      return 0;
+    }
+    case 'start': {
+      const cfg = config();
+      const runner = startRunner({ config: cfg, credentials: loadCredentials(cfg.home) });
+      const stopOnSignal = () => runner.link.stop('stopped by signal');
+      process.once('SIGINT', stopOnSignal);
+      process.once('SIGTERM', stopOnSignal);
+      const result = await runner.link.stopped;
+      runner.db.close();
+      if (result.fatal) throw new DirectorError('link_refused', `the bot refused this runner: ${result.reason}`);
+      return 0;
+    }
+    case 'status': {
+      const cfg = config();
+      const credentials = loadCredentials(cfg.home);
+      const db = runnerDatabase(cfg.home);
+      try {
+        out(describeStatus({ credentials, file: credentialsPath(cfg.home), db, now: Date.now() }));
+      } finally {
+        db.close();
+      }
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(runnerUsage);
+      return 0;
+    default:
+      throw new DirectorError('usage', `unknown runner command "${command}"\n\n${runnerUsage}`);
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { appFrameSchema, appFrameTypes, linkFrameSchema, linkFrameTypes, type AppFrame, type ErrorFrame, type LinkFrame } from '../protocol.ts';
+
+export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: ErrorFrame };
+
+const typed = z.object({ type: z.string() });
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'frame'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Parses one WebSocket message into a link frame, or says exactly what is wrong with it. */
+export function decodeLinkFrame(text: string): Decoded<LinkFrame> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { type: 'error', code: 'malformed_json', message: `not JSON: ${JSON.stringify(text.slice(0, 40))}` } };
+  }
+  const head = typed.safeParse(json);
+  if (!head.success) return { ok: false, error: { type: 'error', code: 'invalid_frame', message: 'a frame must be a JSON object with a string "type"' } };
+  if (!linkFrameTypes.has(head.data.type)) {
+    return { ok: false, error: { type: 'error', code: 'unknown_type', message: `unknown frame type ${JSON.stringify(head.data.type.slice(0, 40))}` } };
+  }
+  const parsed = linkFrameSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_frame', message: `invalid ${head.data.type} frame: ${summarize(parsed.error)}` } };
+  return { ok: true, frame: parsed.data };
+}
+
+/** Parses the body of a data frame into an application frame. */
+export function decodeAppFrame(body: unknown, seq: number): Decoded<AppFrame> {
+  const head = typed.safeParse(body);
+  if (head.success && !appFrameTypes.has(head.data.type)) {
+    return { ok: false, error: { type: 'error', code: 'unknown_type', message: `unknown application frame type ${JSON.stringify(head.data.type.slice(0, 40))}`, seq } };
+  }
+  const parsed = appFrameSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_body', message: `invalid application frame: ${summarize(parsed.error)}`, seq } };
+  return { ok: true, frame: parsed.data };
+}

@@ -1,0 +1,251 @@
+import { WebSocket, type RawData } from 'ws';
+import type { Clock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { appFrameSchema, CloseCode, type AppFrame, type ErrorFrame, type LinkFrame } from '../protocol.ts';
+import { decodeAppFrame, decodeLinkFrame } from './decode.ts';
+import type { LinkStore } from './store.ts';
+
+export interface LinkTuning {
+  /** Ping interval; a peer silent for two intervals is taken as dead. */
+  heartbeatMs: number;
+  /** Bytes written but not yet flushed to the socket above which sending pauses. */
+  highWaterBytes: number;
+  /** Acknowledge at once after this many frames, else after `ackDelayMs`. */
+  ackEvery: number;
+  ackDelayMs: number;
+  /** Bad frames tolerated per connection before it is closed (1008). */
+  maxBadFrames: number;
+}
+
+export const defaultLinkTuning: LinkTuning = { heartbeatMs: 15_000, highWaterBytes: 1024 * 1024, ackEvery: 100, ackDelayMs: 5, maxBadFrames: 20 };
+
+export interface LinkEndpointOptions {
+  store: LinkStore;
+  /**
+   * Handles one application frame. Runs synchronously inside the SQLite transaction that records
+   * the frame as handled, so its database writes and "handled" commit together: exactly once,
+   * even across kill -9. Start async work from what it wrote, after it returns.
+   */
+  handle: (frame: AppFrame, seq: number) => void;
+  log: Logger;
+  clock?: Clock;
+  tuning?: Partial<LinkTuning>;
+}
+
+interface Session {
+  ws: WebSocket;
+  sentUpTo: number;
+  inflightBytes: number;
+  lastHeard: number;
+  unacked: number;
+  badFrames: number;
+  flushScheduled: boolean;
+  ackTimer?: NodeJS.Timeout;
+  heartbeat: NodeJS.Timeout;
+}
+
+/**
+ * One side of the link with one peer. Application code calls `send` and gets its frames
+ * handled by `handle`; connections come and go underneath through `attach`.
+ */
+export class LinkEndpoint {
+  private readonly tuning: LinkTuning;
+  private readonly clock: Clock;
+  private session: Session | undefined;
+  private handledSeq: number;
+  private readonly listeners = new Set<(connected: boolean) => void>();
+
+  constructor(private readonly options: LinkEndpointOptions) {
+    this.tuning = { ...defaultLinkTuning, ...options.tuning };
+    this.clock = options.clock ?? systemClock;
+    this.handledSeq = options.store.handled();
+  }
+
+  get connected(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Highest seq received from the peer and handled (sent in hello / welcome). */
+  get received(): number {
+    return this.handledSeq;
+  }
+
+  /** Calls `listener` whenever a connection is attached or lost. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stores the frame durably and sends it when connected. Returns its seq. */
+  send(frame: AppFrame): number {
+    const seq = this.options.store.enqueue(JSON.stringify(appFrameSchema.parse(frame)));
+    if (this.session) this.scheduleFlush(this.session);
+    return seq;
+  }
+
+  /** Takes over an open, handshaken socket. `peerReceived` is what the peer has handled from us. */
+  attach(ws: WebSocket, peerReceived: number): void {
+    this.detach();
+    this.options.store.acknowledge(peerReceived);
+    const session: Session = {
+      ws,
+      sentUpTo: peerReceived,
+      inflightBytes: 0,
+      lastHeard: this.clock.now(),
+      unacked: 0,
+      badFrames: 0,
+      flushScheduled: false,
+      heartbeat: setInterval(() => this.beat(session), this.tuning.heartbeatMs),
+    };
+    session.heartbeat.unref();
+    this.session = session;
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(session, data, isBinary));
+    ws.on('pong', () => (session.lastHeard = this.clock.now()));
+    ws.on('close', () => this.onClose(session));
+    ws.on('error', (error) => this.options.log.warn({ peer: this.options.store.peer, err: error }, 'link socket error'));
+    this.notify(true);
+    this.flush(session);
+  }
+
+  /** Closes the current connection, if any (frames stay queued). */
+  detach(code = 1000, reason = 'closing'): void {
+    const session = this.session;
+    if (!session) return;
+    this.onClose(session);
+    if (session.ws.readyState === WebSocket.OPEN || session.ws.readyState === WebSocket.CONNECTING) session.ws.close(code, reason);
+  }
+
+  private onClose(session: Session): void {
+    clearInterval(session.heartbeat);
+    clearTimeout(session.ackTimer);
+    if (this.session !== session) return;
+    this.session = undefined;
+    this.notify(false);
+  }
+
+  private notify(connected: boolean): void {
+    for (const listener of this.listeners) listener(connected);
+  }
+
+  private beat(session: Session): void {
+    if (this.clock.now() - session.lastHeard > 2 * this.tuning.heartbeatMs) {
+      this.options.log.warn({ peer: this.options.store.peer }, 'peer silent for two heartbeats; dropping the connection');
+      session.ws.terminate();
+      this.onClose(session);
+      return;
+    }
+    if (session.ws.readyState === WebSocket.OPEN) session.ws.ping();
+  }
+
+  private scheduleFlush(session: Session): void {
+    if (session.flushScheduled) return;
+    session.flushScheduled = true;
+    queueMicrotask(() => {
+      session.flushScheduled = false;
+      this.flush(session);
+    });
+  }
+
+  /** Streams unacknowledged frames from SQLite while the socket keeps up. */
+  private flush(session: Session): void {
+    const { store } = this.options;
+    const { highWaterBytes } = this.tuning;
+    while (this.session === session && session.ws.readyState === WebSocket.OPEN && session.inflightBytes < highWaterBytes) {
+      const rows = store.pending(session.sentUpTo, 256);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const text = `{"type":"data","seq":${row.seq},"body":${row.body}}`;
+        const size = Buffer.byteLength(text);
+        session.inflightBytes += size;
+        session.ws.send(text, () => {
+          session.inflightBytes -= size;
+          if (session.inflightBytes < highWaterBytes / 2) this.scheduleFlush(session);
+        });
+        session.sentUpTo = row.seq;
+        if (session.inflightBytes >= highWaterBytes) return;
+      }
+    }
+  }
+
+  private onMessage(session: Session, data: RawData, isBinary: boolean): void {
+    if (this.session !== session) return;
+    session.lastHeard = this.clock.now();
+    if (isBinary) return this.reject(session, { type: 'error', code: 'invalid_frame', message: 'binary frames are not part of the protocol' });
+    const decoded = decodeLinkFrame(rawText(data));
+    if (!decoded.ok) return this.reject(session, decoded.error);
+    this.dispatch(session, decoded.frame);
+  }
+
+  private dispatch(session: Session, frame: LinkFrame): void {
+    switch (frame.type) {
+      case 'data':
+        return this.receive(session, frame.seq, frame.body);
+      case 'ack':
+        this.options.store.acknowledge(Math.min(frame.seq, session.sentUpTo));
+        return;
+      case 'error':
+        this.options.log.warn({ peer: this.options.store.peer, code: frame.code, seq: frame.seq, problem: frame.message }, 'peer refused a frame');
+        return;
+      default:
+        return this.reject(session, { type: 'error', code: 'unexpected', message: `a ${frame.type} frame is not expected after the handshake` });
+    }
+  }
+
+  private receive(session: Session, seq: number, body: unknown): void {
+    const { store, handle, log } = this.options;
+    if (seq <= this.handledSeq) return this.scheduleAck(session); // a replay of something handled
+    if (seq !== this.handledSeq + 1) {
+      return this.reject(session, { type: 'error', code: 'unexpected', message: `expected seq ${this.handledSeq + 1}, got ${seq}`, seq });
+    }
+    const decoded = decodeAppFrame(body, seq);
+    try {
+      store.transaction(() => {
+        if (decoded.ok) handle(decoded.frame, seq);
+        store.markHandled(seq);
+      });
+    } catch (error) {
+      // A handler that throws would otherwise stall the stream forever: record, report, move on.
+      log.error({ peer: store.peer, seq, err: error }, 'handler failed; the frame is skipped');
+      store.markHandled(seq);
+      this.sendControl(session, { type: 'error', code: 'unexpected', message: `the receiver failed to handle frame ${seq}`, seq });
+    }
+    this.handledSeq = seq;
+    if (!decoded.ok) this.reject(session, decoded.error);
+    this.scheduleAck(session);
+  }
+
+  private scheduleAck(session: Session): void {
+    session.unacked++;
+    if (session.unacked >= this.tuning.ackEvery) return this.sendAck(session);
+    session.ackTimer ??= setTimeout(() => this.sendAck(session), this.tuning.ackDelayMs);
+  }
+
+  private sendAck(session: Session): void {
+    clearTimeout(session.ackTimer);
+    session.ackTimer = undefined;
+    session.unacked = 0;
+    this.sendControl(session, { type: 'ack', seq: this.handledSeq });
+  }
+
+  private sendControl(session: Session, frame: LinkFrame): void {
+    if (session.ws.readyState === WebSocket.OPEN) session.ws.send(JSON.stringify(frame));
+  }
+
+  private reject(session: Session, error: ErrorFrame): void {
+    session.badFrames++;
+    this.options.log.warn({ peer: this.options.store.peer, code: error.code, problem: error.message }, 'bad frame from peer');
+    this.sendControl(session, error);
+    if (session.badFrames > this.tuning.maxBadFrames) {
+      this.options.log.warn({ peer: this.options.store.peer }, 'peer keeps sending bad frames; disconnecting');
+      this.detach(CloseCode.policy, 'too many bad frames');
+    }
+  }
+}
+
+/** The text of a ws message, whatever buffer shape it arrived in. */
+export function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

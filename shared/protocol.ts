@@ -1,0 +1,136 @@
+/**
+ * The wire protocol between the bot and a runner (version 1). Every WebSocket message is one JSON
+ * frame from `linkFrameSchema`; application messages ride inside `data` frames as `AppFrame`s.
+ * Both sides validate every frame on arrival.
+ */
+import { z } from 'zod';
+
+/** The protocol version this build speaks. Bump on any incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts; a bigger one closes the socket with 1009. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** A runner's name: what people type in `/director runners revoke <name>`. */
+export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-", at most 63');
+
+// ---------------------------------------------------------------------------------------------
+// Application frames: what the bot and the runner say to each other. Later issues add tasks.
+
+/** Runner → bot: what the runner is doing now (sent on connect and whenever it changes). */
+export const runnerStatusFrame = z.object({
+  type: z.literal('runner.status'),
+  /** Tasks running now. */
+  running: z.number().int().min(0),
+  /** Tasks the runner will run at once. */
+  capacity: z.number().int().min(0),
+});
+
+/** Either way: a test and diagnostics message; the receiver records it. */
+export const noteFrame = z.object({
+  type: z.literal('note'),
+  /** Free text, already redacted by the runner. */
+  text: z.string().max(10_000),
+  /** Sender's counter, so a stream's order and gaps can be checked. */
+  n: z.number().int().optional(),
+});
+
+/** Every application frame. */
+export const appFrameSchema = z.discriminatedUnion('type', [runnerStatusFrame, noteFrame]);
+export type AppFrame = z.infer<typeof appFrameSchema>;
+export const appFrameTypes: ReadonlySet<string> = new Set(appFrameSchema.options.map((o) => o.shape.type.value));
+
+// ---------------------------------------------------------------------------------------------
+// Link frames: the envelope that carries application frames with delivery guarantees.
+
+/** Runner → bot, first frame after the upgrade. */
+export const helloFrame = z.object({
+  type: z.literal('hello'),
+  /** Protocol version the runner speaks. */
+  protocol: z.number().int().positive(),
+  /** The runner's name, as paired. */
+  runner: runnerNameSchema,
+  /** Tasks it will run at once. */
+  capacity: z.number().int().min(0),
+  /** Agent drivers it can run (codex, claude, command names). */
+  agents: z.array(z.string().max(64)).max(32),
+  /** Director version of the runner, for diagnostics. */
+  version: z.string().max(64),
+  /** Highest bot → runner seq the runner has handled; the bot replays everything after it. */
+  received: z.number().int().min(0),
+});
+
+/** Bot → runner, answer to an accepted hello. */
+export const welcomeFrame = z.object({
+  type: z.literal('welcome'),
+  /** Protocol version the bot speaks (equal to the runner's). */
+  protocol: z.number().int().positive(),
+  /** Highest runner → bot seq the bot has handled; the runner replays everything after it. */
+  received: z.number().int().min(0),
+  /** Heartbeat interval the bot uses, so the runner can match it. */
+  heartbeatMs: z.number().int().positive(),
+});
+
+/** Either way, then the socket closes: the connection is refused and retrying will not help. */
+export const refusedFrame = z.object({
+  type: z.literal('refused'),
+  /** Why: an incompatible protocol, or a revoked runner. */
+  reason: z.enum(['protocol', 'revoked', 'name_mismatch']),
+  /** What the person should do, e.g. "runner speaks v2, bot speaks v1: upgrade the runner". */
+  message: z.string(),
+});
+
+/** Either way: one application frame with its sequence number in this direction. */
+export const dataFrame = z.object({
+  type: z.literal('data'),
+  /** 1, 2, 3, … per direction, never reused; survives restarts. */
+  seq: z.number().int().positive(),
+  /** The application frame; validated separately, so a bad body is reported with its seq. */
+  body: z.unknown(),
+});
+
+/** Either way: every data frame up to `seq` was handled (cumulative). */
+export const ackFrame = z.object({
+  type: z.literal('ack'),
+  /** Highest seq handled. */
+  seq: z.number().int().min(0),
+});
+
+/** Either way: the peer sent something it could not take; the socket stays open. */
+export const errorFrame = z.object({
+  type: z.literal('error'),
+  /** What was wrong. */
+  code: z.enum(['malformed_json', 'invalid_frame', 'unknown_type', 'invalid_body', 'unexpected']),
+  /** A short human explanation naming the problem. */
+  message: z.string(),
+  /** The seq of the data frame concerned, when there was one. */
+  seq: z.number().int().optional(),
+});
+
+export const linkFrameSchema = z.discriminatedUnion('type', [helloFrame, welcomeFrame, refusedFrame, dataFrame, ackFrame, errorFrame]);
+export type LinkFrame = z.infer<typeof linkFrameSchema>;
+export type HelloFrame = z.infer<typeof helloFrame>;
+export type WelcomeFrame = z.infer<typeof welcomeFrame>;
+export type RefusedFrame = z.infer<typeof refusedFrame>;
+export type ErrorFrame = z.infer<typeof errorFrame>;
+export const linkFrameTypes: ReadonlySet<string> = new Set(linkFrameSchema.options.map((o) => o.shape.type.value));
+
+/** WebSocket close codes the link uses besides the standard ones. */
+export const CloseCode = {
+  /** Standard: a frame was larger than MAX_FRAME_BYTES. */
+  tooBig: 1009,
+  /** Standard: policy violation (too many bad frames). */
+  policy: 1008,
+  /** The runner's token was revoked: do not reconnect. */
+  revoked: 4001,
+  /** Protocol versions are incompatible: do not reconnect. */
+  protocol: 4002,
+  /** Another connection of the same runner replaced this one. */
+  replaced: 4003,
+} as const;
+
+/** The message both sides show when versions differ. */
+export function versionMismatch(runner: number, bot: number): string {
+  const fix = runner > bot ? 'upgrade the bot' : 'upgrade the runner';
+  return `runner speaks v${runner}, bot speaks v${bot}: ${fix}`;
+}
