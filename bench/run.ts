@@ -1,11 +1,16 @@
 // `npm run bench`: runs every benchmark and prints one table.
+import { benchLink } from './link.ts';
 import { benchSlackOutbox } from './slack-outbox.ts';
 import { printTable, type BenchRow } from './table.ts';
 
-const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [{ name: 'slack outbox', run: benchSlackOutbox }];
+const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
+  { name: 'runner link', run: benchLink },
+  { name: 'slack outbox', run: benchSlackOutbox },
+];
+const only = process.argv[2];
 
 const rows: BenchRow[] = [];
-for (const { name, run } of benchmarks) {
+for (const { name, run } of benchmarks.filter((b) => !only || b.name.includes(only))) {
   console.error(`running ${name}…`);
   rows.push(...(await run()));
 }

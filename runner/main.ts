@@ -12,7 +12,7 @@ import { createRedactor } from '../shared/redact.ts';
 import { parseRunnerConfig, type RunnerConfig } from './config.ts';
 import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentials } from './credentials.ts';
 import type { BackoffOptions } from './link/backoff.ts';
-import { RunnerLink } from './link/client.ts';
+import { RunnerLink, type RunnerLinkState } from './link/client.ts';
 import { pairWithBot } from './pair.ts';
 import { describeStatus } from './status.ts';
 import { runnerMigrations } from './store/migrations.ts';
@@ -28,6 +28,8 @@ export interface StartRunnerOptions {
   handle?: (frame: AppFrame, seq: number, db: Db) => void;
   backoff?: Partial<BackoffOptions>;
   tuning?: Partial<LinkTuning>;
+  /** Observes the link's state changes (logs and tests). */
+  onState?: (state: RunnerLinkState) => void;
 }
 
 export interface RunningRunner {
@@ -43,7 +45,7 @@ export function runnerDatabase(home: string): Db {
 }
 
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
-export function startRunner({ config, credentials, logSink, handle, backoff, tuning }: StartRunnerOptions): RunningRunner {
+export function startRunner({ config, credentials, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
   const log = createLogger({ level: config.logLevel, redact: createRedactor([credentials.token]), sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
@@ -68,6 +70,7 @@ export function startRunner({ config, credentials, logSink, handle, backoff, tun
       const reason = s.status === 'waiting' || s.status === 'stopped' ? s.reason : undefined;
       state.setLinkStatus({ status: s.status, since: systemClock.now(), pid: process.pid, ...(reason !== undefined && { reason }) });
       if (s.status === 'connected') endpoint.send({ type: 'runner.status', running: 0, capacity: config.capacity });
+      onState?.(s);
     },
   });
   link.start();

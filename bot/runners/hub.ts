@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Clock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/open.ts';
-import { decodeLinkFrame } from '../../shared/link/decode.ts';
+import { announcedProtocol, decodeLinkFrame } from '../../shared/link/decode.ts';
 import { LinkEndpoint, rawText, defaultLinkTuning, type LinkTuning } from '../../shared/link/endpoint.ts';
 import { LinkStore } from '../../shared/link/store.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -96,7 +96,16 @@ export class RunnerHub {
     const timer = setTimeout(() => ws.close(CloseCode.policy, 'no hello'), this.options.helloTimeoutMs ?? 10_000);
     ws.once('message', (data: RawData) => {
       clearTimeout(timer);
-      const decoded = decodeLinkFrame(rawText(data));
+      const text = rawText(data);
+      const protocol = announcedProtocol(text);
+      if (protocol !== undefined && protocol !== PROTOCOL_VERSION) {
+        const message = versionMismatch(protocol, PROTOCOL_VERSION);
+        log.warn({ runner: runner.name, protocol }, message);
+        send(ws, { type: 'refused', reason: 'protocol', message });
+        ws.close(CloseCode.protocol, message);
+        return;
+      }
+      const decoded = decodeLinkFrame(text);
       if (!decoded.ok || decoded.frame.type !== 'hello') {
         const message = decoded.ok ? `expected hello, got ${decoded.frame.type}` : decoded.error.message;
         send(ws, { type: 'error', code: decoded.ok ? 'unexpected' : decoded.error.code, message });
@@ -104,13 +113,6 @@ export class RunnerHub {
         return;
       }
       const hello = decoded.frame;
-      if (hello.protocol !== PROTOCOL_VERSION) {
-        const message = versionMismatch(hello.protocol, PROTOCOL_VERSION);
-        log.warn({ runner: runner.name, protocol: hello.protocol }, message);
-        send(ws, { type: 'refused', reason: 'protocol', message });
-        ws.close(CloseCode.protocol, message);
-        return;
-      }
       if (hello.runner !== runner.name) {
         const message = `this token belongs to runner "${runner.name}", not "${hello.runner}"`;
         send(ws, { type: 'refused', reason: 'name_mismatch', message });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../../shared/log.ts';
-import { decodeLinkFrame } from '../../shared/link/decode.ts';
+import { announcedProtocol, decodeLinkFrame } from '../../shared/link/decode.ts';
 import { rawText, type LinkEndpoint } from '../../shared/link/endpoint.ts';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type HelloFrame } from '../../shared/protocol.ts';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.ts';
@@ -86,12 +86,12 @@ export class RunnerLink {
 
   private onHandshake(ws: WebSocket, data: RawData, self: (data: RawData) => void): void {
     ws.off('message', self);
-    const decoded = decodeLinkFrame(rawText(data));
+    const text = rawText(data);
+    const mine = this.options.protocol ?? PROTOCOL_VERSION;
+    const theirs = announcedProtocol(text);
+    if (theirs !== undefined && theirs !== mine) return this.finish(versionMismatch(mine, theirs), true);
+    const decoded = decodeLinkFrame(text);
     if (decoded.ok && decoded.frame.type === 'welcome') {
-      if (decoded.frame.protocol !== (this.options.protocol ?? PROTOCOL_VERSION)) {
-        this.finish(versionMismatch(this.options.protocol ?? PROTOCOL_VERSION, decoded.frame.protocol), true);
-        return;
-      }
       this.attempt = 0;
       this.options.endpoint.attach(ws, decoded.frame.received);
       this.options.log.info({ bot: this.options.botUrl, runner: this.options.hello.runner }, 'connected to the bot');

@@ -40,3 +40,18 @@ export function decodeAppFrame(body: unknown, seq: number): Decoded<AppFrame> {
   if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_body', message: `invalid application frame: ${summarize(parsed.error)}`, seq } };
   return { ok: true, frame: parsed.data };
 }
+
+const versioned = z.object({ type: z.enum(['hello', 'welcome']), protocol: z.number() });
+
+/**
+ * The protocol version a hello or welcome announces, read before the full schema: a peer of
+ * another version may shape the rest of its frame differently, and still deserves a clear refusal.
+ */
+export function announcedProtocol(text: string): number | undefined {
+  try {
+    const parsed = versioned.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.protocol : undefined;
+  } catch {
+    return undefined;
+  }
+}

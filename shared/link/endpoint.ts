@@ -66,6 +66,11 @@ export class LinkEndpoint {
     return this.session !== undefined;
   }
 
+  /** Bytes handed to the socket and not yet flushed (bounded by highWaterBytes). */
+  get inflightBytes(): number {
+    return this.session?.inflightBytes ?? 0;
+  }
+
   /** Highest seq received from the peer and handled (sent in hello / welcome). */
   get received(): number {
     return this.handledSeq;
