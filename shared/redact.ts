@@ -13,6 +13,7 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI keys
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key ids
   /\bph[cx]_[A-Za-z0-9]{20,}/g, // PostHog keys
+  /\bdrt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}/g, // Director runner tokens
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{12,}/gi, // Authorization header values
 ];

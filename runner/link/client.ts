@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
+import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
 import { announcedProtocol, decodeLinkFrame } from '../../shared/link/decode.ts';
 import { rawText, type LinkEndpoint } from '../../shared/link/endpoint.ts';
@@ -159,12 +160,14 @@ function readSmall(res: IncomingMessage): Promise<string> {
   });
 }
 
+const refusalBody = z.object({ message: z.string() });
+
+/** The bot's explanation in a refused upgrade's JSON body, if it gave one. */
 function parseMessage(body: string): string | undefined {
   try {
-    const json: unknown = JSON.parse(body);
-    if (typeof json === 'object' && json !== null && 'message' in json && typeof json.message === 'string') return json.message;
+    const parsed = refusalBody.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.message : undefined;
   } catch {
-    // not JSON: fall through
+    return undefined;
   }
-  return undefined;
 }

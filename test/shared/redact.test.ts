@@ -13,6 +13,7 @@ describe('redactor', () => {
     ['OpenAI key', 'sk-proj-0123456789abcdefghijKLMNOP'],
     ['Anthropic key', 'sk-ant-api03-0123456789abcdefghij'],
     ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['Director runner token', 'drt_0123456789ab_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde'],
   ])('hides a %s', (_name, token) => {
     const out = redact(`before ${token} after`);
     expect(out).toBe(`before ${REDACTED} after`);
