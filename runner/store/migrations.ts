@@ -14,4 +14,47 @@ export const runnerMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'tasks, follow-ups and the event log',
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        title TEXT NOT NULL,
+        input TEXT NOT NULL,
+        state TEXT NOT NULL,
+        branch TEXT,
+        worktree TEXT,
+        session_id TEXT,
+        run_id TEXT,
+        runs INTEGER NOT NULL DEFAULT 0,
+        summary TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX tasks_state ON tasks (state, seq);
+
+      CREATE TABLE task_followups (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        picked_at INTEGER
+      );
+      CREATE INDEX task_followups_pending ON task_followups (task_id, id) WHERE picked_at IS NULL;
+
+      CREATE TABLE task_events (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        event TEXT NOT NULL
+      );
+      CREATE INDEX task_events_task ON task_events (task_id, id);
+    `,
+  },
 ];

@@ -1,0 +1,138 @@
+import { isAbsolute, relative } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../../shared/log.ts';
+import { spawnAgent } from '../process/spawn.ts';
+import type { AgentDriver, DriverSettings } from './driver.ts';
+import { tail, type AgentEvent } from './events.ts';
+
+// `codex exec --json` lines (codex-rs/exec/src/exec_events.rs): only the fields we use.
+const item = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('agent_message'), id: z.string(), text: z.string() }),
+  z.looseObject({ type: z.literal('reasoning'), id: z.string(), text: z.string() }),
+  z.looseObject({ type: z.literal('plan'), id: z.string(), text: z.string() }),
+  z.looseObject({
+    type: z.literal('command_execution'),
+    id: z.string(),
+    command: z.string(),
+    aggregated_output: z.string().default(''),
+    exit_code: z.number().int().nullable().optional(),
+    status: z.string(),
+  }),
+  z.looseObject({
+    type: z.literal('file_change'),
+    id: z.string(),
+    changes: z.array(z.object({ path: z.string(), kind: z.enum(['add', 'delete', 'update']) })),
+    status: z.string(),
+  }),
+  z.looseObject({ type: z.literal('todo_list'), id: z.string(), items: z.array(z.object({ text: z.string(), completed: z.boolean() })) }),
+  z.looseObject({ type: z.literal('error'), id: z.string(), message: z.string() }),
+  z.looseObject({ type: z.enum(['mcp_tool_call', 'collab_tool_call', 'web_search']), id: z.string() }),
+]);
+
+const usage = z.looseObject({
+  input_tokens: z.number().default(0),
+  cached_input_tokens: z.number().default(0),
+  output_tokens: z.number().default(0),
+});
+
+export const codexLineSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('thread.started'), thread_id: z.string() }),
+  z.looseObject({ type: z.literal('turn.started') }),
+  z.looseObject({ type: z.literal('turn.completed'), usage: usage.optional() }),
+  z.looseObject({ type: z.literal('turn.failed'), error: z.looseObject({ message: z.string() }) }),
+  z.looseObject({ type: z.enum(['item.started', 'item.updated', 'item.completed']), item }),
+  z.looseObject({ type: z.literal('item.plan.delta') }),
+  z.looseObject({ type: z.literal('request_user_input'), questions: z.array(z.unknown()).default([]) }),
+  z.looseObject({ type: z.literal('error'), message: z.string() }),
+]);
+
+const CONTEXT_EXHAUSTED = /context window|context length|maximum context|too many tokens/i;
+
+/** A stateful parser of one codex run's stdout: line in, normalized events out. */
+export function createCodexParser(cwd: string, log: Logger): (line: string) => AgentEvent[] {
+  let lastMessage: string | undefined;
+  const rel = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
+  return (line) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      log.debug({ line: line.slice(0, 200) }, 'codex printed a non-JSON line; skipped');
+      return [];
+    }
+    const parsed = codexLineSchema.safeParse(json);
+    if (!parsed.success) {
+      log.warn({ line: line.slice(0, 200) }, 'codex line did not match the expected schema; skipped');
+      return [];
+    }
+    const event = parsed.data;
+    switch (event.type) {
+      case 'thread.started':
+        return [{ type: 'session_started', sessionId: event.thread_id }];
+      case 'turn.completed': {
+        const out: AgentEvent[] = [];
+        if (event.usage) {
+          out.push({ type: 'usage', inputTokens: event.usage.input_tokens, cachedInputTokens: event.usage.cached_input_tokens, outputTokens: event.usage.output_tokens });
+        }
+        out.push(lastMessage === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: lastMessage });
+        lastMessage = undefined;
+        return out;
+      }
+      case 'turn.failed':
+        return [{ type: 'error', message: event.error.message, fatal: true, ...(CONTEXT_EXHAUSTED.test(event.error.message) && { contextExhausted: true }) }];
+      case 'error':
+        return [{ type: 'error', message: event.message, fatal: false }];
+      case 'request_user_input':
+        return [{ type: 'question', text: JSON.stringify(event.questions).slice(0, 2000) }];
+      case 'item.started':
+        return event.item.type === 'command_execution' ? [{ type: 'command_started', id: event.item.id, command: event.item.command }] : [];
+      case 'item.updated':
+        return event.item.type === 'todo_list' ? [{ type: 'plan', steps: event.item.items.map((i) => ({ text: i.text, done: i.completed })) }] : [];
+      case 'item.completed':
+        return completed(event.item);
+      default:
+        return [];
+    }
+  };
+
+  function completed(done: z.infer<typeof item>): AgentEvent[] {
+    switch (done.type) {
+      case 'agent_message':
+        lastMessage = done.text;
+        return [{ type: 'agent_message', text: done.text }];
+      case 'reasoning':
+        return [{ type: 'reasoning', text: done.text }];
+      case 'plan':
+        return [{ type: 'plan', steps: done.text.split('\n').filter((l) => l.trim()).map((text) => ({ text: text.trim(), done: false })) }];
+      case 'todo_list':
+        return [{ type: 'plan', steps: done.items.map((i) => ({ text: i.text, done: i.completed })) }];
+      case 'command_execution':
+        return [{ type: 'command_finished', id: done.id, command: done.command, exitCode: done.exit_code ?? null, output: tail(done.aggregated_output) }];
+      case 'file_change':
+        return done.status === 'failed' ? [] : [{ type: 'file_changed', changes: done.changes.map((c) => ({ path: rel(c.path), kind: c.kind })) }];
+      case 'error':
+        return [{ type: 'error', message: done.message, fatal: false }];
+      default:
+        return [];
+    }
+  }
+}
+
+/** OpenAI Codex CLI: `codex exec --json`, sandboxed to the worktree, resumed by thread id. */
+export function codexDriver(settings: DriverSettings = {}): AgentDriver {
+  return {
+    name: 'codex',
+    resumable: true,
+    run: (request) => {
+      const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', ...(settings.args ?? [])];
+      const args = request.sessionId ? [...base, 'resume', request.sessionId, request.prompt] : [...base, request.prompt];
+      return spawnAgent({
+        ...request,
+        file: settings.command ?? 'codex',
+        args,
+        env: { ...request.env, ...settings.env },
+        parse: createCodexParser(request.cwd, request.log),
+      });
+    },
+  };
+}

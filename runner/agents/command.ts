@@ -1,0 +1,28 @@
+import { spawnAgent } from '../process/spawn.ts';
+import type { AgentDriver, DriverSettings } from './driver.ts';
+
+export interface CommandSettings extends DriverSettings {
+  command: string;
+  /** How the prompt reaches the command: as its last argument, or on stdin. */
+  input: 'arg' | 'stdin';
+}
+
+/**
+ * Any agent CLI that takes a prompt and prints text: each line is a message; the process's exit
+ * ends the turn (the task engine turns a clean exit into turn_finished). It cannot resume.
+ */
+export function commandDriver(name: string, settings: CommandSettings): AgentDriver {
+  return {
+    name,
+    resumable: false,
+    run: (request) =>
+      spawnAgent({
+        ...request,
+        file: settings.command,
+        args: settings.input === 'arg' ? [...(settings.args ?? []), request.prompt] : (settings.args ?? []),
+        ...(settings.input === 'stdin' && { input: request.prompt }),
+        env: { ...request.env, ...settings.env },
+        parse: (line) => [{ type: 'agent_message', text: line }],
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { AgentRun } from '../process/spawn.ts';
+
+/** What every agent driver needs to start or resume a session. */
+export interface TurnRequest {
+  /** Unique per process run; marks every process of it. */
+  runId: string;
+  cwd: string;
+  prompt: string;
+  /** The agent's environment, already stripped of runner secrets. */
+  env: Record<string, string>;
+  /** The session to continue (codex thread id, claude session id). */
+  sessionId?: string;
+  log: Logger;
+  clock: Clock;
+  graceMs: number;
+  timeLimitMs?: number;
+}
+
+/** One kind of agent: codex, claude, or a command. */
+export interface AgentDriver {
+  name: string;
+  /** Whether `sessionId` continues the same conversation. */
+  resumable: boolean;
+  run(request: TurnRequest): AgentRun;
+}
+
+/** Per-driver settings from the runner's config: which binary, extra args, extra environment. */
+export interface DriverSettings {
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}

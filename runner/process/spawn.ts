@@ -1,0 +1,100 @@
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { AgentEvent } from '../agents/events.ts';
+import { tail } from '../agents/events.ts';
+import { killRun } from './kill.ts';
+import { RUN_MARKER } from './tree.ts';
+
+/** How a run of an agent process ended. */
+export interface RunExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** The end of stderr, for the failure reason. */
+  stderr: string;
+  /** Set when we stopped it: cancelled by a person, or over its time limit. */
+  stoppedBy?: 'cancel' | 'timeout';
+}
+
+/** One agent process: its normalized events as they come, and how it ended. */
+export interface AgentRun {
+  runId: string;
+  pid: number | undefined;
+  events: AsyncIterable<AgentEvent>;
+  exited: Promise<RunExit>;
+  /** SIGTERM to the whole tree, SIGKILL after the grace period; resolves when it is gone. */
+  cancel(reason?: 'cancel' | 'timeout'): Promise<void>;
+}
+
+export interface SpawnAgentOptions {
+  runId: string;
+  file: string;
+  args: readonly string[];
+  cwd: string;
+  /** The complete environment: nothing is inherited from the runner. */
+  env: Record<string, string>;
+  /** Text on stdin; otherwise stdin is closed at once. */
+  input?: string;
+  /** Turns one stdout line into events; never throws (bad lines are logged and skipped by the driver). */
+  parse: (line: string) => AgentEvent[];
+  log: Logger;
+  clock: Clock;
+  graceMs: number;
+  timeLimitMs?: number;
+}
+
+/** Starts an agent in its own process group with a run marker in its environment. */
+export function spawnAgent(options: SpawnAgentOptions): AgentRun {
+  const { runId, file, args, cwd, env, input, parse, log, clock, graceMs, timeLimitMs } = options;
+  const child = execa(file, args, {
+    cwd,
+    env: { ...env, [RUN_MARKER]: runId },
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    buffer: false,
+    reject: false,
+    stdin: input === undefined ? 'ignore' : 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  if (input !== undefined) child.stdin?.end(input);
+
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = tail(stderr + chunk.toString('utf8'), 8000)));
+
+  let stoppedBy: RunExit['stoppedBy'];
+  let cancelling: Promise<void> | undefined;
+  const cancel = (reason: 'cancel' | 'timeout' = 'cancel'): Promise<void> => {
+    stoppedBy ??= reason;
+    cancelling ??= killRun(runId, graceMs, clock, child.pid).then((left) => {
+      if (left.length > 0) log.error({ runId, pids: left }, 'agent processes survived SIGKILL');
+    });
+    return cancelling;
+  };
+  const timer = timeLimitMs === undefined ? undefined : setTimeout(() => void cancel('timeout'), timeLimitMs);
+
+  const exited: Promise<RunExit> = child.then(async (result) => {
+    clearTimeout(timer);
+    // The agent is gone; make sure nothing it started lives on.
+    await (cancelling ?? killRun(runId, graceMs, clock));
+    return {
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      stderr,
+      ...(stoppedBy && { stoppedBy }),
+    };
+  });
+
+  async function* events(): AsyncGenerator<AgentEvent> {
+    if (!child.stdout) return;
+    const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      for (const event of parse(line)) yield event;
+    }
+  }
+
+  return { runId, pid: child.pid, events: events(), exited, cancel };
+}

@@ -1,0 +1,244 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { AgentDriver } from '../agents/driver.ts';
+import type { AgentEvent } from '../agents/events.ts';
+import { followUpPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
+import { killRun } from '../process/kill.ts';
+import type { AgentRun } from '../process/spawn.ts';
+import { taskBranch, type ProjectCheckout, type Worktrees } from '../worktrees.ts';
+import { newTaskId } from './ids.ts';
+import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
+import { EventRecorder } from './recorder.ts';
+import { settledStates, type TaskRecord, type TaskStore } from './store.ts';
+
+/** A project the engine can run tasks for. */
+export interface EngineProject extends ProjectCheckout {
+  /** The project's test command, named in prompts and allowed to the agent. */
+  testCommand?: string;
+}
+
+export interface TaskEngineOptions {
+  store: TaskStore;
+  worktrees: Worktrees;
+  projects: ReadonlyMap<string, EngineProject>;
+  drivers: ReadonlyMap<string, AgentDriver>;
+  /** The agents' environment, already without runner secrets. */
+  agentEnv: Record<string, string>;
+  clock: Clock;
+  log: Logger;
+  /** Tasks running at once; the rest wait in order. */
+  capacity: number;
+  /** Between SIGTERM and SIGKILL when stopping an agent. */
+  graceMs?: number;
+  /** Per-turn limit; a runaway agent is stopped like a cancel. */
+  timeLimitMs?: number;
+  newId?: () => string;
+  /** Every state change and agent event, for milestones and the link. */
+  onChange?: (task: TaskRecord, event?: AgentEvent) => void;
+}
+
+const RESTARTED = 'The runner restarted while you were working. Look at the worktree (git status, git diff) and continue the task from where it stands.';
+
+/**
+ * Runs tasks: a worktree each, an agent turn at a time, follow-ups resumed into the same session,
+ * at most `capacity` at once, and every state kept in SQLite so a restart can recover.
+ */
+export class TaskEngine {
+  private readonly active = new Map<string, { run?: AgentRun; cancelled: boolean; done: Promise<void> }>();
+  private stopped = false;
+
+  constructor(private readonly options: TaskEngineOptions) {}
+
+  /** After a crash: ends leftover agent processes and marks their tasks interrupted. */
+  async recover(): Promise<TaskRecord[]> {
+    const { store, clock, log, graceMs = 10_000 } = this.options;
+    const interrupted: TaskRecord[] = [];
+    for (const task of store.inStates(['preparing', 'running'])) {
+      if (task.run_id) {
+        const left = await killRun(task.run_id, graceMs, clock);
+        if (left.length > 0) log.error({ task: task.id, pids: left }, 'leftover agent processes would not die');
+      }
+      store.setState(task.id, 'interrupted', clock.now(), { error: 'the runner stopped while this task was running' });
+      interrupted.push(store.require(task.id));
+      this.changed(task.id);
+    }
+    this.pump();
+    return interrupted;
+  }
+
+  create(task: { project: string; agent: string; title: string; input: TaskInput }): TaskRecord {
+    const { store, clock, newId = newTaskId } = this.options;
+    const record = store.create({ id: newId(), ...task }, clock.now());
+    this.changed(record.id);
+    this.pump();
+    return record;
+  }
+
+  /** A person's follow-up: waits for the running turn, or restarts a settled task with it. */
+  steer(taskId: string, text: string, author: string): number {
+    const { store, clock } = this.options;
+    const id = store.addFollowUp(taskId, text, author, clock.now());
+    if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
+    return id;
+  }
+
+  /** Continues an interrupted (or finished) task: same worktree, same session where possible. */
+  resume(taskId: string): void {
+    if (!this.active.has(taskId)) this.requeue(taskId);
+  }
+
+  async cancel(taskId: string): Promise<void> {
+    const { store, clock } = this.options;
+    const active = this.active.get(taskId);
+    if (active) {
+      active.cancelled = true;
+      await active.run?.cancel('cancel');
+      await active.done;
+      return;
+    }
+    if (store.require(taskId).state === 'queued') {
+      store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled before it started' });
+      this.changed(taskId);
+    }
+  }
+
+  /** Removes a settled task's worktree and branch. */
+  async close(taskId: string): Promise<void> {
+    const { store, worktrees, projects } = this.options;
+    const task = store.require(taskId);
+    if (this.active.has(taskId) || !settledStates.has(task.state)) throw new Error(`task ${taskId} is ${task.state}: stop it first`);
+    const project = projects.get(task.project);
+    if (project && task.worktree && task.branch) await worktrees.remove(project, { path: task.worktree, branch: task.branch });
+  }
+
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Resolves when nothing runs and nothing waits (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  /** Stops starting tasks and cancels running ones (they are marked cancelled). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.active.keys()].map((id) => this.cancel(id)));
+  }
+
+  private requeue(taskId: string): void {
+    this.options.store.setState(taskId, 'queued', this.options.clock.now());
+    this.changed(taskId);
+    this.pump();
+  }
+
+  private changed(taskId: string, event?: AgentEvent): void {
+    this.options.onChange?.(this.options.store.require(taskId), event);
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    for (const task of this.options.store.inStates(['queued'])) {
+      if (this.active.size >= this.options.capacity) return;
+      if (this.active.has(task.id)) continue;
+      const entry: { run?: AgentRun; cancelled: boolean; done: Promise<void> } = { cancelled: false, done: Promise.resolve() };
+      this.active.set(task.id, entry);
+      entry.done = this.runTask(task.id)
+        .catch((error: unknown) => this.fail(task.id, error))
+        .finally(() => {
+          this.active.delete(task.id);
+          this.pump();
+        });
+    }
+  }
+
+  private fail(taskId: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log.error({ task: taskId, err: error }, 'task failed');
+    this.options.store.setState(taskId, 'failed', this.options.clock.now(), { error: message });
+    this.changed(taskId);
+  }
+
+  private async runTask(taskId: string): Promise<void> {
+    const { store, projects, drivers, worktrees, clock } = this.options;
+    let task = store.require(taskId);
+    const project = projects.get(task.project);
+    const driver = drivers.get(task.agent);
+    if (!project) throw new Error(`this runner has no project "${task.project}": add it to the runner's config`);
+    if (!driver) throw new Error(`this runner has no agent "${task.agent}": configure it, or use one of ${[...drivers.keys()].join(', ')}`);
+    if (!task.worktree) {
+      store.setState(taskId, 'preparing', clock.now());
+      this.changed(taskId);
+      const worktree = await worktrees.prepare(project, taskId, taskBranch(taskId, task.title));
+      store.setWorktree(taskId, worktree.branch, worktree.path, clock.now());
+      task = store.require(taskId);
+    }
+    for (;;) {
+      if (this.active.get(taskId)?.cancelled) {
+        store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled' });
+        this.changed(taskId);
+        return;
+      }
+      const outcome = await this.runTurn(task, project, driver);
+      store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
+      this.changed(taskId);
+      task = store.require(taskId);
+      if (outcome.state !== 'finished' || store.pendingFollowUps(taskId).length === 0) return;
+    }
+  }
+
+  /** One agent process: the first prompt, a follow-up, or a continuation after a restart. */
+  private async runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver): Promise<TurnOutcome> {
+    const { store, clock, log, agentEnv, graceMs = 10_000, timeLimitMs } = this.options;
+    const followUps = store.pendingFollowUps(task.id);
+    const steering = followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
+    const first = taskPrompt(task.input, project.testCommand ? { testCommand: project.testCommand } : {});
+    const resuming = driver.resumable && task.session_id !== null;
+    let prompt: string;
+    if (resuming) prompt = steering || RESTARTED;
+    else prompt = [first, steering, task.runs > 0 && !steering ? RESTARTED : ''].filter(Boolean).join('\n\n');
+
+    const runId = `${task.id}.${task.runs + 1}`;
+    store.startRun(task.id, runId, clock.now());
+    const last = followUps.at(-1);
+    if (last) store.pickFollowUps(task.id, last.id, clock.now());
+    this.changed(task.id);
+
+    const run = driver.run({
+      runId,
+      cwd: task.worktree ?? project.path,
+      prompt,
+      env: agentEnv,
+      ...(resuming && task.session_id && { sessionId: task.session_id }),
+      log: log.child({ task: task.id }),
+      clock,
+      graceMs,
+      ...(timeLimitMs !== undefined && { timeLimitMs }),
+    });
+    const entry = this.active.get(task.id);
+    if (entry) entry.run = run;
+    if (entry?.cancelled) void run.cancel('cancel');
+
+    const recorder = new EventRecorder(store, task.id, clock);
+    const tracker = new TurnTracker();
+    for await (const event of run.events) {
+      recorder.add(event);
+      tracker.see(event);
+      if (event.type === 'session_started') store.setSession(task.id, event.sessionId, clock.now());
+      this.changed(task.id, event);
+    }
+    const outcome = tracker.outcome(await run.exited, timeLimitMs);
+    if (outcome.state === 'finished') {
+      if (!tracker.finished) recorder.add(outcome.summary === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: outcome.summary });
+      const question = askedQuestion(outcome.summary);
+      if (question) {
+        recorder.add({ type: 'question', text: question });
+        this.changed(task.id, { type: 'question', text: question });
+      }
+    } else if (!tracker.fatal && outcome.error) {
+      recorder.add({ type: 'error', message: outcome.error, fatal: true });
+    }
+    recorder.flush();
+    return outcome;
+  }
+}

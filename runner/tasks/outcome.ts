@@ -1,0 +1,56 @@
+import type { AgentEvent } from '../agents/events.ts';
+import { tail } from '../agents/events.ts';
+import type { RunExit } from '../process/spawn.ts';
+import type { TaskState } from './store.ts';
+
+/** What one agent turn amounted to, from its events and how its process ended. */
+export interface TurnOutcome {
+  state: Extract<TaskState, 'finished' | 'failed' | 'cancelled'>;
+  summary?: string;
+  error?: string;
+  /** The agent ran out of context: worth a fresh session seeded with a summary. */
+  contextExhausted?: boolean;
+}
+
+/** Collects what decides a turn's outcome while its events stream by. */
+export class TurnTracker {
+  summary: string | undefined;
+  lastMessage: string | undefined;
+  fatal: string | undefined;
+  contextExhausted = false;
+  finished = false;
+
+  see(event: AgentEvent): void {
+    if (event.type === 'agent_message') this.lastMessage = event.text;
+    if (event.type === 'turn_finished') {
+      this.finished = true;
+      this.summary = event.summary ?? this.lastMessage;
+    }
+    if (event.type === 'error' && event.fatal) {
+      this.fatal = event.message;
+      this.contextExhausted ||= event.contextExhausted === true;
+    }
+  }
+
+  outcome(exit: RunExit, timeLimitMs?: number): TurnOutcome {
+    if (exit.stoppedBy === 'cancel') return { state: 'cancelled', error: 'cancelled' };
+    if (exit.stoppedBy === 'timeout') {
+      return { state: 'failed', error: `stopped: the task's time limit (${Math.round((timeLimitMs ?? 0) / 60_000)} min) was reached` };
+    }
+    if (this.fatal !== undefined) return { state: 'failed', error: this.fatal, ...(this.contextExhausted && { contextExhausted: true }) };
+    if (exit.exitCode !== 0) {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
+      const stderr = tail(exit.stderr.trim(), 1000);
+      return { state: 'failed', error: `the agent ${how}${stderr ? `: ${stderr}` : ''}` };
+    }
+    const summary = this.summary ?? this.lastMessage;
+    return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
+  }
+}
+
+/** A final message that ends in a question asks a person before the agent can go on. */
+export function askedQuestion(summary: string | undefined): string | undefined {
+  if (!summary) return undefined;
+  const last = summary.trim().split('\n').filter((l) => l.trim()).at(-1) ?? '';
+  return /\?\s*$/.test(last) ? last.trim() : undefined;
+}

@@ -1,0 +1,32 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { AgentEvent } from '../agents/events.ts';
+import type { TaskStore } from './store.ts';
+
+/** Batches a task's events into few SQLite transactions: at most `maxBatch` events or `maxDelayMs` apart. */
+export class EventRecorder {
+  private pending: { at: number; event: AgentEvent }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly taskId: string,
+    private readonly clock: Clock,
+    private readonly maxBatch = 500,
+    private readonly maxDelayMs = 50,
+  ) {}
+
+  add(event: AgentEvent): void {
+    this.pending.push({ at: this.clock.now(), event });
+    if (this.pending.length >= this.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.store.appendEvents(this.taskId, batch);
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { Db } from '../../shared/db/open.ts';
+import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { agentEventSchema, type AgentEvent } from '../agents/events.ts';
+import type { TaskInput } from '../agents/prompt.ts';
+
+/** Where a task is in its life on the runner. */
+export const taskStateSchema = z.enum(['queued', 'preparing', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
+export type TaskState = z.infer<typeof taskStateSchema>;
+/** States in which no agent process runs and none will start by itself. */
+export const settledStates: ReadonlySet<TaskState> = new Set(['finished', 'failed', 'cancelled', 'interrupted']);
+
+const taskInputSchema: z.ZodType<TaskInput> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('issue'),
+    repo: z.string(),
+    issue: z.object({
+      number: z.number(),
+      title: z.string(),
+      body: z.string(),
+      labels: z.array(z.string()),
+      comments: z.array(z.object({ author: z.string(), body: z.string() })),
+    }),
+  }),
+  z.object({ kind: z.literal('request'), text: z.string(), requestedBy: z.string() }),
+]);
+
+const taskRow = z.object({
+  id: z.string(),
+  seq: z.number(),
+  project: z.string(),
+  agent: z.string(),
+  title: z.string(),
+  input: z.string().transform((s) => taskInputSchema.parse(JSON.parse(s))),
+  state: taskStateSchema,
+  branch: z.string().nullable(),
+  worktree: z.string().nullable(),
+  session_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  runs: z.number(),
+  summary: z.string().nullable(),
+  error: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type TaskRecord = z.output<typeof taskRow>;
+
+const followUpRow = z.object({ id: z.number(), task_id: z.string(), text: z.string(), author: z.string() });
+export type FollowUp = z.output<typeof followUpRow>;
+
+/** Tasks, their follow-ups and their event log in the runner's SQLite. */
+export class TaskStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO tasks (id, seq, project, agent, title, input, state, created_at, updated_at)
+         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @now, @now)`,
+      ),
+      get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+      inStates: db.prepare('SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY seq'),
+      all: db.prepare('SELECT * FROM tasks ORDER BY seq'),
+      setState: db.prepare('UPDATE tasks SET state = @state, error = @error, summary = COALESCE(@summary, summary), updated_at = @now WHERE id = @id'),
+      setWorktree: db.prepare('UPDATE tasks SET branch = ?, worktree = ?, updated_at = ? WHERE id = ?'),
+      setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
+      startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, updated_at = ? WHERE id = ?'),
+      addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at) VALUES (?, ?, ?, ?)'),
+      pendingFollowUps: db.prepare('SELECT id, task_id, text, author FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
+      pickFollowUps: db.prepare('UPDATE task_followups SET picked_at = ? WHERE task_id = ? AND picked_at IS NULL AND id <= ?'),
+      withPending: db.prepare('SELECT DISTINCT task_id FROM task_followups WHERE picked_at IS NULL'),
+      addEvent: db.prepare('INSERT INTO task_events (task_id, at, event) VALUES (?, ?, ?)'),
+      events: db.prepare('SELECT event FROM task_events WHERE task_id = ? ORDER BY id'),
+    };
+  }
+
+  create(task: { id: string; project: string; agent: string; title: string; input: TaskInput }, now: number): TaskRecord {
+    this.s.insert.run({ ...task, input: JSON.stringify(task.input), now });
+    return this.require(task.id);
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return parseRow(taskRow, this.s.get.get(id));
+  }
+
+  require(id: string): TaskRecord {
+    const task = this.get(id);
+    if (!task) throw new Error(`no task ${id}`);
+    return task;
+  }
+
+  inStates(states: readonly TaskState[]): TaskRecord[] {
+    return parseRows(taskRow, this.s.inStates.all(JSON.stringify(states)));
+  }
+
+  all(): TaskRecord[] {
+    return parseRows(taskRow, this.s.all.all());
+  }
+
+  setState(id: string, state: TaskState, now: number, details: { error?: string; summary?: string } = {}): void {
+    this.s.setState.run({ id, state, now, error: details.error ?? null, summary: details.summary ?? null });
+  }
+
+  setWorktree(id: string, branch: string, path: string, now: number): void {
+    this.s.setWorktree.run(branch, path, now, id);
+  }
+
+  setSession(id: string, sessionId: string, now: number): void {
+    this.s.setSession.run(sessionId, now, id);
+  }
+
+  /** Records a new agent process run; its id marks every process it starts. */
+  startRun(id: string, runId: string, now: number): void {
+    this.s.startRun.run(runId, 'running', now, id);
+  }
+
+  addFollowUp(taskId: string, text: string, author: string, now: number): number {
+    return Number(this.s.addFollowUp.run(taskId, text, author, now).lastInsertRowid);
+  }
+
+  pendingFollowUps(taskId: string): FollowUp[] {
+    return parseRows(followUpRow, this.s.pendingFollowUps.all(taskId));
+  }
+
+  /** Marks follow-ups up to `upToId` as handed to the agent. */
+  pickFollowUps(taskId: string, upToId: number, now: number): void {
+    this.s.pickFollowUps.run(now, taskId, upToId);
+  }
+
+  tasksWithPendingFollowUps(): string[] {
+    return parseRows(z.object({ task_id: z.string() }), this.s.withPending.all()).map((r) => r.task_id);
+  }
+
+  /** Appends events in one transaction (the engine batches them). */
+  appendEvents(taskId: string, events: readonly { at: number; event: AgentEvent }[]): void {
+    this.db.transaction(() => {
+      for (const { at, event } of events) this.s.addEvent.run(taskId, at, JSON.stringify(event));
+    })();
+  }
+
+  events(taskId: string): AgentEvent[] {
+    return parseRows(z.object({ event: z.string() }), this.s.events.all(taskId)).map((r) => agentEventSchema.parse(JSON.parse(r.event)));
+  }
+}

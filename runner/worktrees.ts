@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A project the runner serves: a GitHub repo and a local clone of it. */
+export interface ProjectCheckout {
+  /** Short name, used in paths. */
+  name: string;
+  /** The user's clone (or one the runner manages); its working tree and index are never touched. */
+  path: string;
+  defaultBranch: string;
+  /** Remote to fetch the default branch from; none for a purely local repository. */
+  remote?: string;
+}
+
+/** Where a task works. */
+export interface Worktree {
+  path: string;
+  branch: string;
+}
+
+export function slugify(text: string, max = 40): string {
+  const slug = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+  return slug || 'task';
+}
+
+/** `director/<task id>-<slug>`: one branch per task, never reused. */
+export function taskBranch(taskId: string, title: string): string {
+  return `director/${taskId}-${slugify(title)}`;
+}
+
+/**
+ * One git worktree per task, made from the freshly fetched default branch. `git worktree add`
+ * writes only under the new path and the repository's metadata; the user's checkout is untouched.
+ */
+export class Worktrees {
+  constructor(
+    private readonly root: string,
+    private readonly git: (dir: string) => SimpleGit = (dir) => simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 }),
+  ) {}
+
+  pathFor(project: ProjectCheckout, taskId: string): string {
+    return join(this.root, project.name, taskId);
+  }
+
+  /** Creates the task's worktree, or returns it if a previous run already did (after a crash). */
+  async prepare(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
+    const path = this.pathFor(project, taskId);
+    const repo = this.git(project.path);
+    if (existsSync(path)) return { path, branch };
+    mkdirSync(join(this.root, project.name), { recursive: true });
+    let base = project.defaultBranch;
+    if (project.remote) {
+      await repo.fetch(project.remote, project.defaultBranch);
+      base = `${project.remote}/${project.defaultBranch}`;
+    }
+    const exists = (await repo.raw(['branch', '--list', branch])).trim() !== '';
+    await repo.raw(exists ? ['worktree', 'add', path, branch] : ['worktree', 'add', '--no-track', '-b', branch, path, base]);
+    return { path, branch };
+  }
+
+  /** Removes the worktree and its branch, then prunes stale worktree records. */
+  async remove(project: ProjectCheckout, worktree: Worktree): Promise<void> {
+    const repo = this.git(project.path);
+    if (existsSync(worktree.path)) await repo.raw(['worktree', 'remove', '--force', worktree.path]);
+    await repo.raw(['worktree', 'prune']);
+    if ((await repo.raw(['branch', '--list', worktree.branch])).trim() !== '') await repo.raw(['branch', '-D', worktree.branch]);
+  }
+
+  /** Worktrees of this project that Director made (under its root). */
+  async list(project: ProjectCheckout): Promise<Worktree[]> {
+    const out = await this.git(project.path).raw(['worktree', 'list', '--porcelain']);
+    const mine: Worktree[] = [];
+    for (const block of out.split('\n\n')) {
+      const path = /^worktree (.+)$/m.exec(block)?.[1];
+      const branch = /^branch refs\/heads\/(.+)$/m.exec(block)?.[1];
+      if (path && branch && path.startsWith(join(this.root, project.name))) mine.push({ path, branch });
+    }
+    return mine;
+  }
+}
