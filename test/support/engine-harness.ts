@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { commandDriver } from '../../runner/agents/command.ts';
+import type { AgentDriver } from '../../runner/agents/driver.ts';
+import type { AgentEvent } from '../../runner/agents/events.ts';
+import { runnerDatabase } from '../../runner/main.ts';
+import { TaskEngine, type EngineProject, type TaskEngineOptions } from '../../runner/tasks/engine.ts';
+import { TaskStore, type TaskRecord } from '../../runner/tasks/store.ts';
+import { Worktrees } from '../../runner/worktrees.ts';
+import { systemClock } from '../../shared/clock.ts';
+import type { Db } from '../../shared/db/open.ts';
+import { makeRepo } from './git-repo.ts';
+import { quietLog } from './link-harness.ts';
+
+export const agentScript = (name: string) => fileURLToPath(new URL(`../fixtures/agents/${name}`, import.meta.url));
+
+/** A command driver that runs one of the stand-in agent scripts. */
+export function scriptAgent(name: string, script: string): AgentDriver {
+  return commandDriver(name, { command: 'bash', args: [agentScript(script)], input: 'arg' });
+}
+
+export interface EngineUnderTest {
+  engine: TaskEngine;
+  store: TaskStore;
+  db: Db;
+  project: EngineProject;
+  origin: string;
+  changes: { task: TaskRecord; event?: AgentEvent }[];
+  close(): void;
+}
+
+/** A real engine on a real SQLite file and a real git repository under `dir`. */
+export function startEngine(dir: string, drivers: AgentDriver[], options: Partial<TaskEngineOptions> = {}): EngineUnderTest {
+  // Reopening the same dir (a restarted runner) reuses its repository.
+  const repo = existsSync(join(dir, 'repo', 'checkout'))
+    ? { path: join(dir, 'repo', 'checkout'), origin: join(dir, 'repo', 'origin.git') }
+    : makeRepo(join(dir, 'repo'), { 'README.md': '# demo\n', 'src/app.js': 'export const answer = 42;\n' });
+  const project: EngineProject = { name: 'demo', path: repo.path, defaultBranch: 'main', remote: 'origin', testCommand: 'npm test' };
+  const db = runnerDatabase(join(dir, 'home'));
+  const store = new TaskStore(db);
+  const changes: EngineUnderTest['changes'] = [];
+  const engine = new TaskEngine({
+    store,
+    worktrees: new Worktrees(join(dir, 'home', 'worktrees')),
+    projects: new Map([[project.name, project]]),
+    drivers: new Map(drivers.map((d) => [d.name, d])),
+    agentEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+    clock: systemClock,
+    log: quietLog,
+    capacity: 4,
+    graceMs: 1000,
+    onChange: (task, event) => changes.push(event ? { task, event } : { task }),
+    ...options,
+  });
+  return { engine, store, db, project, origin: repo.origin, changes, close: () => db.close() };
+}
+
+export const request = (text: string) => ({ kind: 'request' as const, text, requestedBy: 'alice' });
