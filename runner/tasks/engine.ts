@@ -132,8 +132,8 @@ export class TaskEngine {
     this.pump();
   }
 
-  private changed(taskId: string, event?: AgentEvent): void {
-    this.options.onChange?.(this.options.store.require(taskId), event);
+  private changed(taskId: string, event?: AgentEvent, record?: TaskRecord): void {
+    if (this.options.onChange) this.options.onChange(record ?? this.options.store.require(taskId), event);
   }
 
   private pump(): void {
@@ -221,11 +221,15 @@ export class TaskEngine {
 
     const recorder = new EventRecorder(store, task.id, clock);
     const tracker = new TurnTracker();
+    let current = store.require(task.id);
     for await (const event of run.events) {
       recorder.add(event);
       tracker.see(event);
-      if (event.type === 'session_started') store.setSession(task.id, event.sessionId, clock.now());
-      this.changed(task.id, event);
+      if (event.type === 'session_started') {
+        store.setSession(task.id, event.sessionId, clock.now());
+        current = store.require(task.id);
+      }
+      this.changed(task.id, event, current);
     }
     const outcome = tracker.outcome(await run.exited, timeLimitMs);
     if (outcome.state === 'finished') {
