@@ -5,6 +5,49 @@ import { parseVariables, type VariableSpec } from '../shared/config/variables.ts
 import type { ConfigSource } from '../shared/config/source.ts';
 import type { LogLevel } from '../shared/log.ts';
 
+/** JSON in an environment variable, or already structured in the config file. */
+const json = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, schema);
+
+/** A project this runner serves: a GitHub repository and a local clone of it. */
+export const projectSchema = z.object({
+  /** Short name used in Slack and paths. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
+  /** owner/name on GitHub. */
+  repo: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/),
+  /** The local clone; the user's own checkout is fine, it is never modified. */
+  path: z.string().min(1),
+  defaultBranch: z.string().min(1).default('main'),
+  /** Remote to fetch before each task; null for a local-only repository. */
+  remote: z.string().min(1).nullable().default('origin'),
+  /** How to verify work, e.g. `npm test`; detected from the repository when unset. */
+  testCommand: z.string().min(1).optional(),
+  /** Agent used when a command names none. */
+  agent: z.string().optional(),
+});
+export type ProjectConfig = z.infer<typeof projectSchema>;
+
+/** How to run one agent. */
+export const agentSchema = z.object({
+  kind: z.enum(['codex', 'claude', 'command']),
+  /** The executable (default `codex` / `claude` on PATH; required for `command`). */
+  command: z.string().min(1).optional(),
+  /** Extra arguments, e.g. `-m`, a model, or `-c` overrides. */
+  args: z.array(z.string()).default([]),
+  /** Extra environment for the agent only. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** `command` agents: the prompt as the last argument or on stdin. */
+  input: z.enum(['arg', 'stdin']).default('arg'),
+}).refine((agent) => agent.kind !== 'command' || agent.command !== undefined, { message: 'a command agent needs "command"' });
+export type AgentConfig = z.infer<typeof agentSchema>;
+
 const variables = {
   DIRECTOR_HOME: {
     schema: z.string().min(1).optional(),
@@ -17,6 +60,26 @@ const variables = {
   LINK_HEARTBEAT_MS: {
     schema: z.coerce.number().int().min(100).max(300_000).default(15_000),
     hint: 'milliseconds between link heartbeats, 100 to 300000 (default 15000); a silent bot is dropped after two.',
+  },
+  PROJECTS: {
+    schema: json(z.array(projectSchema)).default([]),
+    hint: 'a JSON list of projects, e.g. [{"name":"web","repo":"acme/web","path":"/home/me/web","testCommand":"npm test"}] (best kept in the DIRECTOR_CONFIG file).',
+  },
+  AGENTS: {
+    schema: json(z.record(z.string().regex(/^[a-z0-9_-]+$/), agentSchema)).default({}),
+    hint: 'a JSON object of agents by name, e.g. {"codex":{"kind":"codex","args":["-m","gpt-5.5"]}}; codex and claude exist by default.',
+  },
+  AGENT_ENV_ALLOW: {
+    schema: json(z.array(z.string())).default([]),
+    hint: 'a JSON list of secret-looking variable names agents may still see, e.g. ["NPM_TOKEN"].',
+  },
+  TASK_TIME_LIMIT_MIN: {
+    schema: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    hint: 'minutes an agent turn may run before it is stopped, 1 to 1440 (default 60).',
+  },
+  AGENT_GRACE_MS: {
+    schema: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    hint: 'milliseconds between SIGTERM and SIGKILL when stopping an agent (default 10000).',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -33,6 +96,12 @@ export interface RunnerConfig {
   logLevel: LogLevel;
   /** Default runner name when pairing without --name. */
   defaultName: string;
+  projects: ProjectConfig[];
+  /** Configured agents; codex and claude are added unless configured. */
+  agents: Record<string, AgentConfig>;
+  agentEnvAllow: string[];
+  timeLimitMs: number;
+  graceMs: number;
 }
 
 export function parseRunnerConfig(source: ConfigSource, home = homedir(), host = hostname()): RunnerConfig {
@@ -42,6 +111,11 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     capacity: vars.RUNNER_CAPACITY,
     heartbeatMs: vars.LINK_HEARTBEAT_MS,
     logLevel: vars.LOG_LEVEL,
+    projects: vars.PROJECTS,
+    agents: { codex: agentSchema.parse({ kind: 'codex' }), claude: agentSchema.parse({ kind: 'claude' }), ...vars.AGENTS },
+    agentEnvAllow: vars.AGENT_ENV_ALLOW,
+    timeLimitMs: vars.TASK_TIME_LIMIT_MIN * 60_000,
+    graceMs: vars.AGENT_GRACE_MS,
     defaultName: host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'runner',
   };
 }

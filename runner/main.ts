@@ -15,7 +15,12 @@ import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
 import { pairWithBot } from './pair.ts';
 import { describeStatus } from './status.ts';
+import { agentEnvironment } from './agents/env.ts';
+import { buildDrivers } from './agents/registry.ts';
 import { runnerMigrations } from './store/migrations.ts';
+import { TaskEngine } from './tasks/engine.ts';
+import { TaskStore } from './tasks/store.ts';
+import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 
 const VERSION = '0.1.0';
@@ -23,6 +28,8 @@ const VERSION = '0.1.0';
 export interface StartRunnerOptions {
   config: RunnerConfig;
   credentials: RunnerCredentials;
+  /** The runner's environment, from which the agents' (secret-free) environment is made. */
+  env?: NodeJS.ProcessEnv;
   logSink?: LogSink;
   /** Extra handling of frames from the bot (runs inside the frame's transaction). */
   handle?: (frame: AppFrame, seq: number, db: Db) => void;
@@ -35,6 +42,7 @@ export interface StartRunnerOptions {
 export interface RunningRunner {
   db: Db;
   log: Logger;
+  engine: TaskEngine;
   endpoint: LinkEndpoint;
   link: RunnerLink;
   stop(): Promise<void>;
@@ -45,7 +53,7 @@ export function runnerDatabase(home: string): Db {
 }
 
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
-export function startRunner({ config, credentials, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
+export function startRunner({ config, credentials, env = {}, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
   const log = createLogger({ level: config.logLevel, redact: createRedactor([credentials.token]), sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
@@ -59,29 +67,50 @@ export function startRunner({ config, credentials, logSink, handle, backoff, tun
     clock: systemClock,
     tuning: { heartbeatMs: config.heartbeatMs, ...tuning },
   });
+  const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
+  const engine = new TaskEngine({
+    store: new TaskStore(db),
+    worktrees: new Worktrees(join(config.home, 'worktrees')),
+    projects: new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }])),
+    drivers,
+    agentEnv: agentEnvironment({ base: env, allow: config.agentEnvAllow }),
+    clock: systemClock,
+    log,
+    capacity: config.capacity,
+    graceMs: config.graceMs,
+    timeLimitMs: config.timeLimitMs,
+    onChange: () => {
+      if (endpoint.connected) endpoint.send({ type: 'runner.status', running: engine.running, capacity: config.capacity });
+    },
+  });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,
-    hello: { runner: credentials.name, capacity: config.capacity, agents: [], version: VERSION },
+    hello: { runner: credentials.name, capacity: config.capacity, agents: [...drivers.keys()], version: VERSION },
     endpoint,
     log,
     backoff,
     onState: (s) => {
       const reason = s.status === 'waiting' || s.status === 'stopped' ? s.reason : undefined;
       state.setLinkStatus({ status: s.status, since: systemClock.now(), pid: process.pid, ...(reason !== undefined && { reason }) });
-      if (s.status === 'connected') endpoint.send({ type: 'runner.status', running: 0, capacity: config.capacity });
+      if (s.status === 'connected') endpoint.send({ type: 'runner.status', running: engine.running, capacity: config.capacity });
       onState?.(s);
     },
   });
   link.start();
+  void engine.recover().then((interrupted) => {
+    if (interrupted.length > 0) log.warn({ tasks: interrupted.map((t) => t.id) }, 'tasks interrupted by the last shutdown; resume them when ready');
+  });
   return {
     db,
     log,
+    engine,
     endpoint,
     link,
     stop: async () => {
       link.stop();
       await link.stopped;
+      await engine.shutdown();
       db.close();
     },
   };
@@ -111,11 +140,12 @@ export async function runRunnerCli(args: string[], env: NodeJS.ProcessEnv, out: 
     }
     case 'start': {
       const cfg = config();
-      const runner = startRunner({ config: cfg, credentials: loadCredentials(cfg.home) });
+      const runner = startRunner({ config: cfg, credentials: loadCredentials(cfg.home), env });
       const stopOnSignal = () => runner.link.stop('stopped by signal');
       process.once('SIGINT', stopOnSignal);
       process.once('SIGTERM', stopOnSignal);
       const result = await runner.link.stopped;
+      await runner.engine.shutdown();
       runner.db.close();
       if (result.fatal) throw new DirectorError('link_refused', `the bot refused this runner: ${result.reason}`);
       return 0;

@@ -7,14 +7,16 @@ import { tail } from '../agents/events.ts';
 import { killRun } from './kill.ts';
 import { RUN_MARKER } from './tree.ts';
 
+export type StopReason = 'cancel' | 'timeout' | 'shutdown';
+
 /** How a run of an agent process ended. */
 export interface RunExit {
   exitCode: number | null;
   signal: string | null;
   /** The end of stderr, for the failure reason. */
   stderr: string;
-  /** Set when we stopped it: cancelled by a person, or over its time limit. */
-  stoppedBy?: 'cancel' | 'timeout';
+  /** Set when we stopped it: cancelled by a person, over its time limit, or the runner shutting down. */
+  stoppedBy?: StopReason;
 }
 
 /** One agent process: its normalized events as they come, and how it ended. */
@@ -24,7 +26,7 @@ export interface AgentRun {
   events: AsyncIterable<AgentEvent>;
   exited: Promise<RunExit>;
   /** SIGTERM to the whole tree, SIGKILL after the grace period; resolves when it is gone. */
-  cancel(reason?: 'cancel' | 'timeout'): Promise<void>;
+  cancel(reason?: StopReason): Promise<void>;
 }
 
 export interface SpawnAgentOptions {
@@ -66,7 +68,7 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
 
   let stoppedBy: RunExit['stoppedBy'];
   let cancelling: Promise<void> | undefined;
-  const cancel = (reason: 'cancel' | 'timeout' = 'cancel'): Promise<void> => {
+  const cancel = (reason: StopReason = 'cancel'): Promise<void> => {
     stoppedBy ??= reason;
     cancelling ??= killRun(runId, graceMs, clock, child.pid).then((left) => {
       if (left.length > 0) log.error({ runId, pids: left }, 'agent processes survived SIGKILL');

@@ -126,6 +126,17 @@ export class TaskEngine {
     await Promise.all([...this.active.keys()].map((id) => this.cancel(id)));
   }
 
+  /** For a runner shutting down: ends every agent and leaves its task interrupted, to resume later. */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(
+      [...this.active.values()].map(async (active) => {
+        await active.run?.cancel('shutdown');
+        await active.done;
+      }),
+    );
+  }
+
   private requeue(taskId: string): void {
     this.options.store.setState(taskId, 'queued', this.options.clock.now());
     this.changed(taskId);
@@ -176,6 +187,11 @@ export class TaskEngine {
     for (;;) {
       if (this.active.get(taskId)?.cancelled) {
         store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled' });
+        this.changed(taskId);
+        return;
+      }
+      if (this.stopped) {
+        store.setState(taskId, 'interrupted', clock.now(), { error: 'the runner shut down before this task could go on' });
         this.changed(taskId);
         return;
       }

@@ -5,7 +5,7 @@ import type { TaskState } from './store.ts';
 
 /** What one agent turn amounted to, from its events and how its process ended. */
 export interface TurnOutcome {
-  state: Extract<TaskState, 'finished' | 'failed' | 'cancelled'>;
+  state: Extract<TaskState, 'finished' | 'failed' | 'cancelled' | 'interrupted'>;
   summary?: string;
   error?: string;
   /** The agent ran out of context: worth a fresh session seeded with a summary. */
@@ -34,6 +34,7 @@ export class TurnTracker {
 
   outcome(exit: RunExit, timeLimitMs?: number): TurnOutcome {
     if (exit.stoppedBy === 'cancel') return { state: 'cancelled', error: 'cancelled' };
+    if (exit.stoppedBy === 'shutdown') return { state: 'interrupted', error: 'the runner shut down while this task was running' };
     if (exit.stoppedBy === 'timeout') {
       return { state: 'failed', error: `stopped: the task's time limit (${Math.round((timeLimitMs ?? 0) / 60_000)} min) was reached` };
     }

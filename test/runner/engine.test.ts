@@ -96,6 +96,16 @@ describe('task engine with stand-in agents', () => {
     expect(store.require(task.id)).toMatchObject({ state: 'cancelled' });
   });
 
+  it('leaves a running task interrupted, not cancelled, when the runner shuts down', async () => {
+    setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300 });
+    const { engine, store, changes } = setup;
+    const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
+    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message'), 10_000, 'the agent running');
+    await engine.shutdown();
+    expect(store.require(task.id)).toMatchObject({ state: 'interrupted' });
+    expect(processesOfRun(store.require(task.id).run_id ?? '')).toEqual([]);
+  });
+
   it('stops a runaway agent at the time limit and says so', async () => {
     setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300, timeLimitMs: 700 });
     const { engine, store } = setup;

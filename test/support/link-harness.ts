@@ -8,7 +8,7 @@ import { Pairing } from '../../bot/runners/pairing.ts';
 import { close, createBotServer, listen } from '../../bot/server.ts';
 import { botMigrations } from '../../bot/store/migrations.ts';
 import { RunnerStore, type RunnerRecord } from '../../bot/store/runners.ts';
-import type { RunnerConfig } from '../../runner/config.ts';
+import { parseRunnerConfig, type RunnerConfig } from '../../runner/config.ts';
 import type { RunnerCredentials } from '../../runner/credentials.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { z } from 'zod';
@@ -101,7 +101,7 @@ export function tempHome(prefix = 'director-link-'): { dir: string; remove: () =
 }
 
 export function runnerConfig(home: string, heartbeatMs = 15_000): RunnerConfig {
-  return { home, capacity: 4, heartbeatMs, logLevel: 'silent', defaultName: 'test' };
+  return { ...parseRunnerConfig({ DIRECTOR_HOME: home, LOG_LEVEL: 'silent' }), heartbeatMs };
 }
 
 export function credentials(botUrl: string, name: string, token: string): RunnerCredentials {
