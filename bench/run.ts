@@ -1,12 +1,14 @@
 // `npm run bench`: runs every benchmark and prints one table.
 import { benchEngine } from './engine.ts';
 import { benchLink } from './link.ts';
+import { benchRedact } from './redact.ts';
 import { benchSlackOutbox } from './slack-outbox.ts';
 import { printTable, type BenchRow } from './table.ts';
 
 const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'runner link', run: benchLink },
   { name: 'task engine', run: benchEngine },
+  { name: 'redactor', run: benchRedact },
   { name: 'slack outbox', run: benchSlackOutbox },
 ];
 const only = process.argv[2];

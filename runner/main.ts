@@ -8,7 +8,8 @@ import { LinkEndpoint, type LinkTuning } from '../shared/link/endpoint.ts';
 import { LinkStore } from '../shared/link/store.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import type { AppFrame } from '../shared/protocol.ts';
-import { createRedactor } from '../shared/redact.ts';
+import { createRedactor, secretValuesFromEnv } from '../shared/redact.ts';
+import { redactDeep } from '../shared/redact-stream.ts';
 import { parseRunnerConfig, type RunnerConfig } from './config.ts';
 import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentials } from './credentials.ts';
 import type { BackoffOptions } from './link/backoff.ts';
@@ -54,7 +55,9 @@ export function runnerDatabase(home: string): Db {
 
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
 export function startRunner({ config, credentials, env = {}, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
-  const log = createLogger({ level: config.logLevel, redact: createRedactor([credentials.token]), sink: logSink, name: 'director-runner' });
+  // One redactor for everything that leaves the runner: logs and every frame to the bot.
+  const redact = createRedactor([credentials.token, ...secretValuesFromEnv(env)]);
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   const endpoint = new LinkEndpoint({
@@ -66,6 +69,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     log,
     clock: systemClock,
     tuning: { heartbeatMs: config.heartbeatMs, ...tuning },
+    outgoing: (frame) => redactDeep(frame, redact),
   });
   const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
   const engine = new TaskEngine({

@@ -3,26 +3,48 @@
  * bodies and errors later). Two layers: known token shapes, and exact values of known secrets.
  */
 
-/** Token shapes from the services Director touches. Each match is replaced whole. */
-const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, // Slack bot/user/legacy tokens
-  /\bxapp-[A-Za-z0-9-]{8,}/g, // Slack app-level tokens
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g, // GitHub fine-grained tokens
-  /\bsk-ant-[A-Za-z0-9_-]{16,}/g, // Anthropic keys
-  /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI keys
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key ids
-  /\bph[cx]_[A-Za-z0-9]{20,}/g, // PostHog keys
-  /\bdrt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}/g, // Director runner tokens
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{12,}/gi, // Authorization header values
+/**
+ * Token shapes from the services Director touches. Each match is replaced whole. No leading word
+ * boundary: a token glued to a word (`Bearerghp_…`) is still a token.
+ */
+const TOKEN_SOURCES: readonly string[] = [
+  String.raw`\b(Bearer|bearer|BEARER|token|Token|TOKEN)\s+[A-Za-z0-9._~+/=-]{12,}`, // Authorization values (group 1 keeps the scheme)
+  String.raw`xox[abposr]-[A-Za-z0-9-]{8,}`, // Slack bot/user/legacy tokens
+  String.raw`xapp-[A-Za-z0-9-]{8,}`, // Slack app-level tokens
+  String.raw`gh[pousr]_[A-Za-z0-9]{20,}`, // GitHub tokens
+  String.raw`github_pat_[A-Za-z0-9_]{20,}`, // GitHub fine-grained tokens
+  String.raw`sk-ant-[A-Za-z0-9_-]{16,}`, // Anthropic keys
+  String.raw`sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}`, // OpenAI keys
+  String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}`, // AWS access key ids
+  String.raw`ph[cx]_[A-Za-z0-9]{20,}`, // PostHog keys
+  String.raw`drt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}`, // Director runner tokens
+  String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`, // private keys
 ];
+
+/** All shapes in one expression, so a text is scanned once. */
+const TOKENS = new RegExp(TOKEN_SOURCES.join('|'), 'g');
+const STICKY = new RegExp(TOKEN_SOURCES.join('|'), 'y');
+/** Where a token could begin inside another match. */
+const TOKEN_PREFIX = /xox|xapp|gh[pousr]|github_pat|sk|AKIA|ASIA|ph[cx]|drt|-----BEGIN/g;
+const HAS_TOKEN_PREFIX = new RegExp(TOKEN_PREFIX.source);
 
 export const REDACTED = '[REDACTED]';
 
 export interface Redactor {
   /** Returns `text` with every secret replaced by [REDACTED]. */
   (text: string): string;
+  /** Where secrets occur in `text`, as [start, end) pairs (for cutting streams safely). */
+  spans(text: string): Array<[number, number]>;
+  /** Length of the longest configured secret value. */
+  longestValue: number;
+}
+
+/** Names of environment variables whose values are secrets: *_TOKEN, *_KEY, *_SECRET, *PASSWORD*. */
+const SECRET_ENV_NAME = /(_TOKEN|_KEY|_SECRET|PASSWORD)$|PASSWORD/i;
+
+/** The values of secret-named variables in `env` (6 characters or more), for `createRedactor`. */
+export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).flatMap(([name, value]) => (value && value.length >= 6 && SECRET_ENV_NAME.test(name) ? [value] : []));
 }
 
 /**
@@ -31,14 +53,64 @@ export interface Redactor {
  */
 export function createRedactor(secretValues: Iterable<string> = []): Redactor {
   const values = [...new Set([...secretValues].filter((v) => v.length >= 6))].sort((a, b) => b.length - a.length);
-  return (text: string): string => {
-    let out = text;
-    for (const value of values) out = out.split(value).join(REDACTED);
-    for (const pattern of TOKEN_PATTERNS) {
-      out = out.replace(pattern, (match: string, scheme?: string) =>
-        typeof scheme === 'string' && /^(bearer|token)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
-      );
+  // One pass for all configured values, one for all token shapes: 10 MB stays well under a second.
+  const valuePattern = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
+  const spans = (text: string): Array<[number, number]> => {
+    const found: Array<[number, number]> = [];
+    if (valuePattern) for (const m of text.matchAll(valuePattern)) found.push([m.index, m.index + m[0].length]);
+    for (const m of text.matchAll(TOKENS)) {
+      const end = m.index + m[0].length;
+      // An Authorization value keeps its scheme: "Bearer [REDACTED]".
+      const start = m[1] === undefined ? m.index : m.index + (/^\S+\s+/.exec(m[0])?.[0].length ?? 0);
+      found.push([start, end]);
+      // A token glued to the end of another ("…ghp_x…xapp-…") hides in the first match's tail.
+      // Look a little past the end: the first match may have eaten only part of the next prefix.
+      for (const inner of text.slice(m.index + 1, end + 12).matchAll(TOKEN_PREFIX)) {
+        if (m.index + 1 + inner.index >= end) break;
+        STICKY.lastIndex = m.index + 1 + inner.index;
+        const glued = STICKY.exec(text);
+        if (glued) found.push([glued.index, glued.index + glued[0].length]);
+      }
     }
-    return out;
+    return merge(found);
   };
+  // Fast path: native replace. A token glued to the next one needs the span merge (rare).
+  const redact = (text: string): string => {
+    let glued = false;
+    const replaced = (valuePattern ? text.replace(valuePattern, REDACTED) : text).replace(TOKENS, (match: string, scheme: string | undefined, offset: number, whole: string) => {
+      if (HAS_TOKEN_PREFIX.test(whole.slice(offset + 1, offset + match.length + 12))) glued = true;
+      return scheme === undefined ? REDACTED : `${/^\S+\s+/.exec(match)?.[0] ?? ''}${REDACTED}`;
+    });
+    return glued ? applySpans(text, spans(text)) : replaced;
+  };
+  return Object.assign(redact, { spans, longestValue: values[0]?.length ?? 0 });
+}
+
+/** `text` up to `end` with each of the (sorted, disjoint) spans replaced by [REDACTED]. */
+export function applySpans(text: string, spans: ReadonlyArray<readonly [number, number]>, end = text.length): string {
+  let out = '';
+  let from = 0;
+  for (const [start, stop] of spans) {
+    if (stop > end) break;
+    out += text.slice(from, start) + REDACTED;
+    from = stop;
+  }
+  return out + text.slice(from, end);
+}
+
+/** Sorted, non-overlapping spans covering all of `spans`. */
+function merge(spans: Array<[number, number]>): Array<[number, number]> {
+  if (spans.length < 2) return spans;
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const span of sorted) {
+    const last = out.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else out.push([span[0], span[1]]);
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -31,6 +31,8 @@ export interface LinkEndpointOptions {
   log: Logger;
   clock?: Clock;
   tuning?: Partial<LinkTuning>;
+  /** Applied to every frame before it is stored for sending (the runner redacts secrets here). */
+  outgoing?: (frame: AppFrame) => AppFrame;
 }
 
 interface Session {
@@ -84,7 +86,8 @@ export class LinkEndpoint {
 
   /** Stores the frame durably and sends it when connected. Returns its seq. */
   send(frame: AppFrame): number {
-    const seq = this.options.store.enqueue(JSON.stringify(appFrameSchema.parse(frame)));
+    const checked = appFrameSchema.parse(frame);
+    const seq = this.options.store.enqueue(JSON.stringify(this.options.outgoing ? this.options.outgoing(checked) : checked));
     if (this.session) this.scheduleFlush(this.session);
     return seq;
   }
