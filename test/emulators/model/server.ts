@@ -1,0 +1,119 @@
+// The loopback HTTP server: reads and decodes bodies, then routes to the API handlers.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { HandlerContext, HttpRequest } from './context.ts';
+import { handleCountTokens, handleMessages } from './messages-api.ts';
+import { handleResponses } from './responses-api.ts';
+import { sendJson } from './sse.ts';
+
+/** Largest request body accepted; codex sends ~40 KB per request, growing with the history. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** A listening server. */
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+// Neither CLI was seen compressing bodies, but codex has a request-compression feature flag.
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === undefined || encoding === 'identity') return body;
+  if (encoding === 'gzip') return gunzipSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  if (encoding === 'br') return brotliDecompressSync(body);
+  throw new Error(`unsupported content-encoding ${encoding}`);
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<HttpRequest | undefined> {
+  const raw = await readBody(req);
+  if (raw === undefined) {
+    sendJson(res, 413, { error: { type: 'request_too_large', message: 'emulator: body too large or unreadable' } });
+    return undefined;
+  }
+  const headers = headersOf(req);
+  let json: unknown;
+  try {
+    const text = decode(raw, headers['content-encoding']).toString('utf8');
+    json = text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch (error) {
+    const message = `emulator: unreadable body: ${error instanceof Error ? error.message : 'unknown'}`;
+    sendJson(res, 400, { error: { type: 'invalid_request_error', message } });
+    return undefined;
+  }
+  const path = req.url ?? '/';
+  const pathname = new URL(path, 'http://127.0.0.1').pathname;
+  return { method: req.method ?? 'GET', path, pathname, headers, json, size: raw.length };
+}
+
+const MODELS = { object: 'list', data: [{ id: 'gpt-5.5', object: 'model', created: 0, owned_by: 'emulator' }] };
+
+async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Claude Code preconnects with HEAD /.
+  if (req.method === 'HEAD') {
+    req.resume();
+    res.writeHead(200).end();
+    return;
+  }
+  const r = await toRequest(req, res);
+  if (r === undefined) return;
+  const post = r.method === 'POST';
+  if (post && r.pathname === '/v1/responses') return handleResponses(r, res, ctx);
+  if (post && r.pathname === '/v1/messages') return handleMessages(r, res, ctx);
+  if (post && r.pathname === '/v1/messages/count_tokens') return handleCountTokens(r, res);
+  if (r.method === 'GET' && r.pathname === '/v1/models') return sendJson(res, 200, MODELS);
+  // Claude Code's telemetry/settings endpoints (/api/event_logging/…, /api/claude_code/…): accept and ignore.
+  if (r.pathname.startsWith('/api/')) return sendJson(res, 200, {});
+  sendJson(res, 404, { error: { type: 'not_found_error', message: `emulator: no route for ${r.method} ${r.pathname}` } });
+}
+
+/** Starts the server on 127.0.0.1 with an OS-assigned port. */
+export function startServer(ctx: HandlerContext): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    route(ctx, req, res).catch((error: unknown) => {
+      const message = `emulator: ${error instanceof Error ? error.message : 'unknown error'}`;
+      if (!res.headersSent) sendJson(res, 500, { error: { type: 'emulator_error', message } });
+      else res.destroy();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('model emulator: no TCP address'));
+        return;
+      }
+      resolve({
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            // Drops in-flight (delayed) responses too; their waits end on the socket close.
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
