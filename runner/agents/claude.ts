@@ -27,7 +27,7 @@ const usage = z.looseObject({
 
 export const claudeLineSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('system'), subtype: z.string(), session_id: z.string().optional() }),
-  z.looseObject({ type: z.literal('assistant'), message: z.looseObject({ content: z.array(block) }) }),
+  z.looseObject({ type: z.literal('assistant'), message: z.looseObject({ content: z.array(block) }), error: z.string().optional() }),
   z.looseObject({
     type: z.literal('user'),
     message: z.looseObject({ content: z.union([z.string(), z.array(block)]) }),
@@ -46,6 +46,10 @@ export const claudeLineSchema = z.discriminatedUnion('type', [
 ]);
 
 const todoInput = z.object({ todos: z.array(z.looseObject({ content: z.string(), status: z.string() })) });
+// Claude Code 2.1 plans with Task* tools (TodoWrite only when CLAUDE_CODE_ENABLE_TASKS=0).
+const taskCreateInput = z.looseObject({ subject: z.string() });
+const taskUpdateInput = z.looseObject({ taskId: z.union([z.string(), z.number()]), status: z.string().optional() });
+const taskCreatedResult = z.looseObject({ task: z.looseObject({ id: z.union([z.string(), z.number()]), subject: z.string() }) });
 const bashInput = z.looseObject({ command: z.string() });
 const fileInput = z.looseObject({ file_path: z.string() });
 const createdResult = z.looseObject({ type: z.literal('create') });
@@ -59,6 +63,8 @@ function resultText(content: z.infer<typeof block> & { type: 'tool_result' }): s
 /** A stateful parser of one claude run's stdout: line in, normalized events out. */
 export function createClaudeParser(cwd: string, log: Logger): (line: string) => AgentEvent[] {
   const tools = new Map<string, { name: string; input: Record<string, unknown> }>();
+  const plan: { id?: string; text: string; done: boolean }[] = [];
+  const planEvent = (): AgentEvent => ({ type: 'plan', steps: plan.map(({ text, done }) => ({ text, done })) });
   const rel = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   return (line) => {
     let json: unknown;
@@ -78,7 +84,8 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
       case 'system':
         return event.subtype === 'init' && event.session_id ? [{ type: 'session_started', sessionId: event.session_id }] : [];
       case 'assistant':
-        return event.message.content.flatMap(assistantBlock);
+        // A synthetic line carrying an API error: the result line that follows reports it.
+        return event.error === undefined ? event.message.content.flatMap(assistantBlock) : [];
       case 'user':
         return typeof event.message.content === 'string' ? [] : event.message.content.flatMap((b) => toolResult(b, event.tool_use_result));
       case 'result': {
@@ -116,6 +123,14 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
           return input.success ? [{ type: 'plan', steps: input.data.todos.map((t) => ({ text: t.content, done: t.status === 'completed' })) }] : [];
         }
         if (b.name === 'AskUserQuestion') return [{ type: 'question', text: JSON.stringify(b.input).slice(0, 2000) }];
+        if (b.name === 'TaskUpdate') {
+          const input = taskUpdateInput.safeParse(b.input);
+          const step = input.success ? plan.find((p) => p.id === String(input.data.taskId)) : undefined;
+          if (step && input.success && input.data.status) {
+            step.done = input.data.status === 'completed';
+            return [planEvent()];
+          }
+        }
         return [];
       }
       default:
@@ -134,6 +149,14 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
       const code = /^Exit code (\d+)/.exec(text)?.[1];
       const exitCode = b.is_error ? (code === undefined ? null : Number(code)) : 0;
       return [{ type: 'command_finished', id: b.tool_use_id, command: command.success ? command.data.command : '', exitCode, output: tail(text) }];
+    }
+    if (call.name === 'TaskCreate' && !b.is_error) {
+      const created = taskCreatedResult.safeParse(detail);
+      const input = taskCreateInput.safeParse(call.input);
+      const text = created.success ? created.data.task.subject : input.success ? input.data.subject : undefined;
+      if (text === undefined) return [];
+      plan.push({ ...(created.success && { id: String(created.data.task.id) }), text, done: false });
+      return [planEvent()];
     }
     if (FILE_TOOLS.has(call.name) && !b.is_error) {
       const input = fileInput.safeParse(call.input);
@@ -155,7 +178,7 @@ export interface ClaudeSettings extends DriverSettings {
  * worktree, Bash limited to the allowed commands, no web tools; resumed with --resume.
  */
 export function claudeDriver(settings: ClaudeSettings = {}): AgentDriver {
-  const allowed = ['Read', 'Grep', 'Glob', 'LS', 'Write', 'Edit', 'MultiEdit', 'TodoWrite', ...(settings.allowedCommands ?? []).map((c) => `Bash(${c}:*)`)];
+  const allowed = ['Read', 'Grep', 'Glob', 'LS', 'Write', 'Edit', 'MultiEdit', 'TodoWrite', 'TaskCreate', 'TaskUpdate', 'TaskList', ...(settings.allowedCommands ?? []).map((c) => `Bash(${c}:*)`)];
   return {
     name: 'claude',
     resumable: true,

@@ -85,8 +85,8 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
       case 'request_user_input':
         return [{ type: 'question', text: JSON.stringify(event.questions).slice(0, 2000) }];
       case 'item.started':
-        return event.item.type === 'command_execution' ? [{ type: 'command_started', id: event.item.id, command: event.item.command }] : [];
       case 'item.updated':
+        if (event.item.type === 'command_execution' && event.type === 'item.started') return [{ type: 'command_started', id: event.item.id, command: event.item.command }];
         return event.item.type === 'todo_list' ? [{ type: 'plan', steps: event.item.items.map((i) => ({ text: i.text, done: i.completed })) }] : [];
       case 'item.completed':
         return completed(event.item);

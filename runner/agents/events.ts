@@ -38,7 +38,7 @@ export const fileChangedEvent = z.object({
 });
 /** The agent needs a person to answer before it can go on. */
 export const questionEvent = z.object({ type: z.literal('question'), text: z.string() });
-/** Tokens used so far in this session (cumulative where the vendor reports it so). */
+/** Tokens used: codex reports running totals for the whole thread (also across resumes); claude per run. */
 export const usageEvent = z.object({
   type: z.literal('usage'),
   inputTokens: z.number().int().min(0),

@@ -73,3 +73,10 @@ export function taskPrompt(input: TaskInput, { testCommand, context }: PromptOpt
 export function followUpPrompt(text: string, author: string): string {
   return [`${author} replied in the task's Slack thread. Take it into account and continue.`, ...RULES, quote(`Reply from ${author}`, text)].join('\n\n');
 }
+
+/** After failing tests: what failed, so the agent can fix it in the same session. */
+export function fixupPrompt(v: { command: string; failing: string[]; output: string; timedOut: boolean }): string {
+  const what = v.timedOut ? `\`${v.command}\` did not finish within its time limit.` : `\`${v.command}\` failed after your changes.`;
+  const names = v.failing.length > 0 ? `\nFailing tests:\n${v.failing.map((n) => `- ${n}`).join('\n')}` : '';
+  return [`${what}${names}`, quote('The end of the test output', v.output.slice(-4000)), 'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.'].join('\n\n');
+}

@@ -57,4 +57,12 @@ export const runnerMigrations: readonly Migration[] = [
       CREATE INDEX task_events_task ON task_events (task_id, id);
     `,
   },
+  {
+    version: 3,
+    name: 'pull requests of tasks',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN pr_number INTEGER;
+      ALTER TABLE tasks ADD COLUMN pr_url TEXT;
+    `,
+  },
 ];

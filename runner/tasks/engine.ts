@@ -1,8 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
-import type { AgentEvent } from '../agents/events.ts';
-import { followUpPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
+import { fixupPrompt, followUpPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
 import { killRun } from '../process/kill.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import { taskBranch, type ProjectCheckout, type Worktrees } from '../worktrees.ts';
@@ -10,6 +9,7 @@ import { newTaskId } from './ids.ts';
 import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
 import { EventRecorder } from './recorder.ts';
 import { settledStates, type TaskRecord, type TaskStore } from './store.ts';
+import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
 
 /** A project the engine can run tasks for. */
 export interface EngineProject extends ProjectCheckout {
@@ -33,8 +33,14 @@ export interface TaskEngineOptions {
   /** Per-turn limit; a runaway agent is stopped like a cancel. */
   timeLimitMs?: number;
   newId?: () => string;
-  /** Every state change and agent event, for milestones and the link. */
-  onChange?: (task: TaskRecord, event?: AgentEvent) => void;
+  /** Every state change and event, for milestones and the link. */
+  onChange?: (task: TaskRecord, event?: TaskEvent) => void;
+  /** Runs the project's tests in the task's worktree; undefined when the project has none. */
+  verify?: (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
+  /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
+  publish?: (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
+  /** Turns the agent gets to fix failing tests before the task fails (default 2). */
+  fixupTurns?: number;
 }
 
 const RESTARTED = 'The runner restarted while you were working. Look at the worktree (git status, git diff) and continue the task from where it stands.';
@@ -143,7 +149,7 @@ export class TaskEngine {
     this.pump();
   }
 
-  private changed(taskId: string, event?: AgentEvent, record?: TaskRecord): void {
+  private changed(taskId: string, event?: TaskEvent, record?: TaskRecord): void {
     if (this.options.onChange) this.options.onChange(record ?? this.options.store.require(taskId), event);
   }
 
@@ -195,19 +201,56 @@ export class TaskEngine {
         this.changed(taskId);
         return;
       }
-      const outcome = await this.runTurn(task, project, driver);
+      let outcome = await this.runTurn(task, project, driver);
+      if (outcome.state === 'finished') outcome = await this.verifyAndPublish(store.require(taskId), project, driver, outcome);
       store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       this.changed(taskId);
       task = store.require(taskId);
-      if (outcome.state !== 'finished' || store.pendingFollowUps(taskId).length === 0) return;
+      const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
+      if (!settledOk || store.pendingFollowUps(taskId).length === 0) return;
     }
   }
 
-  /** One agent process: the first prompt, a follow-up, or a continuation after a restart. */
-  private async runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver): Promise<TurnOutcome> {
+  /** Tests the turn's work, gives the agent fix-up turns on failure, then publishes the draft PR. */
+  private async verifyAndPublish(task: TaskRecord, project: EngineProject, driver: AgentDriver, turn: TurnOutcome): Promise<TurnOutcome> {
+    const { store, clock, verify, publish, fixupTurns = 2 } = this.options;
+    if (!verify) return turn;
+    let summary = turn.summary;
+    let verification: VerificationEvent | undefined;
+    for (let fixups = 0; ; fixups++) {
+      store.setState(task.id, 'verifying', clock.now());
+      this.changed(task.id);
+      verification = await verify(store.require(task.id), project, `${task.id}.verify.${clock.now()}`);
+      if (verification) this.record(task.id, verification);
+      if (!verification || verification.ok) break;
+      if (fixups >= fixupTurns) {
+        const failing = verification.failing.length > 0 ? `: ${verification.failing.slice(0, 5).join(', ')}` : '';
+        return { state: 'failed', error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`, ...(summary && { summary }) };
+      }
+      const fix = await this.runTurn(store.require(task.id), project, driver, fixupPrompt(verification));
+      if (fix.state !== 'finished') return fix;
+      summary = fix.summary ?? summary;
+    }
+    if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
+    store.setState(task.id, 'publishing', clock.now());
+    this.changed(task.id);
+    const published = await publish(store.require(task.id), project, summary, verification);
+    if (published === 'nothing') return { state: 'finished', error: 'the agent changed nothing, so there is nothing to publish', ...(summary && { summary }) };
+    store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
+    this.record(task.id, { type: 'published', ...published });
+    return { state: 'awaiting_review', ...(summary && { summary }) };
+  }
+
+  private record(taskId: string, event: TaskEvent): void {
+    this.options.store.appendEvents(taskId, [{ at: this.options.clock.now(), event }]);
+    this.changed(taskId, event);
+  }
+
+  /** One agent process: the first prompt, a follow-up, a fix-up, or a continuation after a restart. */
+  private async runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
     const { store, clock, log, agentEnv, graceMs = 10_000, timeLimitMs } = this.options;
-    const followUps = store.pendingFollowUps(task.id);
-    const steering = followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
+    const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
+    const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
     const first = taskPrompt(task.input, project.testCommand ? { testCommand: project.testCommand } : {});
     const resuming = driver.resumable && task.session_id !== null;
     let prompt: string;

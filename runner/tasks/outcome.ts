@@ -5,7 +5,7 @@ import type { TaskState } from './store.ts';
 
 /** What one agent turn amounted to, from its events and how its process ended. */
 export interface TurnOutcome {
-  state: Extract<TaskState, 'finished' | 'failed' | 'cancelled' | 'interrupted'>;
+  state: Extract<TaskState, 'finished' | 'awaiting_review' | 'failed' | 'cancelled' | 'interrupted'>;
   summary?: string;
   error?: string;
   /** The agent ran out of context: worth a fresh session seeded with a summary. */

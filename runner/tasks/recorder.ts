@@ -1,10 +1,10 @@
 import type { Clock } from '../../shared/clock.ts';
-import type { AgentEvent } from '../agents/events.ts';
+import type { TaskEvent } from './task-events.ts';
 import type { TaskStore } from './store.ts';
 
 /** Batches a task's events into few SQLite transactions: at most `maxBatch` events or `maxDelayMs` apart. */
 export class EventRecorder {
-  private pending: { at: number; event: AgentEvent }[] = [];
+  private pending: { at: number; event: TaskEvent }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -15,7 +15,7 @@ export class EventRecorder {
     private readonly maxDelayMs = 50,
   ) {}
 
-  add(event: AgentEvent): void {
+  add(event: TaskEvent): void {
     this.pending.push({ at: this.clock.now(), event });
     if (this.pending.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);

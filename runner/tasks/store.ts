@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
-import { agentEventSchema, type AgentEvent } from '../agents/events.ts';
+import { taskEventSchema, type TaskEvent } from './task-events.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 
 /** Where a task is in its life on the runner. */
-export const taskStateSchema = z.enum(['queued', 'preparing', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
+export const taskStateSchema = z.enum(['queued', 'preparing', 'running', 'verifying', 'publishing', 'awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']);
 export type TaskState = z.infer<typeof taskStateSchema>;
 /** States in which no agent process runs and none will start by itself. */
-export const settledStates: ReadonlySet<TaskState> = new Set(['finished', 'failed', 'cancelled', 'interrupted']);
+export const settledStates: ReadonlySet<TaskState> = new Set(['awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']);
 
 const taskInputSchema: z.ZodType<TaskInput> = z.discriminatedUnion('kind', [
   z.object({
@@ -40,6 +40,8 @@ const taskRow = z.object({
   runs: z.number(),
   summary: z.string().nullable(),
   error: z.string().nullable(),
+  pr_number: z.number().nullable(),
+  pr_url: z.string().nullable(),
   created_at: z.number(),
   updated_at: z.number(),
 });
@@ -63,6 +65,7 @@ export class TaskStore {
       all: db.prepare('SELECT * FROM tasks ORDER BY seq'),
       setState: db.prepare('UPDATE tasks SET state = @state, error = @error, summary = COALESCE(@summary, summary), updated_at = @now WHERE id = @id'),
       setWorktree: db.prepare('UPDATE tasks SET branch = ?, worktree = ?, updated_at = ? WHERE id = ?'),
+      setPull: db.prepare('UPDATE tasks SET pr_number = ?, pr_url = ?, updated_at = ? WHERE id = ?'),
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
       startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, updated_at = ? WHERE id = ?'),
       addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at) VALUES (?, ?, ?, ?)'),
@@ -105,6 +108,10 @@ export class TaskStore {
     this.s.setWorktree.run(branch, path, now, id);
   }
 
+  setPull(id: string, number: number, url: string, now: number): void {
+    this.s.setPull.run(number, url, now, id);
+  }
+
   setSession(id: string, sessionId: string, now: number): void {
     this.s.setSession.run(sessionId, now, id);
   }
@@ -132,13 +139,13 @@ export class TaskStore {
   }
 
   /** Appends events in one transaction (the engine batches them). */
-  appendEvents(taskId: string, events: readonly { at: number; event: AgentEvent }[]): void {
+  appendEvents(taskId: string, events: readonly { at: number; event: TaskEvent }[]): void {
     this.db.transaction(() => {
       for (const { at, event } of events) this.s.addEvent.run(taskId, at, JSON.stringify(event));
     })();
   }
 
-  events(taskId: string): AgentEvent[] {
-    return parseRows(z.object({ event: z.string() }), this.s.events.all(taskId)).map((r) => agentEventSchema.parse(JSON.parse(r.event)));
+  events(taskId: string): TaskEvent[] {
+    return parseRows(z.object({ event: z.string() }), this.s.events.all(taskId)).map((r) => taskEventSchema.parse(JSON.parse(r.event)));
   }
 }

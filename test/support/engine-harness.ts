@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { commandDriver } from '../../runner/agents/command.ts';
 import type { AgentDriver } from '../../runner/agents/driver.ts';
-import type { AgentEvent } from '../../runner/agents/events.ts';
+import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 import { runnerDatabase } from '../../runner/main.ts';
 import { TaskEngine, type EngineProject, type TaskEngineOptions } from '../../runner/tasks/engine.ts';
 import { TaskStore, type TaskRecord } from '../../runner/tasks/store.ts';
@@ -26,16 +26,18 @@ export interface EngineUnderTest {
   db: Db;
   project: EngineProject;
   origin: string;
-  changes: { task: TaskRecord; event?: AgentEvent }[];
+  changes: { task: TaskRecord; event?: TaskEvent }[];
   close(): void;
 }
 
 /** A real engine on a real SQLite file and a real git repository under `dir`. */
-export function startEngine(dir: string, drivers: AgentDriver[], options: Partial<TaskEngineOptions> = {}): EngineUnderTest {
+export const defaultFiles: Record<string, string> = { 'README.md': '# demo\n', 'src/app.js': 'export const answer = 42;\n' };
+
+export function startEngine(dir: string, drivers: AgentDriver[], options: Partial<TaskEngineOptions> = {}, files = defaultFiles): EngineUnderTest {
   // Reopening the same dir (a restarted runner) reuses its repository.
   const repo = existsSync(join(dir, 'repo', 'checkout'))
     ? { path: join(dir, 'repo', 'checkout'), origin: join(dir, 'repo', 'origin.git') }
-    : makeRepo(join(dir, 'repo'), { 'README.md': '# demo\n', 'src/app.js': 'export const answer = 42;\n' });
+    : makeRepo(join(dir, 'repo'), files);
   const project: EngineProject = { name: 'demo', path: repo.path, defaultBranch: 'main', remote: 'origin', testCommand: 'npm test' };
   const db = runnerDatabase(join(dir, 'home'));
   const store = new TaskStore(db);

@@ -1,0 +1,30 @@
+import type { Redactor } from '../../shared/redact.ts';
+import type { TaskInput } from '../agents/prompt.ts';
+import type { VerificationEvent } from '../tasks/task-events.ts';
+
+const MAX_BODY = 60_000;
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The verification evidence, as Markdown. */
+export function evidence(v: VerificationEvent): string {
+  const counts = [v.passed !== undefined && `${v.passed} passed`, v.failed !== undefined && `${v.failed} failed`, v.skipped !== undefined && `${v.skipped} skipped`]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [`**Verification:** \`${v.command}\` ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${seconds(v.durationMs)}${counts ? ` (${counts})` : ''}.`];
+  if (v.failing.length > 0) lines.push('', 'Failing tests:', ...v.failing.map((name) => `- \`${name}\``));
+  return lines.join('\n');
+}
+
+/** The draft PR's body: the agent's summary, the evidence and the issue it closes — redacted. */
+export function pullRequestBody(input: TaskInput, summary: string | undefined, verification: VerificationEvent | undefined, redact: Redactor): string {
+  const parts = ['## Summary', '', summary?.trim() || '(the agent gave no summary)', ''];
+  parts.push('## Evidence', '', verification ? evidence(verification) : 'No test command is configured or detected for this project; the change is unverified.', '');
+  if (input.kind === 'issue') parts.push(`Closes #${input.issue.number}`, '');
+  else parts.push(`Requested by ${input.requestedBy} in Slack.`, '');
+  parts.push('---', '_Opened as a draft by Director. The runner, not the agent, committed and pushed this branch._');
+  const body = redact(parts.join('\n'));
+  return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n[cut at ${MAX_BODY} characters]` : body;
+}

@@ -1,0 +1,37 @@
+/**
+ * What a task's event log holds: the agent's normalized events plus the runner's own steps
+ * (verification, publishing). Milestones are derived from this log.
+ */
+import { z } from 'zod';
+import { agentEventSchema } from '../agents/events.ts';
+
+/** The project's tests ran in the worktree. */
+export const verificationEvent = z.object({
+  type: z.literal('verification'),
+  ok: z.boolean(),
+  command: z.string(),
+  durationMs: z.number(),
+  passed: z.number().optional(),
+  failed: z.number().optional(),
+  skipped: z.number().optional(),
+  /** Names of failing tests, where the output told them. */
+  failing: z.array(z.string()),
+  timedOut: z.boolean(),
+  /** The end of the output. */
+  output: z.string(),
+});
+
+/** The branch was pushed and the draft pull request opened or updated. */
+export const publishedEvent = z.object({
+  type: z.literal('published'),
+  prNumber: z.number(),
+  prUrl: z.string(),
+  headSha: z.string(),
+  /** False the first time, true when an existing PR got a new head. */
+  updated: z.boolean(),
+});
+
+export const taskEventSchema = z.union([agentEventSchema, verificationEvent, publishedEvent]);
+export type TaskEvent = z.infer<typeof taskEventSchema>;
+export type VerificationEvent = z.infer<typeof verificationEvent>;
+export type PublishedEvent = z.infer<typeof publishedEvent>;
