@@ -11,6 +11,7 @@ const num = (s: string | undefined): number | undefined => (s === undefined ? un
 
 /** Reads the summary lines of common runners: vitest, jest, mocha, node --test/TAP, pytest, go, cargo, and "N passed, N failed". */
 export function parseTestOutput(output: string): TestReport {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
   const text = output.replace(/\x1b\[[0-9;]*m/g, '');
   const report: TestReport = { failing: [] };
   const set = (passed?: number, failed?: number, skipped?: number) => {

@@ -1,35 +1,18 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDriver } from '../../runner/agents/claude.ts';
-import { codexDriver } from '../../runner/agents/codex.ts';
-import type { AgentDriver } from '../../runner/agents/driver.ts';
 import { agentEnvironment } from '../../runner/agents/env.ts';
 import { processesOfRun } from '../../runner/process/tree.ts';
-import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator, type Playbook } from '../emulators/model/index.ts';
+import { startModelEmulator, type ModelEmulator, type Playbook } from '../emulators/model/index.ts';
+import { driverFor } from '../support/real-agents.ts';
 import { request, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
 import { tempHome, until } from '../support/link-harness.ts';
 
-const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 const files = {
   'package.json': JSON.stringify({ name: 'demo', private: true, scripts: { test: 'node test.js' } }),
   'test.js': "console.log('2 passed, 0 failed');\n",
   'src/app.js': 'export const answer = 42;\n',
 };
-
-type Kind = 'codex' | 'claude';
-
-function driverFor(kind: Kind, emu: ModelEmulator, dir: string): AgentDriver {
-  if (kind === 'codex') {
-    const codexHome = join(dir, 'codex-home');
-    mkdirSync(codexHome, { recursive: true });
-    return codexDriver({ command: bin('codex'), args: codexArgs(emu), env: codexEnv(emu, codexHome) });
-  }
-  const home = join(dir, 'claude-home');
-  mkdirSync(home, { recursive: true });
-  return claudeDriver({ command: bin('claude'), env: claudeEnv(emu, home), allowedCommands: ['npm test', 'sleep'] });
-}
 
 describe.each(['codex', 'claude'] as const)('the real %s CLI driven by the task engine', (kind) => {
   let home: ReturnType<typeof tempHome>;
