@@ -33,12 +33,18 @@ export interface EngineUnderTest {
 /** A real engine on a real SQLite file and a real git repository under `dir`. */
 export const defaultFiles: Record<string, string> = { 'README.md': '# demo\n', 'src/app.js': 'export const answer = 42;\n' };
 
-export function startEngine(dir: string, drivers: AgentDriver[], options: Partial<TaskEngineOptions> = {}, files = defaultFiles): EngineUnderTest {
+export function startEngine(
+  dir: string,
+  drivers: AgentDriver[],
+  options: Partial<TaskEngineOptions> = {},
+  files = defaultFiles,
+  projectOverrides: Partial<EngineProject> = {},
+): EngineUnderTest {
   // Reopening the same dir (a restarted runner) reuses its repository.
   const repo = existsSync(join(dir, 'repo', 'checkout'))
     ? { path: join(dir, 'repo', 'checkout'), origin: join(dir, 'repo', 'origin.git') }
     : makeRepo(join(dir, 'repo'), files);
-  const project: EngineProject = { name: 'demo', path: repo.path, defaultBranch: 'main', remote: 'origin', testCommand: 'npm test' };
+  const project: EngineProject = { name: 'demo', path: repo.path, defaultBranch: 'main', remote: 'origin', testCommand: 'npm test', ...projectOverrides };
   const db = runnerDatabase(join(dir, 'home'));
   const store = new TaskStore(db);
   const changes: EngineUnderTest['changes'] = [];

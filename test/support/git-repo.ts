@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -15,6 +16,12 @@ export const gitEnv: Record<string, string> = {
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...gitEnv }, encoding: 'utf8' }).trim();
+}
+
+/** Async git, for servers in the same process (a sync call would block them and deadlock). */
+export async function gitAsync(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, { cwd, env: { ...process.env, ...gitEnv } });
+  return stdout.trim();
 }
 
 /** A repository on `main` with one commit of `files`, and a bare `origin` it was pushed to. */

@@ -1,0 +1,71 @@
+import type { Octokit } from '@octokit/rest';
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { Redactor } from '../../shared/redact.ts';
+import { commitAll, commitsAhead, headSha, pushBranch, type CommitIdentity } from '../publish/git.ts';
+import { pullRequestBody } from '../publish/body.ts';
+import { upsertDraftPull } from '../publish/pull-request.ts';
+import { detectTestCommand, splitCommand } from '../verify/detect.ts';
+import { runVerification } from '../verify/run.ts';
+import type { EngineProject, TaskEngineOptions } from './engine.ts';
+import type { TaskRecord } from './store.ts';
+
+/** The engine's verify step: the project's test command (configured, else detected) in the worktree. */
+export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): NonNullable<TaskEngineOptions['verify']> {
+  return async (task, project, runId) => {
+    const cwd = task.worktree ?? project.path;
+    const argv = project.testCommand ? splitCommand(project.testCommand) : detectTestCommand(cwd);
+    if (!argv) return undefined;
+    const { ok, command, durationMs, passed, failed, skipped, failing, timedOut, output } = await runVerification({ ...options, runId, cwd, argv });
+    return {
+      type: 'verification',
+      ok,
+      command,
+      durationMs,
+      ...(passed !== undefined && { passed }),
+      ...(failed !== undefined && { failed }),
+      ...(skipped !== undefined && { skipped }),
+      failing,
+      timedOut,
+      output,
+    };
+  };
+}
+
+export interface PublisherOptions {
+  octokit: Octokit;
+  /** Where to push a repository, e.g. https://github.com/owner/name.git. */
+  gitUrl: (repo: string) => string;
+  /** The runner's GitHub token: for the push and the PR; never given to agents. */
+  token: string;
+  identity: CommitIdentity;
+  redact: Redactor;
+  /** Environment for git (PATH, HOME); no secrets. */
+  env: Record<string, string>;
+}
+
+function titleOf(task: TaskRecord): string {
+  return task.input.kind === 'issue' ? `${task.input.issue.title} (#${task.input.issue.number})` : task.title;
+}
+
+/** The engine's publish step: the runner commits, pushes the task's branch and opens or updates its draft PR. */
+export function githubPublisher({ octokit, gitUrl, token, identity, redact, env }: PublisherOptions): NonNullable<TaskEngineOptions['publish']> {
+  return async (task, project: EngineProject, summary, verification) => {
+    if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
+    if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);
+    const closes = task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : '';
+    await commitAll(task.worktree, redact(`${titleOf(task)}${closes}\n\nCommitted by Director for task ${task.id}.`), identity, env);
+    const base = project.remote ? `${project.remote}/${project.defaultBranch}` : project.defaultBranch;
+    if ((await commitsAhead(task.worktree, base, env)) === 0) return 'nothing';
+    await pushBranch(task.worktree, gitUrl(project.repo), task.branch, token, env);
+    const pull = await upsertDraftPull(octokit, {
+      repo: project.repo,
+      branch: task.branch,
+      base: project.defaultBranch,
+      title: redact(titleOf(task)),
+      body: pullRequestBody(task.input, summary, verification, redact),
+      ...(task.pr_number !== null && { existing: task.pr_number }),
+    });
+    return { prNumber: pull.number, prUrl: pull.url, headSha: await headSha(task.worktree, env), updated: !pull.created };
+  };
+}
