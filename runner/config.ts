@@ -81,6 +81,35 @@ const variables = {
     schema: z.coerce.number().int().min(100).max(120_000).default(10_000),
     hint: 'milliseconds between SIGTERM and SIGKILL when stopping an agent (default 10000).',
   },
+  GITHUB_TOKEN: {
+    schema: z.string().min(20).optional(),
+    secret: true,
+    hint: 'a GitHub token (fine-grained: contents and pull requests read/write, issues read) used by the runner, never by agents, to push branches and open draft PRs.',
+  },
+  GITHUB_API_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+    hint: 'the GitHub REST API base; leave unset for github.com (GitHub Enterprise: https://<host>/api/v3).',
+  },
+  GITHUB_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://github.com'),
+    hint: 'where repositories are pushed: https://github.com, or your GitHub Enterprise host.',
+  },
+  DIRECTOR_GIT_NAME: {
+    schema: z.string().min(1).default('Director'),
+    hint: 'the author name of the runner’s commits.',
+  },
+  DIRECTOR_GIT_EMAIL: {
+    schema: z.email().default('director@users.noreply.github.com'),
+    hint: 'the author email of the runner’s commits.',
+  },
+  FIXUP_TURNS: {
+    schema: z.coerce.number().int().min(0).max(10).default(2),
+    hint: 'how many turns the agent gets to fix failing tests before the task fails, 0 to 10 (default 2).',
+  },
+  VERIFY_TIME_LIMIT_MIN: {
+    schema: z.coerce.number().int().min(1).max(240).default(20),
+    hint: 'minutes the project’s tests may run, 1 to 240 (default 20).',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
@@ -102,6 +131,10 @@ export interface RunnerConfig {
   agentEnvAllow: string[];
   timeLimitMs: number;
   graceMs: number;
+  github: { token?: string; apiUrl: string; url: string };
+  gitIdentity: { name: string; email: string };
+  fixupTurns: number;
+  verifyTimeLimitMs: number;
 }
 
 export function parseRunnerConfig(source: ConfigSource, home = homedir(), host = hostname()): RunnerConfig {
@@ -116,6 +149,10 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     agentEnvAllow: vars.AGENT_ENV_ALLOW,
     timeLimitMs: vars.TASK_TIME_LIMIT_MIN * 60_000,
     graceMs: vars.AGENT_GRACE_MS,
+    github: { ...(vars.GITHUB_TOKEN && { token: vars.GITHUB_TOKEN }), apiUrl: vars.GITHUB_API_URL.replace(/\/+$/, ''), url: vars.GITHUB_URL.replace(/\/+$/, '') },
+    gitIdentity: { name: vars.DIRECTOR_GIT_NAME, email: vars.DIRECTOR_GIT_EMAIL },
+    fixupTurns: vars.FIXUP_TURNS,
+    verifyTimeLimitMs: vars.VERIFY_TIME_LIMIT_MIN * 60_000,
     defaultName: host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'runner',
   };
 }

@@ -19,7 +19,9 @@ import { describeStatus } from './status.ts';
 import { agentEnvironment } from './agents/env.ts';
 import { buildDrivers } from './agents/registry.ts';
 import { runnerMigrations } from './store/migrations.ts';
+import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
+import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
 import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
@@ -56,7 +58,7 @@ export function runnerDatabase(home: string): Db {
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
 export function startRunner({ config, credentials, env = {}, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
   // One redactor for everything that leaves the runner: logs and every frame to the bot.
-  const redact = createRedactor([credentials.token, ...secretValuesFromEnv(env)]);
+  const redact = createRedactor([credentials.token, ...(config.github.token ? [config.github.token] : []), ...secretValuesFromEnv(env)]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
@@ -71,6 +73,9 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     tuning: { heartbeatMs: config.heartbeatMs, ...tuning },
     outgoing: (frame) => redactDeep(frame, redact),
   });
+  // git and the project's tests run with the runner's plain environment minus its secrets.
+  const gitEnv = agentEnvironment({ base: env });
+  const octokit = config.github.token ? githubClient(config.github, log) : undefined;
   const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
   const engine = new TaskEngine({
     store: new TaskStore(db),
@@ -83,6 +88,19 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     capacity: config.capacity,
     graceMs: config.graceMs,
     timeLimitMs: config.timeLimitMs,
+    fixupTurns: config.fixupTurns,
+    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, log, clock: systemClock }),
+    ...(octokit &&
+      config.github.token && {
+        publish: githubPublisher({
+          octokit,
+          gitUrl: (repo) => `${config.github.url}/${repo}.git`,
+          token: config.github.token,
+          identity: config.gitIdentity,
+          redact,
+          env: gitEnv,
+        }),
+      }),
     onChange: () => {
       if (endpoint.connected) endpoint.send({ type: 'runner.status', running: engine.running, capacity: config.capacity });
     },
