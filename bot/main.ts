@@ -92,6 +92,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       hub.close();
       await slack.disconnect();
       await close(server);
+      await outbox.idle();
       db.close();
       log.info('director bot stopped');
     },

@@ -14,6 +14,7 @@ import { parseRunnerConfig, type RunnerConfig } from './config.ts';
 import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentials } from './credentials.ts';
 import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
+import { linkPeer } from './link/peer.ts';
 import { pairWithBot } from './pair.ts';
 import { describeStatus } from './status.ts';
 import { agentEnvironment } from './agents/env.ts';
@@ -63,7 +64,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   const endpoint = new LinkEndpoint({
-    store: new LinkStore(db, 'bot'),
+    store: new LinkStore(db, linkPeer(credentials.token)),
     handle: (frame, seq) => {
       if (frame.type === 'note') log.debug({ n: frame.n }, 'note from the bot');
       handle?.(frame, seq, db);
@@ -120,9 +121,12 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     },
   });
   link.start();
-  void engine.recover().then((interrupted) => {
-    if (interrupted.length > 0) log.warn({ tasks: interrupted.map((t) => t.id) }, 'tasks interrupted by the last shutdown; resume them when ready');
-  });
+  const recovered = engine.recover().then(
+    (interrupted) => {
+      if (interrupted.length > 0) log.warn({ tasks: interrupted.map((t) => t.id) }, 'tasks interrupted by the last shutdown; resume them when ready');
+    },
+    (error: unknown) => log.error({ err: error }, 'recovering tasks after the last shutdown failed'),
+  );
   return {
     db,
     log,
@@ -132,6 +136,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     stop: async () => {
       link.stop();
       await link.stopped;
+      await recovered;
       await engine.shutdown();
       db.close();
     },
@@ -167,8 +172,7 @@ export async function runRunnerCli(args: string[], env: NodeJS.ProcessEnv, out: 
       process.once('SIGINT', stopOnSignal);
       process.once('SIGTERM', stopOnSignal);
       const result = await runner.link.stopped;
-      await runner.engine.shutdown();
-      runner.db.close();
+      await runner.stop();
       if (result.fatal) throw new DirectorError('link_refused', `the bot refused this runner: ${result.reason}`);
       return 0;
     }

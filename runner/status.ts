@@ -1,6 +1,7 @@
 import type { Db } from '../shared/db/open.ts';
 import { LinkStore } from '../shared/link/store.ts';
 import type { RunnerCredentials } from './credentials.ts';
+import { linkPeer } from './link/peer.ts';
 import { RunnerStateStore } from './store/state.ts';
 
 function alive(pid: number): boolean {
@@ -15,7 +16,7 @@ function alive(pid: number): boolean {
 /** `director runner status`: who this runner is, whether `runner start` is connected, what waits. */
 export function describeStatus({ credentials, file, db, now }: { credentials: RunnerCredentials; file: string; db: Db; now: number }): string {
   const link = new RunnerStateStore(db).linkStatus();
-  const waiting = new LinkStore(db, 'bot').unacknowledged();
+  const waiting = new LinkStore(db, linkPeer(credentials.token)).unacknowledged();
   const since = (t: number) => `${Math.round((now - t) / 1000)}s`;
   let connection: string;
   if (!link || !alive(link.pid)) connection = 'not running (start it with: director runner start)';

@@ -40,6 +40,9 @@ export function taskBranch(taskId: string, title: string): string {
  * writes only under the new path and the repository's metadata; the user's checkout is untouched.
  */
 export class Worktrees {
+  /** Per repository: fetch and `worktree add` one at a time (parallel fetches fight over ref locks). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly root: string,
     private readonly git: (dir: string) => SimpleGit = (dir) => simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 }),
@@ -50,7 +53,14 @@ export class Worktrees {
   }
 
   /** Creates the task's worktree, or returns it if a previous run already did (after a crash). */
-  async prepare(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
+  prepare(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
+    const previous = this.queues.get(project.path) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.add(project, taskId, branch));
+    this.queues.set(project.path, next);
+    return next;
+  }
+
+  private async add(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
     const path = this.pathFor(project, taskId);
     const repo = this.git(project.path);
     if (existsSync(path)) return { path, branch };

@@ -93,6 +93,8 @@ export class RunnerHub {
 
   private onConnection(ws: WebSocket, runner: RunnerRecord): void {
     const { log } = this.options;
+    // ws reports oversized or malformed frames as 'error' events: never let one crash the bot.
+    ws.on('error', (error) => log.warn({ runner: runner.name, err: error }, 'runner socket error'));
     const timer = setTimeout(() => ws.close(CloseCode.policy, 'no hello'), this.options.helloTimeoutMs ?? 10_000);
     ws.once('message', (data: RawData) => {
       clearTimeout(timer);

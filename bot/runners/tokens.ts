@@ -19,10 +19,7 @@ export function newRunnerToken(): { id: string; token: string; secretHash: strin
   return { id, token: `drt_${id}_${secret}`, secretHash: hashSecret(secret) };
 }
 
-export function splitRunnerToken(token: string): { id: string; secret: string } | undefined {
-  const match = /^drt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
-  return match?.[1] && match[2] ? { id: match[1], secret: match[2] } : undefined;
-}
+export { splitRunnerToken } from '../../shared/runner-token.ts';
 
 // Crockford's base32 without look-alikes: easy to read aloud and type; 8 characters ≈ 40 bits.
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

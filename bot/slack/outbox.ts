@@ -47,10 +47,12 @@ export class SlackOutbox {
   private editLane: Promise<void> | undefined;
   private readonly waiters = new Map<string, Waiter[]>();
   private stopped = false;
+  /** Aborts back-off and rate-limit waits when the outbox stops. */
+  private readonly abort = new AbortController();
 
   constructor(private readonly options: SlackOutboxOptions) {
     this.limits = { ...defaultOutboxLimits, ...options.limits };
-    this.editGate = new RateGate({ perSecond: this.limits.editsPerSecond, burst: this.limits.editBurst, clock: options.clock });
+    this.editGate = new RateGate({ perSecond: this.limits.editsPerSecond, burst: this.limits.editBurst, clock: options.clock, signal: this.abort.signal });
   }
 
   /** Resumes what a previous run left unsent. */
@@ -104,6 +106,7 @@ export class SlackOutbox {
   /** Stops starting new work; work in flight finishes, and the rest is resumed on the next start. */
   stop(): void {
     this.stopped = true;
+    this.abort.abort(new DirectorError('shutting_down', 'the outbox stopped'));
     for (const key of [...this.waiters.keys()]) {
       this.settle(key, new DirectorError('shutting_down', `the outbox stopped before message ${key} was shown; it is resumed on the next start`));
     }
@@ -123,7 +126,7 @@ export class SlackOutbox {
   private postGate(channel: string): RateGate {
     let gate = this.postGates.get(channel);
     if (!gate) {
-      gate = new RateGate({ perSecond: this.limits.postsPerSecond, burst: this.limits.postBurst, clock: this.options.clock });
+      gate = new RateGate({ perSecond: this.limits.postsPerSecond, burst: this.limits.postBurst, clock: this.options.clock, signal: this.abort.signal });
       this.postGates.set(channel, gate);
     }
     return gate;
@@ -134,13 +137,18 @@ export class SlackOutbox {
   private async drainPosts(channel: string): Promise<void> {
     await Promise.resolve();
     try {
-      for (let row = this.options.store.nextUnposted(channel); row && !this.stopped; row = this.options.store.nextUnposted(channel)) {
+      for (let row = this.nextUnposted(channel); row; row = this.nextUnposted(channel)) {
         const key = row.key;
         await this.retryUnknown(key, () => this.post(key));
       }
     } finally {
       this.postLanes.delete(channel);
     }
+  }
+
+  /** The next post of a channel, unless the outbox stopped (its database may be closing). */
+  private nextUnposted(channel: string): StoredMessage | undefined {
+    return this.stopped ? undefined : this.options.store.nextUnposted(channel);
   }
 
   private async drainEdits(): Promise<void> {
@@ -176,8 +184,9 @@ export class SlackOutbox {
           return;
         }
         const delay = Math.min(maxBackoffMs, 500 * 2 ** attempt);
+        if (this.stopped) return;
         log.warn({ key, err: error, retryInMs: delay }, 'Slack call did not complete; retrying');
-        await clock.sleep(delay);
+        await clock.sleep(delay, this.abort.signal).catch(() => undefined);
       }
     }
   }

@@ -18,7 +18,7 @@ export class RateGate {
   private pausedUntil = 0;
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: RateGateOptions) {
+  constructor(private readonly options: RateGateOptions & { signal?: AbortSignal }) {
     this.tokens = options.burst;
     this.refilledAt = options.clock.now();
   }
@@ -41,7 +41,7 @@ export class RateGate {
     for (;;) {
       const now = clock.now();
       if (now < this.pausedUntil) {
-        await clock.sleep(this.pausedUntil - now);
+        await clock.sleep(this.pausedUntil - now, this.options.signal);
         this.refilledAt = Math.max(this.refilledAt, this.pausedUntil);
         continue;
       }
@@ -51,7 +51,7 @@ export class RateGate {
         this.tokens -= 1;
         return;
       }
-      await clock.sleep(Math.ceil(((1 - this.tokens) / perSecond) * 1000));
+      await clock.sleep(Math.ceil(((1 - this.tokens) / perSecond) * 1000), this.options.signal);
     }
   }
 }

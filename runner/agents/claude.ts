@@ -183,9 +183,9 @@ export function claudeDriver(settings: ClaudeSettings = {}): AgentDriver {
     name: 'claude',
     resumable: true,
     run: (request) => {
+      // The prompt goes on stdin: an argument is capped at 128 KiB on Linux.
       const args = [
         '-p',
-        request.prompt,
         '--output-format',
         'stream-json',
         '--verbose',
@@ -203,6 +203,7 @@ export function claudeDriver(settings: ClaudeSettings = {}): AgentDriver {
         ...request,
         file: settings.command ?? 'claude',
         args,
+        input: request.prompt,
         env: { ...request.env, ...settings.env },
         parse: createClaudeParser(request.cwd, request.log),
       });

@@ -125,11 +125,13 @@ export function codexDriver(settings: DriverSettings = {}): AgentDriver {
     resumable: true,
     run: (request) => {
       const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', ...(settings.args ?? [])];
-      const args = request.sessionId ? [...base, 'resume', request.sessionId, request.prompt] : [...base, request.prompt];
+      // The prompt goes on stdin ("-"): an argument is capped at 128 KiB on Linux.
+      const args = request.sessionId ? [...base, 'resume', request.sessionId, '-'] : [...base, '-'];
       return spawnAgent({
         ...request,
         file: settings.command ?? 'codex',
         args,
+        input: request.prompt,
         env: { ...request.env, ...settings.env },
         parse: createCodexParser(request.cwd, request.log),
       });

@@ -86,8 +86,11 @@ export class GitHubIssues {
   private async recentComments(repo: string, number: number, total: number, wanted: number): Promise<IssueInput['comments']> {
     const perPage = 100;
     const lastPage = Math.max(1, Math.ceil(total / perPage));
-    const { data } = await this.octokit.rest.issues.listComments({ ...repoParts(repo), issue_number: number, per_page: perPage, page: lastPage });
-    return data.slice(-wanted).map((c) => ({ author: c.user?.login ?? 'someone', body: c.body ?? '' }));
+    const read = (page: number) => this.octokit.rest.issues.listComments({ ...repoParts(repo), issue_number: number, per_page: perPage, page });
+    let comments = (await read(lastPage)).data;
+    // The last page may hold only a few: take the rest from the page before.
+    if (comments.length < wanted && lastPage > 1) comments = [...(await read(lastPage - 1)).data, ...comments];
+    return comments.slice(-wanted).map((c) => ({ author: c.user?.login ?? 'someone', body: c.body ?? '' }));
   }
 
   /** Issues that open pull requests say they close. */

@@ -75,14 +75,22 @@ export class RunnerLink {
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
     });
     this.current = ws;
-    const onHandshake = (data: RawData) => this.onHandshake(ws, data, onHandshake);
+    // The upgrade has its own timeout; a bot that never says welcome must not hold us forever.
+    const welcomeTimer = setTimeout(() => ws.terminate(), this.options.handshakeTimeoutMs ?? 10_000);
+    const onHandshake = (data: RawData) => {
+      clearTimeout(welcomeTimer);
+      this.onHandshake(ws, data, onHandshake);
+    };
     ws.on('unexpected-response', (_req, res: IncomingMessage) => void this.onRefusedUpgrade(ws, res));
     ws.on('open', () => {
       ws.send(JSON.stringify({ type: 'hello', protocol: this.options.protocol ?? PROTOCOL_VERSION, ...this.options.hello, received: endpoint.received }));
     });
     ws.on('message', onHandshake);
     ws.on('error', (error) => log.debug({ err: error }, 'link connection error'));
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
+    ws.on('close', (code: number, reason: Buffer) => {
+      clearTimeout(welcomeTimer);
+      this.onClose(ws, code, reason.toString());
+    });
   }
 
   private onHandshake(ws: WebSocket, data: RawData, self: (data: RawData) => void): void {

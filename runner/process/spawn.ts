@@ -68,9 +68,11 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
 
   let stoppedBy: RunExit['stoppedBy'];
   let cancelling: Promise<void> | undefined;
+  let exitedAlready = false;
   const cancel = (reason: StopReason = 'cancel'): Promise<void> => {
     stoppedBy ??= reason;
-    cancelling ??= killRun(runId, graceMs, clock, child.pid).then((left) => {
+    // Once the child has exited its pid may belong to someone else: only the run marker counts.
+    cancelling ??= killRun(runId, graceMs, clock, exitedAlready ? undefined : child.pid).then((left) => {
       if (left.length > 0) log.error({ runId, pids: left }, 'agent processes survived SIGKILL');
     });
     return cancelling;
@@ -78,6 +80,7 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
   const timer = timeLimitMs === undefined ? undefined : setTimeout(() => void cancel('timeout'), timeLimitMs);
 
   const exited: Promise<RunExit> = child.then(async (result) => {
+    exitedAlready = true;
     clearTimeout(timer);
     // The agent is gone; make sure nothing it started lives on.
     await (cancelling ?? killRun(runId, graceMs, clock));

@@ -33,7 +33,7 @@ export async function commitAll(cwd: string, message: string, identity: CommitId
   await git(cwd, ['add', '-A'], e);
   const staged = await git(cwd, ['diff', '--cached', '--name-only'], e);
   if (staged === '') return undefined;
-  await git(cwd, ['commit', '-q', '--no-verify', '-m', message], e);
+  await git(cwd, ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', message], e);
   return git(cwd, ['rev-parse', 'HEAD'], e);
 }
 
@@ -52,7 +52,8 @@ export async function headSha(cwd: string, env: Record<string, string>): Promise
  */
 export async function pushBranch(cwd: string, url: string, branch: string, token: string, env: Record<string, string>): Promise<void> {
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-  await git(cwd, ['push', '-q', url, `HEAD:refs/heads/${branch}`], {
+  // No hooks: a hook written by the agent must never run with the token in its environment.
+  await git(cwd, ['-c', 'core.hooksPath=/dev/null', 'push', '--no-verify', '-q', url, `HEAD:refs/heads/${branch}`], {
     ...gitEnv(env),
     GIT_CONFIG_COUNT: '1',
     GIT_CONFIG_KEY_0: 'http.extraHeader',

@@ -45,6 +45,9 @@ export interface TaskEngineOptions {
   fixupTurns?: number;
 }
 
+/** The run id of a task's test run (one at a time), so recovery can find its processes. */
+const verifyRunId = (taskId: string) => `${taskId}.verify`;
+
 const RESTARTED = 'The runner restarted while you were working. Look at the worktree (git status, git diff) and continue the task from where it stands.';
 
 /**
@@ -61,9 +64,10 @@ export class TaskEngine {
   async recover(): Promise<TaskRecord[]> {
     const { store, clock, log, graceMs = 10_000 } = this.options;
     const interrupted: TaskRecord[] = [];
-    for (const task of store.inStates(['preparing', 'running'])) {
-      if (task.run_id) {
-        const left = await killRun(task.run_id, graceMs, clock);
+    for (const task of store.inStates(['preparing', 'running', 'verifying', 'publishing'])) {
+      for (const runId of [task.run_id, verifyRunId(task.id)]) {
+        if (!runId) continue;
+        const left = await killRun(runId, graceMs, clock);
         if (left.length > 0) log.error({ task: task.id, pids: left }, 'leftover agent processes would not die');
       }
       store.setState(task.id, 'interrupted', clock.now(), { error: 'the runner stopped while this task was running' });
@@ -208,8 +212,16 @@ export class TaskEngine {
       store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       this.changed(taskId);
       task = store.require(taskId);
+      // An exhausted context cannot be resumed: the next turn starts a fresh session.
+      if (outcome.contextExhausted) store.clearSession(taskId, clock.now());
+      const pending = store.pendingFollowUps(taskId).length > 0;
       const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
-      if (!settledOk || store.pendingFollowUps(taskId).length === 0) return;
+      if (!pending || outcome.state === 'cancelled' || outcome.state === 'interrupted') return;
+      // A follow-up that arrived during a failed turn gets its own turn.
+      if (!settledOk) {
+        store.setState(taskId, 'running', clock.now());
+        this.changed(taskId);
+      }
     }
   }
 
@@ -222,7 +234,9 @@ export class TaskEngine {
     for (let fixups = 0; ; fixups++) {
       store.setState(task.id, 'verifying', clock.now());
       this.changed(task.id);
-      verification = await verify(store.require(task.id), project, `${task.id}.verify.${clock.now()}`);
+      const halt = this.halted(task.id);
+      if (halt) return halt;
+      verification = await verify(store.require(task.id), project, verifyRunId(task.id));
       if (verification) this.record(task.id, verification);
       if (!verification || verification.ok) break;
       if (fixups >= fixupTurns) {
@@ -234,6 +248,8 @@ export class TaskEngine {
       summary = fix.summary ?? summary;
     }
     if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
+    const halt = this.halted(task.id);
+    if (halt) return halt;
     store.setState(task.id, 'publishing', clock.now());
     this.changed(task.id);
     const published = await publish(store.require(task.id), project, summary, verification);
@@ -241,6 +257,13 @@ export class TaskEngine {
     store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
     this.record(task.id, { type: 'published', ...published });
     return { state: 'awaiting_review', ...(summary && { summary }) };
+  }
+
+  /** Set when a person cancelled the task or the runner is shutting down: stop before the next step. */
+  private halted(taskId: string): TurnOutcome | undefined {
+    if (this.active.get(taskId)?.cancelled) return { state: 'cancelled', error: 'cancelled' };
+    if (this.stopped) return { state: 'interrupted', error: 'the runner shut down while this task was running' };
+    return undefined;
   }
 
   private record(taskId: string, event: TaskEvent): void {

@@ -67,6 +67,7 @@ export class TaskStore {
       setWorktree: db.prepare('UPDATE tasks SET branch = ?, worktree = ?, updated_at = ? WHERE id = ?'),
       setPull: db.prepare('UPDATE tasks SET pr_number = ?, pr_url = ?, updated_at = ? WHERE id = ?'),
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
+      clearSession: db.prepare('UPDATE tasks SET session_id = NULL, updated_at = ? WHERE id = ?'),
       startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, updated_at = ? WHERE id = ?'),
       addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at) VALUES (?, ?, ?, ?)'),
       pendingFollowUps: db.prepare('SELECT id, task_id, text, author FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
@@ -114,6 +115,11 @@ export class TaskStore {
 
   setSession(id: string, sessionId: string, now: number): void {
     this.s.setSession.run(sessionId, now, id);
+  }
+
+  /** Forgets the agent session: the next turn starts a fresh one (after its context ran out). */
+  clearSession(id: string, now: number): void {
+    this.s.clearSession.run(now, id);
   }
 
   /** Records a new agent process run; its id marks every process it starts. */

@@ -95,6 +95,13 @@ export class LinkEndpoint {
   /** Takes over an open, handshaken socket. `peerReceived` is what the peer has handled from us. */
   attach(ws: WebSocket, peerReceived: number): void {
     this.detach();
+    const sent = this.options.store.lastAssigned();
+    if (peerReceived > sent) {
+      // The peer remembers frames we never sent: its state belongs to another pairing.
+      this.options.log.error({ peer: this.options.store.peer, peerReceived, sent }, 'peer claims frames this side never sent; refusing the connection');
+      ws.close(CloseCode.policy, 'link state mismatch: pair the runner again');
+      return;
+    }
     this.options.store.acknowledge(peerReceived);
     const session: Session = {
       ws,

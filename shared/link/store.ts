@@ -40,6 +40,7 @@ export class LinkStore {
       handled: db.prepare('SELECT handled FROM link_peers WHERE peer = ?'),
       setHandled: db.prepare('UPDATE link_peers SET handled = ? WHERE peer = ? AND handled < ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM link_outbox WHERE peer = ?'),
+      lastAssigned: db.prepare('SELECT next_seq - 1 AS seq FROM link_peers WHERE peer = ?'),
     };
   }
 
@@ -65,6 +66,11 @@ export class LinkStore {
   /** How many frames wait for an ack. */
   unacknowledged(): number {
     return z.object({ n: z.number() }).parse(this.statements.count.get(this.peer)).n;
+  }
+
+  /** The highest seq this side ever gave a frame (0 before the first). */
+  lastAssigned(): number {
+    return parseRow(z.object({ seq: z.number() }), this.statements.lastAssigned.get(this.peer))?.seq ?? 0;
   }
 
   /** Highest seq received from the peer and handled. */

@@ -108,6 +108,15 @@ describe('runner link: bad input', () => {
     expect((await raw.whenClosed()).code).toBe(1009);
   });
 
+  it('survives an oversized frame sent before the hello', async () => {
+    const raw = await RawRunner.open(hub.url, auth());
+    raw.send('x'.repeat(MAX_FRAME_BYTES + 10));
+    expect((await raw.whenClosed()).code).toBe(1009);
+    const again = await RawRunner.open(hub.url, auth());
+    again.hello();
+    expect((await again.next('welcome')).type).toBe('welcome');
+  });
+
   it('names the problem of malformed, invalid and unknown frames, and keeps the stream going', async () => {
     const raw = await RawRunner.open(hub.url, auth());
     raw.hello();

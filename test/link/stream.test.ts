@@ -26,6 +26,23 @@ describe('link delivery through a flaky network', () => {
     home.remove();
   });
 
+  it('starts a fresh sequence after the runner is revoked and paired again on the same machine', async () => {
+    const first = hub.pair('laptop');
+    const config = runnerConfig(`${home.dir}/runner`);
+    runner = startRunner({ config, credentials: credentials(hub.url, 'laptop', first.token) });
+    for (let n = 0; n < 5; n++) runner.endpoint.send({ type: 'note', text: 'old', n });
+    await until(() => receivedNotes(hub.db).length === 5, 10_000, 'the first five');
+    await runner.stop();
+
+    hub.runners.revoke(first.runnerId, Date.now());
+    const second = hub.pair('laptop');
+    runner = startRunner({ config, credentials: credentials(hub.url, 'laptop', second.token) });
+    for (let n = 5; n < 8; n++) runner.endpoint.send({ type: 'note', text: 'new', n });
+    hub.hub.send(second.runnerId, { type: 'note', text: 'to the new runner', n: 100 });
+    await until(() => receivedNotes(hub.db).length === 8, 10_000, 'the new identity’s frames');
+    expect(receivedNotes(hub.db)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it(`handles ${FRAMES} frames each way exactly once, in order, while the socket is cut ${CUTS} times`, async () => {
     const { token, runnerId } = hub.pair('laptop');
     runner = startRunner({

@@ -74,6 +74,17 @@ describe.each(['codex', 'claude'] as const)('the real %s CLI driven by the task 
     expect(last?.humanMessages[1]).toContain('Please also write the follow-up file.');
   });
 
+  it('takes a prompt far over the 128 KiB argument limit (long issue, many comments)', async () => {
+    emu.script('very-long-issue', { turns: [{ steps: [{ message: 'Read it all.' }] }] });
+    const { engine: e, store } = engine();
+    const comments = Array.from({ length: 10 }, (_, i) => ({ author: `user${i}`, body: `comment ${i} `.repeat(1500) }));
+    const input = { kind: 'issue' as const, repo: 'acme/demo', issue: { number: 1, title: 'very-long-issue', body: 'body '.repeat(4000), labels: [], comments } };
+    const task = e.create({ project: 'demo', agent: kind, title: 'Long', input });
+    await e.idle();
+    expect(store.require(task.id)).toMatchObject({ state: 'finished', summary: 'Read it all.' });
+    expect(emu.conversation('very-long-issue')[0]?.humanMessages[0]?.length).toBeGreaterThan(150_000);
+  });
+
   it('cancels mid-command: the whole process tree is gone within the grace period', async () => {
     emu.script('long-running-job', { turns: [{ steps: [{ shell: 'sleep 30' }, { message: 'never' }] }] });
     const { engine: e, store, changes } = engine();

@@ -106,6 +106,37 @@ describe('task engine with stand-in agents', () => {
     expect(processesOfRun(store.require(task.id).run_id ?? '')).toEqual([]);
   });
 
+  it('stops at the next step when cancelled during verification: no publishing', async () => {
+    let release: () => void = () => undefined;
+    let published = false;
+    setup = startEngine(home.dir, [scriptAgent('script', 'edit.sh')], {
+      verify: () => new Promise((resolve) => (release = () => resolve({ type: 'verification', ok: true, command: 'npm test', durationMs: 1, failing: [], timedOut: false, output: '' }))),
+      publish: () => {
+        published = true;
+        return Promise.resolve('nothing');
+      },
+    });
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'script', title: 'Verify', input: request('verify me') });
+    await until(() => store.require(task.id).state === 'verifying', 10_000, 'verifying');
+    const cancelled = engine.cancel(task.id);
+    release();
+    await cancelled;
+    expect(store.require(task.id).state).toBe('cancelled');
+    expect(published).toBe(false);
+  });
+
+  it('gives a follow-up that arrived during a failing turn a turn of its own', async () => {
+    setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300, timeLimitMs: 800 });
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Slow', input: request('slow') });
+    await until(() => store.require(task.id).state === 'running', 10_000, 'running');
+    engine.steer(task.id, 'try again, faster', 'alice');
+    await until(() => store.require(task.id).runs === 2, 10_000, 'the follow-up turn');
+    await engine.idle();
+    expect(store.pendingFollowUps(task.id)).toEqual([]);
+  });
+
   it('stops a runaway agent at the time limit and says so', async () => {
     setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300, timeLimitMs: 700 });
     const { engine, store } = setup;
