@@ -15,11 +15,14 @@ import { dedupDeliveries } from './slack/dedup.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
 import { verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
+import { Director } from './director/director.ts';
+import { IssueRequests } from './director/issue-requests.ts';
 import { runnerFrameHandler } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
 import { botMigrations } from './store/migrations.ts';
+import { DirectorStore } from './store/directors.ts';
 import { RunnerStore } from './store/runners.ts';
 import { SlackDeliveryStore } from './store/slack-deliveries.ts';
 import { SlackMessageStore } from './store/slack-messages.ts';
@@ -62,15 +65,28 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     logger,
   });
   const identity = await verifyBotToken(() => call('auth.test', () => client.auth.test()), config.slack.apiUrl);
-  const outbox = new SlackOutbox({ api: webApiPort(client), store: new SlackMessageStore(db), clock, log, limits: outboxLimits });
+  const messages = new SlackMessageStore(db);
+  const outbox = new SlackOutbox({ api: webApiPort(client), store: messages, clock, log, limits: outboxLimits });
 
   const runners = new RunnerStore(db);
   const pairing = new Pairing({ store: runners, clock });
-  const hub = new RunnerHub({ db, store: runners, pairing, clock, log, handle: runnerFrameHandler(runners, clock, log), tuning: link });
+  const requests = new IssueRequests(clock);
+  // The director needs the hub and the hub hands frames to the director: bound after both exist.
+  let director: Director | undefined;
+  const hub = new RunnerHub({
+    db,
+    store: runners,
+    pairing,
+    clock,
+    log,
+    handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director?.onRunnerFrame(frame, seq, runner)),
+    tuning: link,
+  });
+  director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, clock, log });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
-  registerCommandHandlers(slack.app, { outbox, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
+  registerCommandHandlers(slack.app, { outbox, messages, director, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();
@@ -88,6 +104,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     outbox,
     hub,
     stop: async () => {
+      director?.close();
       outbox.stop();
       hub.close();
       await slack.disconnect();

@@ -15,6 +15,9 @@ import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentia
 import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
 import { linkPeer } from './link/peer.ts';
+import { taskFrameHandler } from './link/task-frames.ts';
+import { taskUpdates } from './link/task-updates.ts';
+import { GitHubIssues } from './github/issues.ts';
 import { pairWithBot } from './pair.ts';
 import { describeStatus } from './status.ts';
 import { agentEnvironment } from './agents/env.ts';
@@ -63,10 +66,13 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
+  // Bound once the engine exists; frames only arrive after the link connects, later still.
+  let onTaskFrame: (frame: AppFrame) => void = () => undefined;
   const endpoint = new LinkEndpoint({
     store: new LinkStore(db, linkPeer(credentials.token)),
     handle: (frame, seq) => {
       if (frame.type === 'note') log.debug({ n: frame.n }, 'note from the bot');
+      onTaskFrame(frame);
       handle?.(frame, seq, db);
     },
     log,
@@ -78,10 +84,13 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const gitEnv = agentEnvironment({ base: env });
   const octokit = config.github.token ? githubClient(config.github, log) : undefined;
   const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
-  const engine = new TaskEngine({
-    store: new TaskStore(db),
+  const issues = octokit ? new GitHubIssues(octokit) : undefined;
+  const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
+  const store = new TaskStore(db);
+  const engine: TaskEngine = new TaskEngine({
+    store,
     worktrees: new Worktrees(join(config.home, 'worktrees')),
-    projects: new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }])),
+    projects,
     drivers,
     agentEnv: agentEnvironment({ base: env, allow: config.agentEnvAllow }),
     clock: systemClock,
@@ -102,10 +111,14 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
           env: gitEnv,
         }),
       }),
-    onChange: () => {
-      if (endpoint.connected) endpoint.send({ type: 'runner.status', running: engine.running, capacity: config.capacity });
-    },
+    ...(issues && {
+      resolveInput: async (task) =>
+        task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
+    }),
+    onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
+    onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running }),
   });
+  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', log });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,

@@ -35,9 +35,103 @@ export const noteFrame = z.object({
   n: z.number().int().optional(),
 });
 
+/** What "fix top N" asks for. */
+export const issueQuerySchema = z.object({
+  limit: z.number().int().min(1).max(50),
+  order: z.enum(['newest', 'comments', 'reactions']),
+  label: z.string().max(100).optional(),
+  /** Issue numbers that already have an active task in the channel. */
+  busy: z.array(z.number().int()).max(1000),
+});
+
+/** Bot → runner: list open issues of a project (the runner holds the GitHub token). */
+export const issuesFindFrame = z.object({
+  type: z.literal('issues.find'),
+  /** Pairs the answer with the question. */
+  requestId: z.string(),
+  project: z.string(),
+  query: issueQuerySchema,
+});
+
+/** Runner → bot: the issues found, or why not. */
+export const issuesFoundFrame = z.object({
+  type: z.literal('issues.found'),
+  requestId: z.string(),
+  issues: z.array(z.object({ number: z.number().int(), title: z.string(), url: z.string() })),
+  /** Set when the listing failed (no such project, GitHub refused…). */
+  error: z.string().optional(),
+});
+
+/** Bot → runner: start a task (the bot chose its id). */
+export const taskStartFrame = z.object({
+  type: z.literal('task.start'),
+  taskId: z.string().regex(/^[a-z0-9]{4,32}$/),
+  project: z.string(),
+  /** Agent name; the project's default when absent. */
+  agent: z.string().optional(),
+  title: z.string().max(500),
+  /** An issue (read by the runner) or a free-text request from Slack. */
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('issue'), number: z.number().int().positive() }),
+    z.object({ kind: z.literal('request'), text: z.string().max(20_000), requestedBy: z.string() }),
+  ]),
+});
+
+/** Bot → runner: a person's reply in the task's thread, for the agent. */
+export const taskSteerFrame = z.object({
+  type: z.literal('task.steer'),
+  taskId: z.string(),
+  /** The bot's id of this follow-up, echoed when the agent picks it up. */
+  followUpId: z.string(),
+  text: z.string().max(20_000),
+  author: z.string(),
+});
+
+/** Bot → runner: stop a task (the Stop button, `/director stop`). */
+export const taskStopFrame = z.object({ type: z.literal('task.stop'), taskId: z.string() });
+
+/** A milestone: something worth a line on the card, and a thread post when `post` is set. */
+export const milestoneSchema = z.object({
+  kind: z.enum(['progress', 'plan', 'question', 'verification', 'pr', 'finished', 'failed', 'interrupted', 'cancelled']),
+  /** One line for the card. */
+  text: z.string().max(3000),
+  /** Longer text for a thread post (plan bullets, failing tests, summary). */
+  detail: z.string().max(6000).optional(),
+  /** Worth a thread post, not only a card update. */
+  post: z.boolean(),
+});
+export type Milestone = z.infer<typeof milestoneSchema>;
+
+/** Runner → bot: a task's state changed or it reached a milestone. Already redacted. */
+export const taskUpdateFrame = z.object({
+  type: z.literal('task.update'),
+  taskId: z.string(),
+  state: z.enum(['queued', 'preparing', 'running', 'verifying', 'publishing', 'awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']),
+  agent: z.string(),
+  milestone: milestoneSchema.optional(),
+  prUrl: z.string().optional(),
+  /** When the task started running on the runner (ms since epoch). */
+  startedAt: z.number().optional(),
+});
+
+/** Runner → bot: the agent took up a follow-up. */
+export const followUpPickedFrame = z.object({ type: z.literal('task.followup'), taskId: z.string(), followUpId: z.string() });
+
 /** Every application frame. */
-export const appFrameSchema = z.discriminatedUnion('type', [runnerStatusFrame, noteFrame]);
+export const appFrameSchema = z.discriminatedUnion('type', [
+  runnerStatusFrame,
+  noteFrame,
+  issuesFindFrame,
+  issuesFoundFrame,
+  taskStartFrame,
+  taskSteerFrame,
+  taskStopFrame,
+  taskUpdateFrame,
+  followUpPickedFrame,
+]);
 export type AppFrame = z.infer<typeof appFrameSchema>;
+export type TaskUpdateFrame = z.infer<typeof taskUpdateFrame>;
+export type IssueQuery = z.infer<typeof issueQuerySchema>;
 export const appFrameTypes: ReadonlySet<string> = new Set(appFrameSchema.options.map((o) => o.shape.type.value));
 
 // ---------------------------------------------------------------------------------------------

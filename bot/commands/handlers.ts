@@ -1,12 +1,17 @@
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
+import type { Director } from '../director/director.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
+import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention, type ParsedCommand } from './parse.ts';
 import { staticReply } from './reply.ts';
 import { connectReply, revokeReply, runnersReply, type RunnerCommandDeps } from './runners.ts';
 
 export interface CommandHandlerDeps extends RunnerCommandDeps {
   outbox: SlackOutbox;
+  messages: SlackMessageStore;
+  director: Director;
   log: Logger;
 }
 
@@ -17,40 +22,82 @@ interface CommandContext {
   slashCommand: string;
 }
 
-function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): string {
+function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> {
   switch (command.kind) {
     case 'connect':
-      return connectReply(deps, ctx.channel, ctx.user);
+      return Promise.resolve(connectReply(deps, ctx.channel, ctx.user));
     case 'runners':
-      return runnersReply(deps);
+      return Promise.resolve(runnersReply(deps));
     case 'revoke-runner':
-      return revokeReply(deps, command.name);
+      return Promise.resolve(revokeReply(deps, command.name));
+    case 'init':
+    case 'fix-top':
+    case 'fix-issues':
+    case 'do':
+    case 'status':
+    case 'stop':
+      // A channel's commands run in order; channels do not wait for each other.
+      return deps.director.serial(ctx.channel, () => deps.director.command(command, ctx));
     default:
-      return staticReply(command, ctx.slashCommand);
+      return Promise.resolve(staticReply(command, ctx.slashCommand));
   }
 }
 
-/** `/director …` answered ephemerally, and the same text after a mention answered in the thread. */
+const threadReply = z.object({
+  channel: z.string(),
+  user: z.string(),
+  text: z.string(),
+  ts: z.string(),
+  thread_ts: z.string(),
+});
+
+/** `/director …`, mentions, thread replies (steering) and the Stop button. */
 export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): void {
-  const { outbox, log } = deps;
-  app.command('/director', async ({ command, ack }) => {
+  const { outbox, log, director, messages } = deps;
+  app.command('/director', async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
-    const text = reply(parsed, { channel: command.channel_id, user: command.user_id, slashCommand: command.command }, deps);
-    await ack({ response_type: 'ephemeral', text });
+    const ctx = { channel: command.channel_id, user: command.user_id, slashCommand: command.command };
+    if (parsed.kind === 'fix-top') {
+      // Listing issues asks the runner: acknowledge within Slack's 3 s, answer when it replies.
+      await ack({ response_type: 'ephemeral', text: 'Asking the runner for the issues…' });
+      await respond({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
   });
 
   app.event('app_mention', async ({ event }) => {
     const parsed = parseCommand(stripMention(event.text));
     log.info({ channel: event.channel, user: event.user, command: parsed.kind }, 'mention');
     const user = event.user ?? 'unknown';
+    const text = await reply(parsed, { channel: event.channel, user, slashCommand: '/director' }, deps);
     // A pairing code is for the asker's eyes only: never in a thread.
     if (parsed.kind === 'connect') {
-      await outbox.ephemeral({ channel: event.channel, user, text: reply(parsed, { channel: event.channel, user, slashCommand: '/director' }, deps) });
+      await outbox.ephemeral({ channel: event.channel, user, text });
       return;
     }
-    const text = reply(parsed, { channel: event.channel, user, slashCommand: '/director' }, deps);
-    const threadTs = event.thread_ts ?? event.ts;
-    await outbox.show(`mention:${event.channel}:${event.ts}`, { channel: event.channel, thread: { ts: threadTs } }, { text });
+    await outbox.show(`mention:${event.channel}:${event.ts}`, { channel: event.channel, thread: { ts: event.thread_ts ?? event.ts } }, { text });
+  });
+
+  app.message(async ({ message }) => {
+    // Only people's replies in threads; the bot's own messages and other bots' are not steering.
+    if ('subtype' in message && message.subtype !== undefined) return;
+    if ('bot_id' in message && message.bot_id) return;
+    const parsed = threadReply.safeParse(message);
+    if (!parsed.success || parsed.data.thread_ts === parsed.data.ts) return;
+    if (/<@[A-Z0-9]+>/.test(parsed.data.text) && parseCommand(stripMention(parsed.data.text)).kind !== 'unknown') return;
+    const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
+    if (!taskId) return;
+    director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
+  });
+
+  app.action('task_stop', async ({ ack, body, action }) => {
+    await ack();
+    const taskId = z.object({ value: z.string() }).safeParse(action);
+    const where = z.object({ user: z.object({ id: z.string() }), channel: z.object({ id: z.string() }) }).safeParse(body);
+    if (!taskId.success || !where.success) return;
+    const refusal = director.stopButton(where.data.user.id, taskId.data.value);
+    if (refusal) await outbox.ephemeral({ channel: where.data.channel.id, user: where.data.user.id, text: refusal });
   });
 }

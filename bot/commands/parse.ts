@@ -10,6 +10,18 @@ export type ParsedCommand =
   | { kind: 'runners' }
   /** `runners revoke <name>`. */
   | { kind: 'revoke-runner'; name: string }
+  /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
+  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[] }
+  /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
+  | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
+  /** `fix #12 #15`. */
+  | { kind: 'fix-issues'; numbers: number[]; agent?: string }
+  /** `do <free text>`: one task from a request. */
+  | { kind: 'do'; text: string; agent?: string }
+  /** `status`. */
+  | { kind: 'status' }
+  /** `stop <task>` or `stop all`. */
+  | { kind: 'stop'; task: string }
   /** A known command used wrongly; `problem` says how. */
   | { kind: 'invalid'; problem: string }
   /** Something the bot does not understand; `suggestion` is the closest known command. */
@@ -26,6 +38,11 @@ export function parseCommand(text: string): ParsedCommand {
   const args = input.split(' ').slice(1);
   if (word === '' || word === 'help' || word === '--help' || word === '-h' || word === '?') return { kind: 'help' };
   if (word === 'connect' || word === 'pair') return { kind: 'connect' };
+  if (word === 'status') return { kind: 'status' };
+  if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
+  if (word === 'init') return parseInit(args);
+  if (word === 'do') return args.length > 0 ? { kind: 'do', ...withAgent(args.join(' ')) } : { kind: 'invalid', problem: 'usage: `do <what to do>`' };
+  if (word === 'fix') return parseFix(input.slice(3).trim());
   if (word === 'runners' || word === 'runner') {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
     if (args[0]?.toLowerCase() === 'revoke') {
@@ -36,6 +53,42 @@ export function parseCommand(text: string): ParsedCommand {
   }
   const suggestion = closestCommand(word);
   return suggestion === undefined ? { kind: 'unknown', input } : { kind: 'unknown', input, suggestion };
+}
+
+function withAgent(text: string): { text: string; agent?: string } {
+  const agent = /(?:^|\s)agent:(\S+)/i.exec(text)?.[1];
+  const rest = text.replace(/(?:^|\s)agent:\S+/i, '').trim();
+  return agent ? { text: rest, agent: agent.toLowerCase() } : { text: rest };
+}
+
+function parseInit(args: string[]): ParsedCommand {
+  const repo = args[0];
+  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`' };
+  const flag = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const maintainers = (flag('maintainers') ?? '').split(',').map((m) => /<@([A-Z0-9]+)(?:\|[^>]*)?>/.exec(m)?.[1] ?? m.replace(/^@/, '')).filter(Boolean);
+  const runner = flag('runner');
+  const project = flag('project');
+  const agent = flag('agent');
+  return { kind: 'init', repo, maintainers, ...(runner && { runner }), ...(project && { project }), ...(agent && { agent }) };
+}
+
+/** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */
+function parseFix(rest: string): ParsedCommand {
+  const { text, agent } = withAgent(rest);
+  const numbers = [...text.matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+  if (numbers.length > 0) return { kind: 'fix-issues', numbers: [...new Set(numbers)], ...(agent && { agent }) };
+  const count = /(?:^|\s)(\d+)(?:\s|$)/.exec(text);
+  if (!count) return { kind: 'invalid', problem: 'usage: `fix top <n> issues [label:x] [by:newest|comments|reactions]`, or `fix #12 #15`' };
+  const limit = Math.min(50, Math.max(1, Number(count[1])));
+  let label = /(?:^|\s)label:(\S+)/i.exec(text)?.[1];
+  const by = /(?:^|\s)by:(newest|comments|reactions)/i.exec(text)?.[1]?.toLowerCase();
+  const order: 'newest' | 'comments' | 'reactions' =
+    by === 'comments' || /most[- ]commented|comments/i.test(text) ? 'comments' : by === 'reactions' || /most[- ]reacted|reactions|popular/i.test(text) ? 'reactions' : 'newest';
+  if (!label && /\bbugs?\b/i.test(text.replace(/label:\S+/i, ''))) label = 'bug';
+  return { kind: 'fix-top', limit, order, ...(label && { label }), ...(agent && { agent }) };
 }
 
 /** The known command nearest to `word` by edit distance, if it is near enough to be a typo. */

@@ -4,8 +4,8 @@ import type { AppFrame } from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 /** What the bot does with each frame a runner sends (runs inside the frame's transaction). */
-export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger) {
-  return (runner: RunnerRecord, frame: AppFrame): void => {
+export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger, tasks: (frame: AppFrame, seq: number, runner: RunnerRecord) => void) {
+  return (runner: RunnerRecord, frame: AppFrame, seq: number): void => {
     switch (frame.type) {
       case 'runner.status':
         store.markStatus(runner.id, frame, clock.now());
@@ -13,6 +13,8 @@ export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger
       case 'note':
         log.debug({ runner: runner.name, n: frame.n }, 'note from runner');
         return;
+      default:
+        tasks(frame, seq, runner);
     }
   };
 }

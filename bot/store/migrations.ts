@@ -61,4 +61,51 @@ export const botMigrations: readonly Migration[] = [
       ${linkTablesSql}
     `,
   },
+  {
+    version: 3,
+    name: 'channel directors, tasks, batches and follow-ups',
+    sql: `
+      CREATE TABLE channels (
+        channel TEXT PRIMARY KEY,
+        repo TEXT NOT NULL,
+        project TEXT NOT NULL,
+        runner TEXT,
+        agent TEXT,
+        maintainers TEXT NOT NULL DEFAULT '[]',
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        runner_id TEXT NOT NULL,
+        issue_number INTEGER,
+        title TEXT NOT NULL,
+        url TEXT,
+        agent TEXT,
+        state TEXT NOT NULL,
+        starter TEXT NOT NULL,
+        batch_id TEXT,
+        pr_url TEXT,
+        milestone TEXT,
+        started_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX tasks_channel ON tasks (channel, created_at);
+      CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        title TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE followups (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        message_ts TEXT NOT NULL,
+        picked INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];

@@ -62,6 +62,7 @@ export class SlackMessageStore {
       ),
       shown: db.prepare('UPDATE slack_messages SET shown_version = MAX(shown_version, ?), updated_at = ? WHERE key = ?'),
       fail: db.prepare('UPDATE slack_messages SET failed = ?, updated_at = ? WHERE key = ?'),
+      keyForTs: db.prepare('SELECT key FROM slack_messages WHERE channel = ? AND ts = ?'),
     };
   }
 
@@ -129,6 +130,11 @@ export class SlackMessageStore {
 
   markShown(key: string, version: number, now: number): void {
     this.statements.shown.run(version, now, key);
+  }
+
+  /** The key of the outbox message shown at `ts` (to find the task whose thread a reply is in). */
+  keyForTs(channel: string, ts: string): string | undefined {
+    return parseRow(z.object({ key: z.string() }), this.statements.keyForTs.get(channel, ts))?.key;
   }
 
   markFailed(key: string, reason: string, now: number): void {

@@ -124,7 +124,8 @@ export function codexDriver(settings: DriverSettings = {}): AgentDriver {
     name: 'codex',
     resumable: true,
     run: (request) => {
-      const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', ...(settings.args ?? [])];
+      // update_plan gives us the agent's plan (codex 0.169 offers it for gpt-5.5 only when enabled).
+      const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '-c', 'tools.update_plan.enabled=true', ...(settings.args ?? [])];
       // The prompt goes on stdin ("-"): an argument is capped at 128 KiB on Linux.
       const args = request.sessionId ? [...base, 'resume', request.sessionId, '-'] : [...base, '-'];
       return spawnAgent({

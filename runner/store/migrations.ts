@@ -65,4 +65,9 @@ export const runnerMigrations: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN pr_url TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'follow-up ids from the bot',
+    sql: `ALTER TABLE task_followups ADD COLUMN external_id TEXT;`,
+  },
 ];

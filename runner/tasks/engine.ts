@@ -43,6 +43,10 @@ export interface TaskEngineOptions {
   publish?: (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
+  /** Completes a task's input before its first turn (the runner reads the issue from GitHub). */
+  resolveInput?: (task: TaskRecord) => Promise<TaskInput>;
+  /** Follow-ups handed to the agent, by the id their sender gave them. */
+  onFollowUpsPicked?: (taskId: string, externalIds: string[]) => void;
 }
 
 /** The run id of a task's test run (one at a time), so recovery can find its processes. */
@@ -78,18 +82,18 @@ export class TaskEngine {
     return interrupted;
   }
 
-  create(task: { project: string; agent: string; title: string; input: TaskInput }): TaskRecord {
+  create(task: { id?: string; project: string; agent: string; title: string; input: TaskInput }): TaskRecord {
     const { store, clock, newId = newTaskId } = this.options;
-    const record = store.create({ id: newId(), ...task }, clock.now());
+    const record = store.create({ ...task, id: task.id ?? newId() }, clock.now());
     this.changed(record.id);
     this.pump();
     return record;
   }
 
   /** A person's follow-up: waits for the running turn, or restarts a settled task with it. */
-  steer(taskId: string, text: string, author: string): number {
+  steer(taskId: string, text: string, author: string, externalId?: string): number {
     const { store, clock } = this.options;
-    const id = store.addFollowUp(taskId, text, author, clock.now());
+    const id = store.addFollowUp(taskId, text, author, clock.now(), externalId);
     if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
     return id;
   }
@@ -192,6 +196,7 @@ export class TaskEngine {
     if (!task.worktree) {
       store.setState(taskId, 'preparing', clock.now());
       this.changed(taskId);
+      if (this.options.resolveInput) store.setInput(taskId, await this.options.resolveInput(task), clock.now());
       const worktree = await worktrees.prepare(project, taskId, taskBranch(taskId, task.title));
       store.setWorktree(taskId, worktree.branch, worktree.path, clock.now());
       task = store.require(taskId);
@@ -285,7 +290,11 @@ export class TaskEngine {
     const runId = `${task.id}.${task.runs + 1}`;
     store.startRun(task.id, runId, clock.now());
     const last = followUps.at(-1);
-    if (last) store.pickFollowUps(task.id, last.id, clock.now());
+    if (last) {
+      store.pickFollowUps(task.id, last.id, clock.now());
+      const external = followUps.flatMap((f) => (f.external_id ? [f.external_id] : []));
+      if (external.length > 0) this.options.onFollowUpsPicked?.(task.id, external);
+    }
     this.changed(task.id);
 
     const run = driver.run({

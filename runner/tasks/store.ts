@@ -47,7 +47,7 @@ const taskRow = z.object({
 });
 export type TaskRecord = z.output<typeof taskRow>;
 
-const followUpRow = z.object({ id: z.number(), task_id: z.string(), text: z.string(), author: z.string() });
+const followUpRow = z.object({ id: z.number(), task_id: z.string(), text: z.string(), author: z.string(), external_id: z.string().nullable() });
 export type FollowUp = z.output<typeof followUpRow>;
 
 /** Tasks, their follow-ups and their event log in the runner's SQLite. */
@@ -69,8 +69,9 @@ export class TaskStore {
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
       clearSession: db.prepare('UPDATE tasks SET session_id = NULL, updated_at = ? WHERE id = ?'),
       startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, updated_at = ? WHERE id = ?'),
-      addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at) VALUES (?, ?, ?, ?)'),
-      pendingFollowUps: db.prepare('SELECT id, task_id, text, author FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
+      addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at, external_id) VALUES (?, ?, ?, ?, ?)'),
+      pendingFollowUps: db.prepare('SELECT id, task_id, text, author, external_id FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
+      setInput: db.prepare('UPDATE tasks SET input = ?, updated_at = ? WHERE id = ?'),
       pickFollowUps: db.prepare('UPDATE task_followups SET picked_at = ? WHERE task_id = ? AND picked_at IS NULL AND id <= ?'),
       withPending: db.prepare('SELECT DISTINCT task_id FROM task_followups WHERE picked_at IS NULL'),
       addEvent: db.prepare('INSERT INTO task_events (task_id, at, event) VALUES (?, ?, ?)'),
@@ -127,8 +128,12 @@ export class TaskStore {
     this.s.startRun.run(runId, 'running', now, id);
   }
 
-  addFollowUp(taskId: string, text: string, author: string, now: number): number {
-    return Number(this.s.addFollowUp.run(taskId, text, author, now).lastInsertRowid);
+  addFollowUp(taskId: string, text: string, author: string, now: number, externalId?: string): number {
+    return Number(this.s.addFollowUp.run(taskId, text, author, now, externalId ?? null).lastInsertRowid);
+  }
+
+  setInput(id: string, input: TaskInput, now: number): void {
+    this.s.setInput.run(JSON.stringify(input), now, id);
   }
 
   pendingFollowUps(taskId: string): FollowUp[] {

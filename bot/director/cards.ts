@@ -1,0 +1,67 @@
+import type { MessageBody } from '../store/slack-messages.ts';
+import type { BotTask } from '../store/directors.ts';
+import { isActive } from '../store/directors.ts';
+import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+
+/** Section text limit (3,000) with room for the note. */
+const SECTION_MAX = 2900;
+
+/** Cuts text to Slack's limits with a note, rather than having Slack reject the message. */
+export function cut(text: string, max = SECTION_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max - 40)}… _(cut to fit Slack)_`;
+}
+
+const STATE_LABEL: Record<string, string> = {
+  waiting: ':zzz: waiting for runner',
+  queued: ':hourglass_flowing_sand: queued',
+  preparing: ':hammer_and_wrench: preparing',
+  running: ':runner: running',
+  verifying: ':test_tube: verifying',
+  publishing: ':outbox_tray: publishing',
+  awaiting_review: ':eyes: PR ready for review',
+  finished: ':white_check_mark: finished',
+  failed: ':x: failed',
+  cancelled: ':black_square_for_stop: stopped',
+  interrupted: ':double_vertical_bar: interrupted',
+};
+
+export function stateLabel(state: string, runner?: string): string {
+  if (state === 'waiting' && runner) return `:zzz: waiting for runner ${escapeMrkdwn(runner)}`;
+  return STATE_LABEL[state] ?? state;
+}
+
+function elapsed(task: BotTask, now: number): string {
+  if (task.started_at === null) return '';
+  const s = Math.max(0, Math.round((now - task.started_at) / 1000));
+  return ` · ${s >= 3600 ? `${Math.floor(s / 3600)}h ` : ''}${Math.floor((s % 3600) / 60)}m ${s % 60}s`;
+}
+
+export function taskTitle(task: BotTask): string {
+  const title = escapeMrkdwn(task.title);
+  const label = task.issue_number === null ? title : `#${task.issue_number} ${title}`;
+  return task.url ? `<${task.url}|${label}>` : label;
+}
+
+/** The task card: the thread's root, edited in place as the task moves. */
+export function taskCard(task: BotTask, now: number, runner?: string): MessageBody {
+  const state = stateLabel(task.state, runner);
+  const lines = [`*${taskTitle(task)}*`, `${state} · agent: ${escapeMrkdwn(task.agent ?? 'default')}${elapsed(task, now)} · task \`${task.id}\``];
+  if (task.milestone) lines.push(`_${escapeMrkdwn(task.milestone)}_`);
+  if (task.pr_url) lines.push(`:link: <${task.pr_url}|Draft pull request>`);
+  const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } }];
+  if (isActive(task.state)) {
+    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }] });
+  }
+  return { text: cut(`${task.issue_number === null ? '' : `#${task.issue_number} `}${task.title} — ${state}`), blocks };
+}
+
+/** The batch card of a "fix top N": each task with its state, edited in place. */
+export function batchCard(title: string, tasks: BotTask[]): MessageBody {
+  const done = tasks.filter((t) => !isActive(t.state)).length;
+  const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · <${t.pr_url}|PR>` : ''}`);
+  const header = `*${escapeMrkdwn(title)}* — ${done}/${tasks.length} done`;
+  return {
+    text: cut(`${title} — ${done}/${tasks.length} done`),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cut([header, ...lines].join('\n')) } }],
+  };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Db } from '../../shared/db/open.ts';
+import { parseRow, parseRows } from '../../shared/db/rows.ts';
+
+const channelRow = z.object({
+  channel: z.string(),
+  repo: z.string(),
+  project: z.string(),
+  runner: z.string().nullable(),
+  agent: z.string().nullable(),
+  maintainers: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
+});
+/** A channel bound to a project and a runner. */
+export type ChannelBinding = z.output<typeof channelRow>;
+
+const taskRow = z.object({
+  id: z.string(),
+  channel: z.string(),
+  runner_id: z.string(),
+  issue_number: z.number().nullable(),
+  title: z.string(),
+  url: z.string().nullable(),
+  agent: z.string().nullable(),
+  state: z.string(),
+  starter: z.string(),
+  batch_id: z.string().nullable(),
+  pr_url: z.string().nullable(),
+  milestone: z.string().nullable(),
+  started_at: z.number().nullable(),
+  created_at: z.number(),
+});
+/** The bot's record of a task: what its card shows. */
+export type BotTask = z.output<typeof taskRow>;
+
+const ACTIVE = ['queued', 'waiting', 'preparing', 'running', 'verifying', 'publishing'];
+
+/** Channel bindings, tasks, batches and follow-ups of every channel's Director. */
+export class DirectorStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      bind: db.prepare(
+        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, updated_at) VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @now)
+         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent, maintainers = excluded.maintainers, updated_at = excluded.updated_at`,
+      ),
+      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers FROM channels WHERE channel = ?'),
+      addTask: db.prepare(
+        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, created_at, updated_at)
+         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @now, @now)`,
+      ),
+      task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+      tasks: db.prepare('SELECT * FROM tasks WHERE channel = ? ORDER BY created_at, rowid'),
+      batchTasks: db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY created_at, rowid'),
+      activeIssues: db.prepare(`SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${ACTIVE.map(() => '?').join(', ')})`),
+      update: db.prepare('UPDATE tasks SET state = @state, agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url), milestone = COALESCE(@milestone, milestone), started_at = COALESCE(started_at, @started_at), updated_at = @now WHERE id = @id'),
+      addBatch: db.prepare('INSERT INTO batches (id, channel, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
+      batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
+      addFollowUp: db.prepare('INSERT INTO followups (id, task_id, channel, message_ts) VALUES (?, ?, ?, ?)'),
+      followUp: db.prepare('SELECT id, task_id, channel, message_ts, picked FROM followups WHERE id = ?'),
+      pick: db.prepare('UPDATE followups SET picked = 1 WHERE id = ? AND picked = 0'),
+    };
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  bind(binding: ChannelBinding, now: number): void {
+    this.s.bind.run({ ...binding, maintainers: JSON.stringify(binding.maintainers), now });
+  }
+
+  binding(channel: string): ChannelBinding | undefined {
+    return parseRow(channelRow, this.s.binding.get(channel));
+  }
+
+  addTask(task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: string; starter: string; batch_id: string | null }, now: number): void {
+    this.s.addTask.run({ ...task, now });
+  }
+
+  task(id: string): BotTask | undefined {
+    return parseRow(taskRow, this.s.task.get(id));
+  }
+
+  tasks(channel: string): BotTask[] {
+    return parseRows(taskRow, this.s.tasks.all(channel));
+  }
+
+  batchTasks(batchId: string): BotTask[] {
+    return parseRows(taskRow, this.s.batchTasks.all(batchId));
+  }
+
+  activeIssueNumbers(channel: string): number[] {
+    return parseRows(z.object({ issue_number: z.number() }), this.s.activeIssues.all(channel, ...ACTIVE)).map((r) => r.issue_number);
+  }
+
+  updateTask(id: string, update: { state: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number }, now: number): void {
+    this.s.update.run({ id, state: update.state, agent: update.agent ?? null, pr_url: update.pr_url ?? null, milestone: update.milestone ?? null, started_at: update.started_at ?? null, now });
+  }
+
+  addBatch(id: string, channel: string, title: string, user: string, now: number): void {
+    this.s.addBatch.run(id, channel, title, user, now);
+  }
+
+  batchTitle(id: string): string | undefined {
+    return parseRow(z.object({ title: z.string() }), this.s.batchTitle.get(id))?.title;
+  }
+
+  addFollowUp(id: string, taskId: string, channel: string, messageTs: string): void {
+    this.s.addFollowUp.run(id, taskId, channel, messageTs);
+  }
+
+  /** Marks a follow-up picked up; returns it the first time only. */
+  pickFollowUp(id: string): { task_id: string; channel: string; message_ts: string } | undefined {
+    if (this.s.pick.run(id).changes !== 1) return undefined;
+    return parseRow(z.object({ task_id: z.string(), channel: z.string(), message_ts: z.string() }), this.s.followUp.get(id));
+  }
+}
+
+export function isActive(state: string): boolean {
+  return ACTIVE.includes(state);
+}

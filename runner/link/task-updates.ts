@@ -1,0 +1,49 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { LinkEndpoint } from '../../shared/link/endpoint.ts';
+import { milestoneFor } from '../tasks/milestones.ts';
+import type { TaskRecord } from '../tasks/store.ts';
+import type { TaskEvent } from '../tasks/task-events.ts';
+
+/** Progress lines go to the bot at most this often per task; state changes and posts always do. */
+const PROGRESS_EVERY_MS = 2000;
+
+/**
+ * Turns the engine's changes into frames for the bot: task.update for state changes and
+ * milestones (progress rate-limited), and runner.status when the number of running tasks changes.
+ */
+export function taskUpdates({ endpoint, clock, capacity, running }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number }) {
+  const lastProgress = new Map<string, number>();
+  const lastState = new Map<string, string>();
+  const lastPlan = new Map<string, string>();
+  let lastRunning = -1;
+  return (task: TaskRecord, event?: TaskEvent): void => {
+    let milestone = milestoneFor(task, event);
+    // A plan is posted when its steps change, not each time one is ticked off.
+    if (milestone?.kind === 'plan' && event?.type === 'plan') {
+      const steps = event.steps.map((step) => step.text).join('\n');
+      if (lastPlan.get(task.id) === steps) milestone = { ...milestone, post: false };
+      lastPlan.set(task.id, steps);
+    }
+    const stateChanged = lastState.get(task.id) !== task.state;
+    if (!stateChanged && !milestone) return;
+    if (milestone?.kind === 'progress' && !stateChanged) {
+      const now = clock.now();
+      if (now - (lastProgress.get(task.id) ?? 0) < PROGRESS_EVERY_MS) return;
+      lastProgress.set(task.id, now);
+    }
+    lastState.set(task.id, task.state);
+    endpoint.send({
+      type: 'task.update',
+      taskId: task.id,
+      state: task.state,
+      agent: task.agent,
+      ...(milestone && { milestone }),
+      ...(task.pr_url && { prUrl: task.pr_url }),
+      startedAt: task.created_at,
+    });
+    if (running() !== lastRunning) {
+      lastRunning = running();
+      endpoint.send({ type: 'runner.status', running: lastRunning, capacity });
+    }
+  };
+}

@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Playbook } from '../emulators/model/index.ts';
+import { until } from '../support/link-harness.ts';
+import { startWholeLoop, type WholeLoop } from '../support/whole-loop.ts';
+
+const fixes = (n: number): Playbook => ({
+  turns: [
+    { steps: [{ plan: ['Read the code', 'Fix it'] }, { shell: 'npm test' }, { writeFile: { path: `src/fix-${n}.js`, content: `export const fix${n} = true;\n` } }, { message: `Fixed issue ${n}.` }] },
+    { steps: [{ writeFile: { path: `docs/fix-${n}.md`, content: 'docs\n' } }, { message: 'Added the docs.' }] },
+  ],
+});
+
+describe('the Director in Slack: the whole loop through the emulators', () => {
+  let loop: WholeLoop;
+
+  beforeEach(async () => {
+    loop = await startWholeLoop({ issues: ['Crash on empty config', 'Typo in greeting', 'Slow startup'] });
+  });
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  const alice = () => loop.slack.person('U0ALICE');
+  const cards = () => loop.slack.messages(loop.channel);
+
+  it('fix top 3 issues → 3 task threads, 3 verified draft PRs, a batch card showing 3 done; a reply steers one task', async () => {
+    const { slack, github, model, channel } = loop;
+    ['Crash on empty config', 'Typo in greeting', 'Slow startup'].forEach((title, i) => model.script(title, fixes(i + 1)));
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+
+    expect(JSON.stringify((await alice().slash(channel, '/director', 'init acme/demo --runner laptop')).ack)).toContain('now directs');
+    const asked = await alice().slash(channel, '/director', 'fix the top 3 issues');
+    expect(asked.ack).toMatchObject({ text: 'Asking the runner for the issues…' });
+    await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes('Started 3 task(s)')), 30_000, 'the answer');
+
+    await until(() => github.pulls('acme', 'demo').length === 3 && cards().filter((m) => m.text?.includes('PR ready for review')).length === 3, 90_000, 'three PRs and three cards ready');
+    const batch = cards().find((m) => m.text?.startsWith('Fix top 3 issues'));
+    await until(() => cards().find((m) => m.text?.startsWith('Fix top 3 issues'))?.text?.includes('3/3 done'), 20_000, 'the batch card at 3/3');
+    expect(batch).toBeDefined();
+    expect(github.pulls('acme', 'demo').every((p) => p.draft && (p.body ?? '').includes('**Verification:** `npm test` passed'))).toBe(true);
+
+    const taskCards = cards().filter((m) => m.text?.includes('PR ready for review'));
+    expect(taskCards).toHaveLength(3);
+    // Thread posts leave at Slack's ~1/s per channel, so they trail the card edits.
+    const botPosts = (ts: string) => slack.thread(channel, ts).slice(1).filter((m) => m.user === 'U0BOT');
+    await until(() => taskCards.every((card) => botPosts(card.ts).some((p) => p.text?.startsWith('Verified'))), 60_000, 'every thread’s final post');
+    for (const card of taskCards) {
+      const posts = botPosts(card.ts);
+      expect(posts.length, 'thread posts per task').toBeLessThanOrEqual(6);
+      expect(posts.some((p) => p.text?.includes('Plan'))).toBe(true);
+      expect(posts.some((p) => p.text?.includes('Tests passed'))).toBe(true);
+      expect(posts.some((p) => p.text?.includes('Draft PR #'))).toBe(true);
+      expect(posts.some((p) => /exec_command|apply_patch|\/bin\/bash/.test(p.text ?? ''))).toBe(false);
+    }
+
+    // Steer the first task by replying in its thread.
+    const first = taskCards[0];
+    if (!first) throw new Error('no card');
+    const pullNumber = /pull\/(\d+)/.exec(JSON.stringify(first.blocks))?.[1];
+    const pull = github.pulls('acme', 'demo').find((p) => String(p.number) === pullNumber);
+    const headBefore = pull?.head.sha;
+    const reply = await alice().say(channel, 'Please also add docs for this.', { threadTs: first.ts });
+    await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the follow-up picked up');
+    expect(slack.reactions(channel, reply.ts).map((r) => r.name)).toEqual(expect.arrayContaining(['eyes', 'white_check_mark']));
+    await until(async () => (await github.headSha('acme', 'demo', pull?.head.ref ?? '')) !== headBefore, 60_000, 'a new PR head');
+    expect(github.pulls('acme', 'demo')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { parseRunnerConfig } from '../../runner/config.ts';
+import { startRunner, type RunningRunner } from '../../runner/main.ts';
+import { pairWithBot } from '../../runner/pair.ts';
+import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.ts';
+import { codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from './bot-harness.ts';
+import { gitAsync } from './git-repo.ts';
+import { tempHome } from './link-harness.ts';
+
+const codexBin = new URL('../../node_modules/.bin/codex', import.meta.url).pathname;
+
+export const sampleFiles: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'demo', private: true, scripts: { test: 'node test.js' } }, null, 2),
+  'test.js': "console.log('3 passed, 0 failed');\n",
+  'src/app.js': 'export const answer = 42;\n',
+};
+
+/** Slack emulator → real Bolt → link → runner → real codex → GitHub emulator, all on loopback. */
+export interface WholeLoop {
+  slack: SlackEmulator;
+  github: GitHubEmulator;
+  model: ModelEmulator;
+  bot: BotUnderTest;
+  channel: string;
+  home: string;
+  startRunner(): RunningRunner;
+  runner: RunningRunner | undefined;
+  close(): Promise<void>;
+}
+
+export async function startWholeLoop(options: { issues: string[]; files?: Record<string, string>; tmp?: string } = { issues: [] }): Promise<WholeLoop> {
+  const tmp = options.tmp ? { dir: options.tmp, remove: () => undefined } : tempHome('director-loop-');
+  const slack = await startSlackEmulator({ postMessageLimit: { perSecond: 20, burst: 20 } });
+  const github = await startGitHubEmulator();
+  const model = await startModelEmulator();
+  await github.createRepo('acme', 'demo', { files: options.files ?? sampleFiles });
+  for (const title of options.issues) github.addIssue('acme', 'demo', { title, body: `Please fix: ${title}.`, labels: ['bug'] });
+  const checkout = join(tmp.dir, 'checkout');
+  await gitAsync(tmp.dir, 'clone', '-q', github.gitUrl('acme', 'demo'), checkout);
+  for (const [id, name] of [['U0ALICE', 'alice'], ['U0BOB', 'bob']] as const) slack.addUser({ id, name });
+  const channel = slack.addChannel({ name: 'demo', members: ['U0ALICE', 'U0BOB'] }).id;
+  const bot = await startBotAgainst(slack, { mode: 'socket', home: join(tmp.dir, 'bot') });
+  const botUrl = `http://127.0.0.1:${bot.bot.port}`;
+
+  // Pair a runner the way a person does: /director connect, then `director runner pair`.
+  const connect = JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'connect')).ack);
+  const code = /\*([0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(connect)?.[1] ?? '';
+  const paired = await pairWithBot({ botUrl, code, name: 'laptop' });
+  const runnerHome = join(tmp.dir, 'runner');
+  const codexHome = join(tmp.dir, 'codex-home');
+  mkdirSync(codexHome, { recursive: true });
+  const config = parseRunnerConfig({
+    DIRECTOR_HOME: runnerHome,
+    LOG_LEVEL: 'silent',
+    RUNNER_CAPACITY: '4',
+    PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test' }],
+    AGENTS: { codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) } },
+    GITHUB_TOKEN: github.token,
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_URL: github.apiUrl,
+    AGENT_GRACE_MS: '1000',
+  });
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(tmp.dir, 'agent-home'), LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' };
+  mkdirSync(env.HOME, { recursive: true });
+  const loop: WholeLoop = {
+    slack,
+    github,
+    model,
+    bot,
+    channel,
+    home: tmp.dir,
+    runner: undefined,
+    startRunner: () => {
+      loop.runner = startRunner({ config, credentials: { botUrl, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() }, env, backoff: { baseMs: 50, capMs: 500 } });
+      return loop.runner;
+    },
+    close: async () => {
+      await loop.runner?.stop();
+      await bot.stop();
+      await slack.close();
+      await model.close();
+      await github.close();
+      tmp.remove();
+    },
+  };
+  return loop;
+}
