@@ -58,7 +58,7 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
     const ctx = { channel: command.channel_id, user: command.user_id, slashCommand: command.command };
-    if (parsed.kind === 'fix-top') {
+    if (parsed.kind === 'fix-top' && director.isBound(ctx.channel)) {
       // Listing issues asks the runner: acknowledge within Slack's 3 s, answer when it replies.
       await ack({ response_type: 'ephemeral', text: 'Asking the runner for the issues…' });
       await respond({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });

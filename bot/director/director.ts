@@ -54,6 +54,10 @@ export class Director {
     return next;
   }
 
+  isBound(channel: string): boolean {
+    return this.options.store.binding(channel) !== undefined;
+  }
+
   /** The reply to a task command (init, fix, do, status, stop), as mrkdwn for the asker. */
   async command(command: Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' }>, ctx: CommandContext): Promise<string> {
     if (command.kind === 'init') return this.init(command, ctx);

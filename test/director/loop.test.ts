@@ -68,3 +68,55 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
     expect(github.pulls('acme', 'demo')).toHaveLength(3);
   });
 });
+
+describe('the Director in Slack: stopping, refusing and waiting', () => {
+  let loop: WholeLoop;
+
+  beforeEach(async () => {
+    loop = await startWholeLoop({ issues: ['Hangs forever'] });
+    loop.model.script('Hangs forever', { turns: [{ steps: [{ shell: 'sleep 30' }, { message: 'never' }] }] });
+    loop.model.script('write the changelog', { turns: [{ steps: [{ writeFile: { path: 'CHANGELOG.md', content: '# Changes\n' } }, { message: 'Wrote the changelog.' }] }] });
+  });
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  const cardOf = (text: string) => loop.slack.messages(loop.channel).find((m) => m.text?.includes(text));
+
+  it('answers an unbound channel with how to bind it, and an unknown command with the closest one', async () => {
+    const other = loop.slack.addChannel({ name: 'elsewhere', members: ['U0ALICE'] }).id;
+    expect(JSON.stringify((await loop.slack.person('U0ALICE').slash(other, '/director', 'fix top 3 issues')).ack)).toContain('/director init owner/repo');
+    const unknown = JSON.stringify((await loop.slack.person('U0ALICE').slash(other, '/director', 'stauts')).ack);
+    expect(unknown).toContain('Did you mean `/director status`');
+  });
+
+  it('refuses a Stop press by someone else, and stops the task for its starter', async () => {
+    const { slack, channel } = loop;
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop');
+    await slack.person('U0ALICE').slash(channel, '/director', 'fix #1');
+    await until(() => cardOf('#1')?.text?.includes('running'), 60_000, 'the task running');
+    const card = cardOf('#1');
+    if (!card) throw new Error('no card');
+
+    await slack.person('U0BOB').click(channel, card.ts, 'task_stop');
+    await until(() => slack.ephemerals(channel, 'U0BOB').some((e) => e.text?.includes('Only the person who started this task')), 10_000, 'the refusal');
+    expect(cardOf('#1')?.text).toContain('running');
+
+    await slack.person('U0ALICE').click(channel, card.ts, 'task_stop');
+    await until(() => cardOf('#1')?.text?.includes('stopped'), 30_000, 'the task stopped');
+    expect(JSON.stringify(cardOf('#1')?.blocks)).not.toContain('task_stop');
+  });
+
+  it('shows tasks as waiting while the runner is offline, and runs them when it comes back', async () => {
+    const { slack, channel } = loop;
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'do write the changelog')).ack)).toContain('Started 1 task(s)');
+    await until(() => cardOf('write the changelog')?.text?.includes('waiting for runner laptop'), 10_000, 'the waiting card');
+    loop.startRunner();
+    await until(() => cardOf('write the changelog')?.text?.includes('PR ready for review'), 90_000, 'the task done after the runner came back');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'status')).ack)).toContain('awaiting_review');
+  });
+});
