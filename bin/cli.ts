@@ -7,6 +7,9 @@ const usage = `Usage: director <command>
 Commands:
   bot        run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP mode on PORT)
   runner     pair, start or inspect a runner on this machine (director runner --help)
+  local      bot and runner in one process, for one developer (needs the Slack tokens)
+  demo       the whole loop offline: emulated Slack, GitHub and model, real bot, runner and codex
+  start      local when SLACK_BOT_TOKEN is set, otherwise the demo
   help       show this message
 
 Options:
@@ -42,6 +45,18 @@ async function main(argv: string[]): Promise<number> {
       const { runBot } = await import('../bot/main.ts');
       await runBot(process.env);
       return -1; // keeps running until a signal
+    }
+    case 'start':
+      if (!process.env.SLACK_BOT_TOKEN) return main(['demo', ...rest]);
+      return main(['local', ...rest]);
+    case 'demo': {
+      const { runDemo } = await import('../demo/main.ts');
+      return runDemo();
+    }
+    case 'local': {
+      const { runLocal } = await import('./local.ts');
+      await runLocal(process.env);
+      return -1;
     }
     case 'runner': {
       const { runRunnerCli } = await import('../runner/main.ts');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { LinkTuning } from '../shared/link/endpoint.ts';
+import { CloseCode } from '../shared/protocol.ts';
 import { readConfigSource } from '../shared/config/source.ts';
 import { openDatabase } from '../shared/db/open.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
@@ -46,6 +47,8 @@ export interface RunningBot {
   log: Logger;
   outbox: SlackOutbox;
   hub: RunnerHub;
+  /** Pairs a runner in this process (`director local`): revokes an earlier one of that name. */
+  pairLocalRunner(name: string): string;
   stop(): Promise<void>;
 }
 
@@ -71,18 +74,17 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const runners = new RunnerStore(db);
   const pairing = new Pairing({ store: runners, clock });
   const requests = new IssueRequests(clock);
-  // The director needs the hub and the hub hands frames to the director: bound after both exist.
-  let director: Director | undefined;
+  // The director needs the hub and the hub hands frames to the director (called only after both exist).
   const hub = new RunnerHub({
     db,
     store: runners,
     pairing,
     clock,
     log,
-    handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director?.onRunnerFrame(frame, seq, runner)),
+    handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)),
     tuning: link,
   });
-  director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, clock, log });
+  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, clock, log });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
@@ -103,8 +105,18 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     log,
     outbox,
     hub,
+    pairLocalRunner: (name) => {
+      const existing = runners.activeByName(name);
+      if (existing) {
+        runners.revoke(existing.id, clock.now());
+        hub.disconnect(existing.id, CloseCode.revoked, 'replaced by a new local runner');
+      }
+      const result = pairing.exchange(pairing.createCode('local', 'local').code, name);
+      if (!result.ok) throw new Error(result.message);
+      return result.token;
+    },
     stop: async () => {
-      director?.close();
+      director.close();
       outbox.stop();
       hub.close();
       await slack.disconnect();

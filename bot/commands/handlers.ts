@@ -80,16 +80,16 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     await outbox.show(`mention:${event.channel}:${event.ts}`, { channel: event.channel, thread: { ts: event.thread_ts ?? event.ts } }, { text });
   });
 
-  app.message(async ({ message }) => {
+  app.message(({ message }) => {
     // Only people's replies in threads; the bot's own messages and other bots' are not steering.
-    if ('subtype' in message && message.subtype !== undefined) return;
-    if ('bot_id' in message && message.bot_id) return;
+    const human = !('subtype' in message && message.subtype !== undefined) && !('bot_id' in message && message.bot_id);
     const parsed = threadReply.safeParse(message);
-    if (!parsed.success || parsed.data.thread_ts === parsed.data.ts) return;
-    if (/<@[A-Z0-9]+>/.test(parsed.data.text) && parseCommand(stripMention(parsed.data.text)).kind !== 'unknown') return;
+    if (!human || !parsed.success || parsed.data.thread_ts === parsed.data.ts) return Promise.resolve();
+    // A mention with a command is answered as a command, not passed to the agent.
+    if (/<@[A-Z0-9]+>/.test(parsed.data.text) && parseCommand(stripMention(parsed.data.text)).kind !== 'unknown') return Promise.resolve();
     const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
-    if (!taskId) return;
-    director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
+    if (taskId) director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
+    return Promise.resolve();
   });
 
   app.action('task_stop', async ({ ack, body, action }) => {

@@ -1,0 +1,29 @@
+// `director local`: the bot and a runner in one process, joined by a real WebSocket on loopback.
+import { startBot } from '../bot/main.ts';
+import { parseBotConfig } from '../bot/config.ts';
+import { parseRunnerConfig } from '../runner/config.ts';
+import { startRunner } from '../runner/main.ts';
+import { readConfigSource } from '../shared/config/source.ts';
+
+export async function runLocal(env: NodeJS.ProcessEnv): Promise<void> {
+  const source = readConfigSource({ env });
+  const botConfig = parseBotConfig(source);
+  const runnerConfig = parseRunnerConfig(source);
+  const bot = await startBot({ config: botConfig });
+  const name = runnerConfig.defaultName;
+  const token = bot.pairLocalRunner(name);
+  const runner = startRunner({
+    config: runnerConfig,
+    credentials: { botUrl: `http://127.0.0.1:${bot.port}`, name, token, pairedAt: new Date().toISOString() },
+    env,
+  });
+  bot.log.info({ runner: name }, 'director local: bot and runner started; bind a channel with /director init owner/repo');
+  const stop = () => {
+    void runner
+      .stop()
+      .then(() => bot.stop())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,78 @@
+// `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
+// emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
+import type { Playbook } from '../test/emulators/model/index.ts';
+import { until } from '../test/support/link-harness.ts';
+import { startWholeLoop } from '../test/support/whole-loop.ts';
+import { transcript } from './transcript.ts';
+
+const ISSUES = [
+  { title: 'Greeting ignores the name argument', fix: 'src/greeting.js', content: "export const greet = (name = 'world') => `Hello, ${name}!`;\n" },
+  { title: 'Config loader crashes on an empty file', fix: 'src/config.js', content: "export const load = (text) => (text.trim() ? JSON.parse(text) : {});\n" },
+  { title: 'Add a --version flag to the CLI', fix: 'src/version.js', content: "export const version = '1.0.1';\n" },
+];
+
+const sample = {
+  'package.json': JSON.stringify({ name: 'sample-app', private: true, type: 'module', scripts: { test: 'node test.js' } }, null, 2),
+  'README.md': '# sample-app\n\nA small app with a few open issues.\n',
+  'test.js': [
+    "import { existsSync } from 'node:fs';",
+    `const expected = ${JSON.stringify(ISSUES.map((i) => i.fix))};`,
+    'const present = expected.filter((f) => existsSync(f));',
+    'console.log(`${present.length} passed, 0 failed`);',
+  ].join('\n'),
+  'src/app.js': "export const main = () => 'sample';\n",
+};
+
+function playbook(issue: (typeof ISSUES)[number]): Playbook {
+  return {
+    turns: [
+      { steps: [{ plan: ['Reproduce the problem', `Fix it in ${issue.fix}`, 'Run the tests'] }, { shell: 'npm test' }, { writeFile: { path: issue.fix, content: issue.content } }, { shell: 'npm test' }, { message: `Fixed: ${issue.title.toLowerCase()} (${issue.fix}). Tests pass.` }] },
+      { steps: [{ writeFile: { path: `docs/${issue.fix.replace('src/', '').replace('.js', '.md')}`, content: `# ${issue.title}\n\nFixed in ${issue.fix}.\n` } }, { message: 'Added a short doc page, as asked.' }] },
+    ],
+  };
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function runDemo(): Promise<number> {
+  say('Director demo: Slack, GitHub and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
+  const loop = await startWholeLoop({ issues: ISSUES.map((i) => i.title), files: sample });
+  try {
+    ISSUES.forEach((issue) => loop.model.script(issue.title, playbook(issue)));
+    const { slack, github, channel } = loop;
+    const alice = slack.person('U0ALICE');
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 30_000, 'the runner to connect');
+    say('• runner "laptop" paired with /director connect and connected');
+
+    await alice.slash(channel, '/director', 'init acme/demo --runner laptop');
+    say('• alice: /director init acme/demo --runner laptop');
+    await alice.slash(channel, '/director', 'fix top 3 issues');
+    say('• alice: /director fix top 3 issues');
+    const ready = () => slack.messages(channel).filter((m) => m.text?.includes('PR ready for review'));
+    await until(() => ready().length === 3, 180_000, 'three verified draft PRs');
+    say(`• 3 tasks verified; draft PRs: ${github.pulls('acme', 'demo').map((p) => `#${p.number}`).join(', ')}`);
+
+    const first = ready()[0];
+    if (!first) throw new Error('no task card');
+    const branch = github.pulls('acme', 'demo').find((p) => JSON.stringify(first.blocks).includes(`/pull/${p.number}`))?.head.ref ?? '';
+    const before = await github.headSha('acme', 'demo', branch);
+    const reply = await alice.say(channel, 'Looks good — please also add a short doc page for this.', { threadTs: first.ts });
+    say('• alice replied in the first task’s thread to steer it');
+    await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 120_000, 'the agent to pick up the reply');
+    await until(async () => (await github.headSha('acme', 'demo', branch)) !== before, 120_000, 'the PR to get a new head');
+    await until(() => ready().length === 3, 60_000, 'the steered task to be verified again');
+    // Let the last thread posts leave the outbox (Slack allows about one per second per channel).
+    await until(() => ready().every((card) => slack.thread(channel, card.ts).some((m) => m.text?.startsWith('Verified'))), 60_000, 'the threads');
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    say('• the steered task pushed a new head to the same PR\n');
+    say('──────── #demo, as a person sees it ────────\n');
+    say(transcript(slack, channel));
+    say('──────── end ────────');
+    return 0;
+  } finally {
+    await loop.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { SlackEmulator } from '../test/emulators/slack/index.ts';
+
+const users: Record<string, string> = { U0BOT: 'director', U0ALICE: 'alice', U0BOB: 'bob' };
+
+/** Slack mrkdwn made readable in a terminal. */
+function plain(text: string): string {
+  return text
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<@([A-Z0-9]+)>/g, (_m, id: string) => `@${users[id] ?? id}`)
+    .replace(/:([a-z_]+):/g, (_m, name: string) => ({ white_check_mark: '✅', x: '❌', eyes: '👀', runner: '🏃', test_tube: '🧪', zzz: '💤', outbox_tray: '📤', hourglass_flowing_sand: '⏳', hammer_and_wrench: '🛠', link: '🔗', black_square_for_stop: '⏹' })[name] ?? `:${name}:`)
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+const sections = z.array(z.looseObject({ type: z.string(), text: z.looseObject({ text: z.string() }).optional() }));
+
+/** A card's section texts (what a person reads), or the message's plain text. */
+function cardText(message: { text?: string; blocks?: unknown }): string {
+  const parsed = sections.safeParse(message.blocks);
+  const texts = parsed.success ? parsed.data.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : [])) : [];
+  return texts.length > 0 ? texts.join('\n') : (message.text ?? '');
+}
+
+/** The channel as a person sees it: messages in order, each thread's replies indented under it. */
+export function transcript(slack: SlackEmulator, channel: string): string {
+  const lines: string[] = [];
+  for (const message of slack.messages(channel)) {
+    const who = users[message.user ?? ''] ?? message.user ?? 'someone';
+    lines.push(`${who}:`, ...plain(cardText(message)).split('\n').map((l) => `  ${l}`));
+    for (const reply of slack.thread(channel, message.ts).slice(1)) {
+      const by = users[reply.user ?? ''] ?? reply.user ?? 'someone';
+      const reactions = slack.reactions(channel, reply.ts).map((r) => plain(`:${r.name}:`)).join(' ');
+      lines.push(`    ↳ ${by}: ${plain(reply.text ?? '').split('\n').join('\n      ')}${reactions ? `  ${reactions}` : ''}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { runDirector } from '../support/cli.ts';
+
+describe('director demo', () => {
+  it('runs the whole loop offline and prints the channel as a person sees it', async () => {
+    const { code, stdout, stderr } = await runDirector(['demo']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('Fix top 3 issues* — 3/3 done');
+    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI']) expect(stdout).toContain(title);
+    expect(stdout).toContain('Draft PR #');
+    expect(stdout).toContain('updated');
+    expect(stdout).toContain('alice: Looks good — please also add a short doc page for this.  👀 ✅');
+  }, 240_000);
+});
