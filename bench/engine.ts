@@ -43,7 +43,11 @@ async function fanOut(dir: string): Promise<BenchRow[]> {
   const { engine, changes } = setup;
   const engineSeconds = await timed(async () => {
     for (let i = 0; i < TASKS; i++) engine.create({ project: 'demo', agent: 'stub', title: `fan out ${i}`, input: request(`task ${i}`) });
-    await until(() => new Set(changes.filter((c) => c.event).map((c) => c.task.id)).size === TASKS, 120_000, 'all agents spawned');
+    await until(() => {
+      const failed = setup.store.all().find((t) => t.state === 'failed');
+      if (failed) throw new Error(`task ${failed.id} failed: ${failed.error ?? ''}`);
+      return new Set(changes.filter((c) => c.event).map((c) => c.task.id)).size === TASKS;
+    }, 120_000, 'all agents spawned');
   });
   await engine.idle();
   setup.close();

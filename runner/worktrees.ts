@@ -40,8 +40,8 @@ export function taskBranch(taskId: string, title: string): string {
  * writes only under the new path and the repository's metadata; the user's checkout is untouched.
  */
 export class Worktrees {
-  /** Per repository: fetch and `worktree add` one at a time (parallel fetches fight over ref locks). */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Per repository, the fetch in flight: tasks starting together share one (parallel fetches fight over ref locks). */
+  private readonly fetches = new Map<string, Promise<void>>();
 
   constructor(
     private readonly root: string,
@@ -53,26 +53,31 @@ export class Worktrees {
   }
 
   /** Creates the task's worktree, or returns it if a previous run already did (after a crash). */
-  prepare(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
-    const previous = this.queues.get(project.path) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.add(project, taskId, branch));
-    this.queues.set(project.path, next);
-    return next;
-  }
-
-  private async add(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
+  async prepare(project: ProjectCheckout, taskId: string, branch: string): Promise<Worktree> {
     const path = this.pathFor(project, taskId);
     const repo = this.git(project.path);
     if (existsSync(path)) return { path, branch };
     mkdirSync(join(this.root, project.name), { recursive: true });
     let base = project.defaultBranch;
     if (project.remote) {
-      await repo.fetch(project.remote, project.defaultBranch);
+      await this.fetch(project, project.remote);
       base = `${project.remote}/${project.defaultBranch}`;
     }
     const exists = (await repo.raw(['branch', '--list', branch])).trim() !== '';
     await repo.raw(exists ? ['worktree', 'add', path, branch] : ['worktree', 'add', '--no-track', '-b', branch, path, base]);
     return { path, branch };
+  }
+
+  /** Fetches the default branch; a task that asks while a fetch runs waits for that one. */
+  private fetch(project: ProjectCheckout, remote: string): Promise<void> {
+    const running = this.fetches.get(project.path);
+    if (running) return running;
+    const fetching = this.git(project.path)
+      .fetch(remote, project.defaultBranch)
+      .then(() => undefined)
+      .finally(() => this.fetches.delete(project.path));
+    this.fetches.set(project.path, fetching);
+    return fetching;
   }
 
   /** Removes the worktree and its branch, then prunes stale worktree records. */

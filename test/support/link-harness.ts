@@ -97,7 +97,7 @@ export async function startHub({ file, port = 0, tuning, handle }: StartHubOptio
 
 export function tempHome(prefix = 'director-link-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }) };
 }
 
 export function runnerConfig(home: string, heartbeatMs = 15_000): RunnerConfig {
