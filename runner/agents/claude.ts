@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import { spawnAgent } from '../process/spawn.ts';
 import type { AgentDriver, DriverSettings } from './driver.ts';
 import { tail, type AgentEvent } from './events.ts';
+import { parseJsonLine } from './json-line.ts';
 
 // `claude -p --output-format stream-json --verbose` lines: only the fields we use.
 const block = z.discriminatedUnion('type', [
@@ -67,19 +68,8 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
   const planEvent = (): AgentEvent => ({ type: 'plan', steps: plan.map(({ text, done }) => ({ text, done })) });
   const rel = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   return (line) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      log.debug({ line: line.slice(0, 200) }, 'claude printed a non-JSON line; skipped');
-      return [];
-    }
-    const parsed = claudeLineSchema.safeParse(json);
-    if (!parsed.success) {
-      log.warn({ line: line.slice(0, 200) }, 'claude line did not match the expected schema; skipped');
-      return [];
-    }
-    const event = parsed.data;
+    const event = parseJsonLine(line, claudeLineSchema, 'claude', log);
+    if (!event) return [];
     switch (event.type) {
       case 'system':
         return event.subtype === 'init' && event.session_id ? [{ type: 'session_started', sessionId: event.session_id }] : [];

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import { spawnAgent } from '../process/spawn.ts';
 import type { AgentDriver, DriverSettings } from './driver.ts';
 import { tail, type AgentEvent } from './events.ts';
+import { parseJsonLine } from './json-line.ts';
 
 // `codex exec --json` lines (codex-rs/exec/src/exec_events.rs): only the fields we use.
 const item = z.discriminatedUnion('type', [
@@ -53,19 +54,8 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
   let lastMessage: string | undefined;
   const rel = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   return (line) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      log.debug({ line: line.slice(0, 200) }, 'codex printed a non-JSON line; skipped');
-      return [];
-    }
-    const parsed = codexLineSchema.safeParse(json);
-    if (!parsed.success) {
-      log.warn({ line: line.slice(0, 200) }, 'codex line did not match the expected schema; skipped');
-      return [];
-    }
-    const event = parsed.data;
+    const event = parseJsonLine(line, codexLineSchema, 'codex', log);
+    if (!event) return [];
     switch (event.type) {
       case 'thread.started':
         return [{ type: 'session_started', sessionId: event.thread_id }];
