@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one table.
+import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
 import { benchLink } from './link.ts';
 import { benchRedact } from './redact.ts';
@@ -10,6 +11,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'task engine', run: benchEngine },
   { name: 'redactor', run: benchRedact },
   { name: 'slack outbox', run: benchSlackOutbox },
+  { name: 'director e2e', run: benchDirector },
 ];
 const only = process.argv[2];
 

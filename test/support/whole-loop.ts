@@ -31,7 +31,16 @@ export interface WholeLoop {
   close(): Promise<void>;
 }
 
-export async function startWholeLoop(options: { issues: string[]; files?: Record<string, string>; tmp?: string } = { issues: [] }): Promise<WholeLoop> {
+export interface WholeLoopOptions {
+  issues: string[];
+  files?: Record<string, string>;
+  tmp?: string;
+  /** Extra runner agents (e.g. a stub command for benchmarks); codex is always there. */
+  agents?: Record<string, unknown>;
+  capacity?: number;
+}
+
+export async function startWholeLoop(options: WholeLoopOptions = { issues: [] }): Promise<WholeLoop> {
   const tmp = options.tmp ? { dir: options.tmp, remove: () => undefined } : tempHome('director-loop-');
   const slack = await startSlackEmulator({ postMessageLimit: { perSecond: 20, burst: 20 } });
   const github = await startGitHubEmulator();
@@ -55,9 +64,9 @@ export async function startWholeLoop(options: { issues: string[]; files?: Record
   const config = parseRunnerConfig({
     DIRECTOR_HOME: runnerHome,
     LOG_LEVEL: 'silent',
-    RUNNER_CAPACITY: '4',
+    RUNNER_CAPACITY: String(options.capacity ?? 4),
     PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test' }],
-    AGENTS: { codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) } },
+    AGENTS: { codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) }, ...options.agents },
     GITHUB_TOKEN: github.token,
     GITHUB_API_URL: github.apiUrl,
     GITHUB_URL: github.apiUrl,
