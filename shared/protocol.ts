@@ -87,6 +87,9 @@ export const taskSteerFrame = z.object({
   author: z.string(),
 });
 
+/** Bot → runner: run a failed, stopped or interrupted task again in its worktree (`/director retry`). */
+export const taskRetryFrame = z.object({ type: z.literal('task.retry'), taskId: z.string() });
+
 /** Bot → runner: stop a task (the Stop button, `/director stop`). */
 export const taskStopFrame = z.object({ type: z.literal('task.stop'), taskId: z.string() });
 
@@ -126,6 +129,7 @@ export const appFrameSchema = z.discriminatedUnion('type', [
   taskStartFrame,
   taskSteerFrame,
   taskStopFrame,
+  taskRetryFrame,
   taskUpdateFrame,
   followUpPickedFrame,
 ]);

@@ -36,6 +36,7 @@ function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandler
     case 'do':
     case 'status':
     case 'stop':
+    case 'retry':
       // A channel's commands run in order; channels do not wait for each other.
       return deps.director.serial(ctx.channel, () => deps.director.command(command, ctx));
     default:

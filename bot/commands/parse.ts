@@ -11,7 +11,7 @@ export type ParsedCommand =
   /** `runners revoke <name>`. */
   | { kind: 'revoke-runner'; name: string }
   /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
-  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[] }
+  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[]; steer: 'members' | 'maintainers' }
   /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
   | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
   /** `fix #12 #15`. */
@@ -22,6 +22,8 @@ export type ParsedCommand =
   | { kind: 'status' }
   /** `stop <task>` or `stop all`. */
   | { kind: 'stop'; task: string }
+  /** `retry <task>`: run a failed, stopped or interrupted task again. */
+  | { kind: 'retry'; task: string }
   /** A known command used wrongly; `problem` says how. */
   | { kind: 'invalid'; problem: string }
   /** Something the bot does not understand; `suggestion` is the closest known command. */
@@ -40,6 +42,7 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'connect' || word === 'pair') return { kind: 'connect' };
   if (word === 'status') return { kind: 'status' };
   if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
+  if (word === 'retry' || word === 'resume') return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return args.length > 0 ? { kind: 'do', ...withAgent(args.join(' ')) } : { kind: 'invalid', problem: 'usage: `do <what to do>`' };
   if (word === 'fix') return parseFix(input.slice(3).trim());
@@ -63,7 +66,7 @@ function withAgent(text: string): { text: string; agent?: string } {
 
 function parseInit(args: string[]): ParsedCommand {
   const repo = args[0];
-  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`' };
+  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers]`' };
   const flag = (name: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
@@ -72,7 +75,8 @@ function parseInit(args: string[]): ParsedCommand {
   const runner = flag('runner');
   const project = flag('project');
   const agent = flag('agent');
-  return { kind: 'init', repo, maintainers, ...(runner && { runner }), ...(project && { project }), ...(agent && { agent }) };
+  const steer = flag('steer') === 'maintainers' ? 'maintainers' : 'members';
+  return { kind: 'init', repo, maintainers, steer, ...(runner && { runner }), ...(project && { project }), ...(agent && { agent }) };
 }
 
 /** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */

@@ -8,12 +8,13 @@ export interface CommandHelp {
 
 /** Every command the bot understands, in the order the usage lists them. */
 export const commands: readonly CommandHelp[] = [
-  { name: 'init', usage: 'init owner/repo [--runner name] [--maintainers @a,@b]', summary: 'bind this channel to a GitHub repository and a runner' },
+  { name: 'init', usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers]', summary: 'bind this channel to a GitHub repository and a runner' },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
   { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },
   { name: 'status', usage: 'status', summary: 'all tasks of this channel' },
   { name: 'stop', usage: 'stop <task>|all', summary: 'stop a task, or every task of this channel' },
+  { name: 'retry', usage: 'retry <task>', summary: 'run a failed, stopped or interrupted task again, in its worktree' },
   { name: 'connect', usage: 'connect', summary: 'pair a runner on your machine (shows you a one-time code)' },
   { name: 'runners', usage: 'runners', summary: 'list runners: online, last seen, running/capacity' },
   { name: 'runners revoke', usage: 'runners revoke <name>', summary: 'revoke a runner: disconnect it and refuse its token' },

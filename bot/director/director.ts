@@ -59,7 +59,7 @@ export class Director {
   }
 
   /** The reply to a task command (init, fix, do, status, stop), as mrkdwn for the asker. */
-  async command(command: Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' }>, ctx: CommandContext): Promise<string> {
+  async command(command: Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' }>, ctx: CommandContext): Promise<string> {
     if (command.kind === 'init') return this.init(command, ctx);
     const binding = this.options.store.binding(ctx.channel);
     if (!binding) return UNBOUND;
@@ -68,6 +68,8 @@ export class Director {
         return this.status(ctx.channel);
       case 'stop':
         return this.stopCommand(ctx, command.task, binding);
+      case 'retry':
+        return this.retry(ctx, command.task);
       default: {
         const runner = this.runnerOf(binding);
         if (!runner) return `No runner for this channel: pair one with \`/director connect\`, then \`/director init ${binding.repo} --runner <name>\`.`;
@@ -87,7 +89,7 @@ export class Director {
     const { store, runners, clock } = this.options;
     if (command.runner && !runners.activeByName(command.runner)) return `There is no runner named "${escapeMrkdwn(command.runner)}". \`/director runners\` lists them; \`/director connect\` pairs a new one.`;
     const project = command.project ?? command.repo.split('/')[1] ?? command.repo;
-    store.bind({ channel: ctx.channel, repo: command.repo, project, runner: command.runner ?? null, agent: command.agent ?? null, maintainers: command.maintainers }, clock.now());
+    store.bind({ channel: ctx.channel, repo: command.repo, project, runner: command.runner ?? null, agent: command.agent ?? null, maintainers: command.maintainers, steer: command.steer }, clock.now());
     return `This channel now directs *${escapeMrkdwn(command.repo)}* (project \`${escapeMrkdwn(project)}\`)${command.runner ? ` on runner *${escapeMrkdwn(command.runner)}*` : ''}. Try \`/director fix top 3 issues\`.`;
   }
 
@@ -169,6 +171,14 @@ export class Director {
     return `Stopping ${allowed.length} task(s).${refused > 0 ? ` ${refused} started by others were left alone: only their starter or a maintainer may stop them.` : ''}`;
   }
 
+  private retry(ctx: CommandContext, taskId: string): string {
+    const task = this.options.store.task(taskId);
+    if (!task || task.channel !== ctx.channel) return `No task \`${escapeMrkdwn(taskId)}\` in this channel (\`/director status\` lists them).`;
+    if (isActive(task.state)) return `Task \`${task.id}\` is still ${task.state}.`;
+    this.options.hub.send(task.runner_id, { type: 'task.retry', taskId: task.id });
+    return `Retrying \`${task.id}\` in its worktree; its card and thread follow along.`;
+  }
+
   mayStop(user: string, task: BotTask, binding: ChannelBinding | undefined): boolean {
     return task.starter === user || (binding?.maintainers.includes(user) ?? false);
   }
@@ -187,6 +197,11 @@ export class Director {
     const { store, hub, outbox } = this.options;
     const task = store.task(taskId);
     if (!task || task.channel !== channel) return;
+    const binding = store.binding(channel);
+    if (binding?.steer === 'maintainers' && !this.mayStop(user, task, binding)) {
+      void outbox.ephemeral({ channel, user, text: 'In this channel only the task’s starter and the maintainers steer tasks; your reply was not passed to the agent.' }).catch(() => undefined);
+      return;
+    }
     const followUpId = `${taskId}:${messageTs}`;
     store.transaction(() => {
       store.addFollowUp(followUpId, taskId, channel, messageTs);

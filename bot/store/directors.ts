@@ -9,6 +9,8 @@ const channelRow = z.object({
   runner: z.string().nullable(),
   agent: z.string().nullable(),
   maintainers: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
+  /** Who may steer tasks by replying in their threads. */
+  steer: z.enum(['members', 'maintainers']),
 });
 /** A channel bound to a project and a runner. */
 export type ChannelBinding = z.output<typeof channelRow>;
@@ -41,10 +43,10 @@ export class DirectorStore {
   constructor(private readonly db: Db) {
     this.s = {
       bind: db.prepare(
-        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, updated_at) VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @now)
-         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent, maintainers = excluded.maintainers, updated_at = excluded.updated_at`,
+        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, steer, updated_at) VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @steer, @now)
+         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent, maintainers = excluded.maintainers, steer = excluded.steer, updated_at = excluded.updated_at`,
       ),
-      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers FROM channels WHERE channel = ?'),
+      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers, steer FROM channels WHERE channel = ?'),
       addTask: db.prepare(
         `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, created_at, updated_at)
          VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @now, @now)`,

@@ -72,6 +72,7 @@ export const botMigrations: readonly Migration[] = [
         runner TEXT,
         agent TEXT,
         maintainers TEXT NOT NULL DEFAULT '[]',
+        steer TEXT NOT NULL DEFAULT 'members',
         updated_at INTEGER NOT NULL
       );
       CREATE TABLE tasks (

@@ -39,6 +39,9 @@ export function taskFrameHandler(deps: TaskFrameDeps): (frame: AppFrame) => void
       case 'task.steer':
         if (store.get(frame.taskId)) engine.steer(frame.taskId, frame.text, frame.author, frame.followUpId);
         return;
+      case 'task.retry':
+        if (store.get(frame.taskId)) engine.resume(frame.taskId);
+        return;
       case 'task.stop':
         if (store.get(frame.taskId)) later(() => engine.cancel(frame.taskId));
         return;

@@ -12,6 +12,31 @@ describe('command parsing', () => {
     expect(parseCommand('launch the rockets')).toEqual({ kind: 'unknown', input: 'launch the rockets' });
   });
 
+  it('understands "fix top N" in natural phrasings, with label, order and agent', () => {
+    expect(parseCommand('fix top 10 issues')).toEqual({ kind: 'fix-top', limit: 10, order: 'newest' });
+    expect(parseCommand('fix the top 3 issues')).toEqual({ kind: 'fix-top', limit: 3, order: 'newest' });
+    expect(parseCommand('fix 5 newest bugs')).toEqual({ kind: 'fix-top', limit: 5, order: 'newest', label: 'bug' });
+    expect(parseCommand('fix top 4 issues label:ui by:reactions agent:claude')).toEqual({ kind: 'fix-top', limit: 4, order: 'reactions', label: 'ui', agent: 'claude' });
+    expect(parseCommand('fix the 2 most commented issues')).toEqual({ kind: 'fix-top', limit: 2, order: 'comments' });
+    expect(parseCommand('fix #12 #15 #12')).toEqual({ kind: 'fix-issues', numbers: [12, 15] });
+    expect(parseCommand('fix everything')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('reads init, do, stop, retry and status', () => {
+    expect(parseCommand('init acme/web --runner laptop --maintainers <@U1>,@u2 --steer maintainers')).toEqual({
+      kind: 'init',
+      repo: 'acme/web',
+      runner: 'laptop',
+      maintainers: ['U1', 'u2'],
+      steer: 'maintainers',
+    });
+    expect(parseCommand('init not-a-repo')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('do add a dark mode agent:codex')).toEqual({ kind: 'do', text: 'add a dark mode', agent: 'codex' });
+    expect(parseCommand('stop all')).toEqual({ kind: 'stop', task: 'all' });
+    expect(parseCommand('retry tabc123')).toEqual({ kind: 'retry', task: 'tabc123' });
+    expect(parseCommand('status')).toEqual({ kind: 'status' });
+  });
+
   it('strips the leading bot mention of an app_mention', () => {
     expect(stripMention('<@U0BOT> help')).toBe('help');
     expect(stripMention('<@U0BOT|director>: status')).toBe('status');

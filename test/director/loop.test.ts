@@ -108,6 +108,21 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     await slack.person('U0ALICE').click(channel, card.ts, 'task_stop');
     await until(() => cardOf('#1')?.text?.includes('stopped'), 30_000, 'the task stopped');
     expect(JSON.stringify(cardOf('#1')?.blocks)).not.toContain('task_stop');
+
+    // Retry runs it again in its worktree; this time the model just answers and the task ends.
+    const taskId = /task `([a-z0-9]+)`/.exec(JSON.stringify(cardOf('#1')?.blocks))?.[1] ?? '';
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', `retry ${taskId}`)).ack)).toContain('Retrying');
+    await until(() => cardOf('#1')?.text?.includes('finished'), 60_000, 'the retried task finished');
+  });
+
+  it('runs a request with the real claude CLI', async () => {
+    const { slack, channel } = loop;
+    loop.startRunner();
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop');
+    await slack.person('U0ALICE').slash(channel, '/director', 'do write the changelog agent:claude');
+    await until(() => cardOf('write the changelog')?.text?.includes('PR ready for review'), 90_000, 'the claude task done');
+    expect(JSON.stringify(cardOf('write the changelog')?.blocks)).toContain('agent: claude');
+    expect(loop.github.pulls('acme', 'demo')).toHaveLength(1);
   });
 
   it('shows tasks as waiting while the runner is offline, and runs them when it comes back', async () => {

@@ -4,13 +4,14 @@ import { parseRunnerConfig } from '../../runner/config.ts';
 import { startRunner, type RunningRunner } from '../../runner/main.ts';
 import { pairWithBot } from '../../runner/pair.ts';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.ts';
-import { codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
+import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
 import { startBotAgainst, type BotUnderTest } from './bot-harness.ts';
 import { gitAsync } from './git-repo.ts';
 import { tempHome } from './link-harness.ts';
 
 const codexBin = new URL('../../node_modules/.bin/codex', import.meta.url).pathname;
+const claudeBin = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
 
 export const sampleFiles: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'demo', private: true, scripts: { test: 'node test.js' } }, null, 2),
@@ -60,13 +61,19 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
   const paired = await pairWithBot({ botUrl, code, name: 'laptop' });
   const runnerHome = join(tmp.dir, 'runner');
   const codexHome = join(tmp.dir, 'codex-home');
+  const claudeHome = join(tmp.dir, 'claude-home');
   mkdirSync(codexHome, { recursive: true });
+  mkdirSync(claudeHome, { recursive: true });
   const config = parseRunnerConfig({
     DIRECTOR_HOME: runnerHome,
     LOG_LEVEL: 'silent',
     RUNNER_CAPACITY: String(options.capacity ?? 4),
     PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test' }],
-    AGENTS: { codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) }, ...options.agents },
+    AGENTS: {
+      codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) },
+      claude: { kind: 'claude', command: claudeBin, env: claudeEnv(model, claudeHome) },
+      ...options.agents,
+    },
     GITHUB_TOKEN: github.token,
     GITHUB_API_URL: github.apiUrl,
     GITHUB_URL: github.apiUrl,
