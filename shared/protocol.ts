@@ -70,6 +70,8 @@ export const taskStartFrame = z.object({
   /** Agent name; the project's default when absent. */
   agent: z.string().optional(),
   title: z.string().max(500),
+  /** The channel's verification command, instead of the project's. */
+  verifyCommand: z.string().max(500).optional(),
   /** An issue (read by the runner) or a free-text request from Slack. */
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('issue'), number: z.number().int().positive() }),

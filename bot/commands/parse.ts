@@ -11,7 +11,7 @@ export type ParsedCommand =
   /** `runners revoke <name>`. */
   | { kind: 'revoke-runner'; name: string }
   /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
-  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[]; steer: 'members' | 'maintainers' }
+  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[]; steer: 'members' | 'maintainers'; concurrency?: number; verify?: string }
   /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
   | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
   /** `fix #12 #15`. */
@@ -66,7 +66,7 @@ function withAgent(text: string): { text: string; agent?: string } {
 
 function parseInit(args: string[]): ParsedCommand {
   const repo = args[0];
-  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers]`' };
+  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]`' };
   const flag = (name: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
@@ -76,7 +76,22 @@ function parseInit(args: string[]): ParsedCommand {
   const project = flag('project');
   const agent = flag('agent');
   const steer = flag('steer') === 'maintainers' ? 'maintainers' : 'members';
-  return { kind: 'init', repo, maintainers, steer, ...(runner && { runner }), ...(project && { project }), ...(agent && { agent }) };
+  const concurrency = Number(flag('concurrency'));
+  // --verify takes the words up to the next flag: `--verify npm run test:ci --runner x`.
+  const at = args.indexOf('--verify');
+  const verifyWords = at < 0 ? [] : args.slice(at + 1, args.findIndex((a, i) => i > at && a.startsWith('--')) >>> 0);
+  const verify = verifyWords.join(' ').trim();
+  return {
+    kind: 'init',
+    repo,
+    maintainers,
+    steer,
+    ...(runner && { runner }),
+    ...(project && { project }),
+    ...(agent && { agent }),
+    ...(Number.isInteger(concurrency) && concurrency > 0 && { concurrency: Math.min(concurrency, 50) }),
+    ...(verify && { verify }),
+  };
 }
 
 /** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */

@@ -8,7 +8,7 @@ export interface CommandHelp {
 
 /** Every command the bot understands, in the order the usage lists them. */
 export const commands: readonly CommandHelp[] = [
-  { name: 'init', usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers]', summary: 'bind this channel to a GitHub repository and a runner' },
+  { name: 'init', usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]', summary: 'bind this channel to a GitHub repository and a runner' },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
   { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },

@@ -12,6 +12,7 @@ export function cut(text: string, max = SECTION_MAX): string {
 }
 
 const STATE_LABEL: Record<string, string> = {
+  held: ':hourglass: waiting for a free slot in this channel',
   waiting: ':zzz: waiting for runner',
   queued: ':hourglass_flowing_sand: queued',
   preparing: ':hammer_and_wrench: preparing',

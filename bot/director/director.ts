@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { AppFrame, TaskUpdateFrame } from '../../shared/protocol.ts';
+import { appFrameSchema, type AppFrame, type TaskUpdateFrame } from '../../shared/protocol.ts';
 import type { ParsedCommand } from '../commands/parse.ts';
 import type { RunnerHub } from '../runners/hub.ts';
 import { escapeMrkdwn } from '../slack/mrkdwn.ts';
@@ -89,7 +89,20 @@ export class Director {
     const { store, runners, clock } = this.options;
     if (command.runner && !runners.activeByName(command.runner)) return `There is no runner named "${escapeMrkdwn(command.runner)}". \`/director runners\` lists them; \`/director connect\` pairs a new one.`;
     const project = command.project ?? command.repo.split('/')[1] ?? command.repo;
-    store.bind({ channel: ctx.channel, repo: command.repo, project, runner: command.runner ?? null, agent: command.agent ?? null, maintainers: command.maintainers, steer: command.steer }, clock.now());
+    store.bind(
+      {
+        channel: ctx.channel,
+        repo: command.repo,
+        project,
+        runner: command.runner ?? null,
+        agent: command.agent ?? null,
+        maintainers: command.maintainers,
+        steer: command.steer,
+        concurrency: command.concurrency ?? null,
+        verify: command.verify ?? null,
+      },
+      clock.now(),
+    );
     return `This channel now directs *${escapeMrkdwn(command.repo)}* (project \`${escapeMrkdwn(project)}\`)${command.runner ? ` on runner *${escapeMrkdwn(command.runner)}*` : ''}. Try \`/director fix top 3 issues\`.`;
   }
 
@@ -136,19 +149,35 @@ export class Director {
     const id = newId();
     const title = source.kind === 'issue' ? source.title : source.text.split('\n')[0]?.slice(0, 120) || 'Request';
     const chosenAgent = agent ?? binding.agent ?? undefined;
+    const frame: AppFrame = {
+      type: 'task.start',
+      taskId: id,
+      project: binding.project,
+      ...(chosenAgent && { agent: chosenAgent }),
+      ...(binding.verify && { verifyCommand: binding.verify }),
+      title,
+      source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },
+    };
     store.transaction(() => {
+      // Over the channel's concurrency the task waits here, and starts when another one ends.
+      const held = binding.concurrency !== null && store.runningCount(ctx.channel) >= binding.concurrency;
       store.addTask(
-        { id, channel: ctx.channel, runner_id: runner.id, issue_number: source.kind === 'issue' ? source.number : null, title, url: source.kind === 'issue' ? source.url : null, agent: chosenAgent ?? null, state: hub.isOnline(runner.id) ? 'queued' : 'waiting', starter: ctx.user, batch_id: batchId ?? null },
+        {
+          id,
+          channel: ctx.channel,
+          runner_id: runner.id,
+          issue_number: source.kind === 'issue' ? source.number : null,
+          title,
+          url: source.kind === 'issue' ? source.url : null,
+          agent: chosenAgent ?? null,
+          state: held ? 'held' : hub.isOnline(runner.id) ? 'queued' : 'waiting',
+          starter: ctx.user,
+          batch_id: batchId ?? null,
+          start_frame: held ? JSON.stringify(frame) : null,
+        },
         clock.now(),
       );
-      hub.send(runner.id, {
-        type: 'task.start',
-        taskId: id,
-        project: binding.project,
-        ...(chosenAgent && { agent: chosenAgent }),
-        title,
-        source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },
-      });
+      if (!held) hub.send(runner.id, frame);
     });
     const task = store.task(id);
     if (!task) throw new Error(`task ${id} vanished`);
@@ -166,7 +195,7 @@ export class Director {
     const tasks = this.options.store.tasks(ctx.channel).filter((t) => isActive(t.state) && (which === 'all' || t.id === which));
     if (tasks.length === 0) return which === 'all' ? 'No task is running here.' : `No running task \`${escapeMrkdwn(which)}\` in this channel (\`/director status\` lists them).`;
     const allowed = tasks.filter((t) => this.mayStop(ctx.user, t, binding));
-    for (const task of allowed) this.options.hub.send(task.runner_id, { type: 'task.stop', taskId: task.id });
+    for (const task of allowed) this.stopTask(task);
     const refused = tasks.length - allowed.length;
     return `Stopping ${allowed.length} task(s).${refused > 0 ? ` ${refused} started by others were left alone: only their starter or a maintainer may stop them.` : ''}`;
   }
@@ -188,8 +217,33 @@ export class Director {
     const task = this.options.store.task(taskId);
     if (!task) return 'That task is unknown here.';
     if (!this.mayStop(user, task, this.options.store.binding(task.channel))) return 'Only the person who started this task or a channel maintainer can stop it.';
-    if (isActive(task.state)) this.options.hub.send(task.runner_id, { type: 'task.stop', taskId });
+    if (isActive(task.state)) this.stopTask(task);
     return undefined;
+  }
+
+  /** A held task never reached the runner: it just ends here. Others are stopped by the runner. */
+  private stopTask(task: BotTask): void {
+    const { store, hub, clock } = this.options;
+    if (task.state === 'held') {
+      store.updateTask(task.id, { state: 'cancelled', milestone: 'Stopped before it started' }, clock.now());
+      this.refreshCard(task.id);
+      if (task.batch_id) this.refreshBatch(task.batch_id);
+      return;
+    }
+    hub.send(task.runner_id, { type: 'task.stop', taskId: task.id });
+  }
+
+  /** Starts held tasks of the channel while it has free slots. */
+  private releaseHeld(channel: string): void {
+    const { store, hub, clock } = this.options;
+    const binding = store.binding(channel);
+    for (const task of store.heldTasks(channel)) {
+      if (binding?.concurrency != null && store.runningCount(channel) >= binding.concurrency) return;
+      const frame = appFrameSchema.safeParse(JSON.parse(task.start_frame ?? 'null'));
+      if (!frame.success || !store.release(task.id, clock.now())) continue;
+      hub.send(task.runner_id, frame.data);
+      this.refreshCard(task.id);
+    }
   }
 
   /** A reply in a task's thread: a follow-up for its agent (👀 now, ✅ when picked up). */
@@ -242,6 +296,7 @@ export class Director {
     }
     this.refreshCard(task.id);
     if (task.batch_id && frame.state !== task.state) this.refreshBatch(task.batch_id);
+    if (!isActive(frame.state)) this.releaseHeld(task.channel);
   }
 
   /** Edits the card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */

@@ -11,6 +11,10 @@ const channelRow = z.object({
   maintainers: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
   /** Who may steer tasks by replying in their threads. */
   steer: z.enum(['members', 'maintainers']),
+  /** Tasks of this channel running at once; null leaves it to the runner. */
+  concurrency: z.number().nullable(),
+  /** The verification command for this channel's tasks, instead of the project's. */
+  verify: z.string().nullable(),
 });
 /** A channel bound to a project and a runner. */
 export type ChannelBinding = z.output<typeof channelRow>;
@@ -28,13 +32,15 @@ const taskRow = z.object({
   batch_id: z.string().nullable(),
   pr_url: z.string().nullable(),
   milestone: z.string().nullable(),
+  /** For a held task: the task.start frame to send when a slot frees up. */
+  start_frame: z.string().nullable(),
   started_at: z.number().nullable(),
   created_at: z.number(),
 });
 /** The bot's record of a task: what its card shows. */
 export type BotTask = z.output<typeof taskRow>;
 
-const ACTIVE = ['queued', 'waiting', 'preparing', 'running', 'verifying', 'publishing'];
+const ACTIVE = ['held', 'queued', 'waiting', 'preparing', 'running', 'verifying', 'publishing'];
 
 /** Channel bindings, tasks, batches and follow-ups of every channel's Director. */
 export class DirectorStore {
@@ -43,13 +49,18 @@ export class DirectorStore {
   constructor(private readonly db: Db) {
     this.s = {
       bind: db.prepare(
-        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, steer, updated_at) VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @steer, @now)
-         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent, maintainers = excluded.maintainers, steer = excluded.steer, updated_at = excluded.updated_at`,
+        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, steer, concurrency, verify, updated_at)
+         VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @steer, @concurrency, @verify, @now)
+         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent,
+           maintainers = excluded.maintainers, steer = excluded.steer, concurrency = excluded.concurrency, verify = excluded.verify, updated_at = excluded.updated_at`,
       ),
-      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers, steer FROM channels WHERE channel = ?'),
+      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers, steer, concurrency, verify FROM channels WHERE channel = ?'),
+      held: db.prepare("SELECT * FROM tasks WHERE channel = ? AND state = 'held' ORDER BY created_at, rowid"),
+      running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ACTIVE.filter((s) => s !== 'held').map(() => '?').join(', ')})`),
+      release: db.prepare("UPDATE tasks SET state = 'queued', start_frame = NULL, updated_at = ? WHERE id = ? AND state = 'held'"),
       addTask: db.prepare(
-        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, created_at, updated_at)
-         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @now, @now)`,
+        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, created_at, updated_at)
+         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @start_frame, @now, @now)`,
       ),
       task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       tasks: db.prepare('SELECT * FROM tasks WHERE channel = ? ORDER BY created_at, rowid'),
@@ -76,8 +87,26 @@ export class DirectorStore {
     return parseRow(channelRow, this.s.binding.get(channel));
   }
 
-  addTask(task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: string; starter: string; batch_id: string | null }, now: number): void {
+  addTask(
+    task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: string; starter: string; batch_id: string | null; start_frame: string | null },
+    now: number,
+  ): void {
     this.s.addTask.run({ ...task, now });
+  }
+
+  /** Tasks waiting for a free slot of the channel, oldest first. */
+  heldTasks(channel: string): BotTask[] {
+    return parseRows(taskRow, this.s.held.all(channel));
+  }
+
+  /** Tasks of the channel on the runner now (queued there or running). */
+  runningCount(channel: string): number {
+    return z.object({ n: z.number() }).parse(this.s.running.get(channel, ...ACTIVE.filter((s) => s !== 'held'))).n;
+  }
+
+  /** Moves a held task to the runner's queue; true if it was held. */
+  release(id: string, now: number): boolean {
+    return this.s.release.run(now, id).changes === 1;
   }
 
   task(id: string): BotTask | undefined {

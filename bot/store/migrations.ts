@@ -73,6 +73,8 @@ export const botMigrations: readonly Migration[] = [
         agent TEXT,
         maintainers TEXT NOT NULL DEFAULT '[]',
         steer TEXT NOT NULL DEFAULT 'members',
+        concurrency INTEGER,
+        verify TEXT,
         updated_at INTEGER NOT NULL
       );
       CREATE TABLE tasks (
@@ -88,6 +90,7 @@ export const botMigrations: readonly Migration[] = [
         batch_id TEXT,
         pr_url TEXT,
         milestone TEXT,
+        start_frame TEXT,
         started_at INTEGER,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL

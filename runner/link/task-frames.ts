@@ -33,7 +33,7 @@ export function taskFrameHandler(deps: TaskFrameDeps): (frame: AppFrame) => void
           frame.source.kind === 'issue'
             ? { kind: 'issue' as const, repo: project?.repo ?? frame.project, issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] } }
             : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
-        engine.create({ id: frame.taskId, project: frame.project, agent, title: frame.title, input });
+        engine.create({ id: frame.taskId, project: frame.project, agent, title: frame.title, input, ...(frame.verifyCommand && { verifyCommand: frame.verifyCommand }) });
         return;
       }
       case 'task.steer':

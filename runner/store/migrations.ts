@@ -70,4 +70,9 @@ export const runnerMigrations: readonly Migration[] = [
     name: 'follow-up ids from the bot',
     sql: `ALTER TABLE task_followups ADD COLUMN external_id TEXT;`,
   },
+  {
+    version: 5,
+    name: 'per-task verification command',
+    sql: `ALTER TABLE tasks ADD COLUMN verify_command TEXT;`,
+  },
 ];

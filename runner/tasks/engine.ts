@@ -82,7 +82,7 @@ export class TaskEngine {
     return interrupted;
   }
 
-  create(task: { id?: string; project: string; agent: string; title: string; input: TaskInput }): TaskRecord {
+  create(task: { id?: string; project: string; agent: string; title: string; input: TaskInput; verifyCommand?: string }): TaskRecord {
     const { store, clock, newId = newTaskId } = this.options;
     const record = store.create({ ...task, id: task.id ?? newId() }, clock.now());
     this.changed(record.id);

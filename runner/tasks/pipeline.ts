@@ -14,7 +14,8 @@ import type { TaskRecord } from './store.ts';
 export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): NonNullable<TaskEngineOptions['verify']> {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
-    const argv = project.testCommand ? splitCommand(project.testCommand) : detectTestCommand(cwd);
+    const configured = task.verify_command ?? project.testCommand;
+    const argv = configured ? splitCommand(configured) : detectTestCommand(cwd);
     if (!argv) return undefined;
     const { ok, command, durationMs, passed, failed, skipped, failing, timedOut, output } = await runVerification({ ...options, runId, cwd, argv });
     return {

@@ -42,6 +42,8 @@ const taskRow = z.object({
   error: z.string().nullable(),
   pr_number: z.number().nullable(),
   pr_url: z.string().nullable(),
+  /** Overrides the project's test command (set by the channel). */
+  verify_command: z.string().nullable(),
   created_at: z.number(),
   updated_at: z.number(),
 });
@@ -57,8 +59,8 @@ export class TaskStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO tasks (id, seq, project, agent, title, input, state, created_at, updated_at)
-         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @now, @now)`,
+        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify_command, created_at, updated_at)
+         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify_command, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       inStates: db.prepare('SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY seq'),
@@ -79,8 +81,9 @@ export class TaskStore {
     };
   }
 
-  create(task: { id: string; project: string; agent: string; title: string; input: TaskInput }, now: number): TaskRecord {
-    this.s.insert.run({ ...task, input: JSON.stringify(task.input), now });
+  create(task: { id: string; project: string; agent: string; title: string; input: TaskInput; verifyCommand?: string }, now: number): TaskRecord {
+    const { verifyCommand, ...rest } = task;
+    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify_command: verifyCommand ?? null, now });
     return this.require(task.id);
   }
 

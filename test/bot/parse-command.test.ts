@@ -31,6 +31,14 @@ describe('command parsing', () => {
       steer: 'maintainers',
     });
     expect(parseCommand('init not-a-repo')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('init acme/web --verify npm run test:ci --concurrency 2')).toEqual({
+      kind: 'init',
+      repo: 'acme/web',
+      maintainers: [],
+      steer: 'members',
+      verify: 'npm run test:ci',
+      concurrency: 2,
+    });
     expect(parseCommand('do add a dark mode agent:codex')).toEqual({ kind: 'do', text: 'add a dark mode', agent: 'codex' });
     expect(parseCommand('stop all')).toEqual({ kind: 'stop', task: 'all' });
     expect(parseCommand('retry tabc123')).toEqual({ kind: 'retry', task: 'tabc123' });

@@ -115,6 +115,21 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     await until(() => cardOf('#1')?.text?.includes('finished'), 60_000, 'the retried task finished');
   });
 
+  it('holds tasks over the channel’s concurrency and uses the channel’s verification command', async () => {
+    const { slack, channel, github } = loop;
+    loop.model.script('first request', { turns: [{ steps: [{ writeFile: { path: 'one.txt', content: '1\n' } }, { message: 'One.' }] }] });
+    loop.model.script('second request', { turns: [{ steps: [{ writeFile: { path: 'two.txt', content: '2\n' } }, { message: 'Two.' }] }] });
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop --concurrency 1 --verify node test.js --channel-check');
+    await slack.person('U0ALICE').slash(channel, '/director', 'do first request');
+    await slack.person('U0ALICE').slash(channel, '/director', 'do second request');
+    await until(() => cardOf('second request')?.text?.includes('waiting for a free slot'), 10_000, 'the second task held');
+    await until(() => cardOf('second request')?.text?.includes('PR ready for review'), 90_000, 'the second task done after the first');
+    expect(cardOf('first request')?.text).toContain('PR ready for review');
+    expect(github.pulls('acme', 'demo').every((p) => (p.body ?? '').includes('`node test.js` passed'))).toBe(true);
+  });
+
   it('runs a request with the real claude CLI', async () => {
     const { slack, channel } = loop;
     loop.startRunner();
