@@ -115,6 +115,8 @@ export const taskUpdateFrame = z.object({
   agent: z.string(),
   milestone: milestoneSchema.optional(),
   prUrl: z.string().optional(),
+  /** The title as GitHub has it (the bot may only know the number). */
+  title: z.string().max(500).optional(),
   /** When the task started running on the runner (ms since epoch). */
   startedAt: z.number().optional(),
 });

@@ -287,7 +287,7 @@ export class Director {
     const { store, outbox, clock } = this.options;
     const task = store.task(frame.taskId);
     if (!task || task.runner_id !== runner.id) return;
-    store.updateTask(frame.taskId, { state: frame.state, agent: frame.agent, ...(frame.prUrl && { pr_url: frame.prUrl }), ...(frame.milestone && { milestone: frame.milestone.text }), ...(frame.startedAt && { started_at: frame.startedAt }) }, clock.now());
+    store.updateTask(frame.taskId, { state: frame.state, ...(frame.title && { title: frame.title }), agent: frame.agent, ...(frame.prUrl && { pr_url: frame.prUrl }), ...(frame.milestone && { milestone: frame.milestone.text }), ...(frame.startedAt && { started_at: frame.startedAt }) }, clock.now());
     const milestone = frame.milestone;
     if (milestone?.post) {
       const mention = milestone.kind === 'question' ? `<@${task.starter}> ` : '';

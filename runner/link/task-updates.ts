@@ -39,6 +39,7 @@ export function taskUpdates({ endpoint, clock, capacity, running }: { endpoint: 
       agent: task.agent,
       ...(milestone && { milestone }),
       ...(task.pr_url && { prUrl: task.pr_url }),
+      ...(task.input.kind === 'issue' && { title: task.input.issue.title }),
       startedAt: task.created_at,
     });
     if (running() !== lastRunning) {
