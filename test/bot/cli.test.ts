@@ -85,3 +85,31 @@ describe.each(['socket', 'http'] as const)('director bot in %s mode', (mode) => 
     expect(proc.stderr()).not.toContain('xoxb-0-not-the-right-token');
   });
 });
+
+describe('director local', () => {
+  it('starts the bot and a runner paired with it in one process', async () => {
+    const emu = await startSlackEmulator();
+    const home = mkdtempSync(join(tmpdir(), 'director-local-'));
+    const proc = spawnDirector(['local'], {
+      SLACK_BOT_TOKEN: emu.botToken,
+      SLACK_APP_TOKEN: emu.appToken,
+      SLACK_API_URL: emu.apiUrl,
+      DIRECTOR_HOME: home,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await proc.waitForLog(/connected to the bot/);
+      emu.addUser({ id: 'U0ALICE', name: 'alice' });
+      const channel = emu.addChannel({ name: 'proj', members: ['U0ALICE'] }).id;
+      const listed = JSON.stringify((await emu.person('U0ALICE').slash(channel, '/director', 'runners')).ack);
+      expect(listed).toContain('— online');
+      expect(await proc.stop()).toBe(0);
+    } finally {
+      await proc.stop();
+      await emu.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

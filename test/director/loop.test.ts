@@ -100,6 +100,8 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     await until(() => cardOf('#1')?.text?.includes('running'), 60_000, 'the task running');
     // The bot knew only the number; the card now carries the issue's title from GitHub.
     await until(() => cardOf('#1 Hangs forever'), 10_000, 'the real title on the card');
+    // Asking again does not start a second task for an issue in progress.
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'fix #1')).ack)).toContain('Nothing new to start (1 already in progress)');
     const card = cardOf('#1');
     if (!card) throw new Error('no card');
 
