@@ -40,7 +40,7 @@ function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandler
       // A channel's commands run in order; channels do not wait for each other.
       return deps.director.serial(ctx.channel, () => deps.director.command(command, ctx)).catch((error: unknown) => {
         deps.log.error({ err: error, command: command.kind }, 'command failed');
-        return `That did not work: ${error instanceof Error ? error.message : String(error)}. Nothing was started; try again, or check \`/director runners\`.`;
+        return `That did not work: ${error instanceof Error ? error.message : String(error)}. \`/director status\` shows what did start.`;
       });
     default:
       return Promise.resolve(staticReply(command, ctx.slashCommand));
