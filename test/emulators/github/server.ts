@@ -1,5 +1,6 @@
 // The loopback HTTP server: REST (auth → rate limit → route) and git smart HTTP on one origin.
 import { randomBytes } from 'node:crypto';
+import { listenOnLoopback, readBody, type RunningServer } from '../loopback.ts';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiDeps, ApiRequest } from './api-kit.ts';
@@ -14,30 +15,12 @@ import type { RequestRecord } from './types.ts';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** A listening server. */
-export interface RunningServer {
-  port: number;
-  close(): Promise<void>;
-}
-
 /** What the server needs from the emulator. */
 export interface ServerParts {
   deps: ApiDeps;
   router: Router;
   root: string;
   records: RequestRecord[];
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
 }
 
 /** JSON.parse with GitHub's 400 for anything that isn't JSON. */
@@ -72,7 +55,7 @@ async function handleApi(parts: ServerParts, req: IncomingMessage, url: URL): Pr
     const who = caller.kind === 'valid' ? `user ID ${deps.store.userId(deps.config.login)}` : '127.0.0.1';
     deps.limiter.take(who);
   }
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (raw === undefined) throw new ApiError(413, 'Payload too large');
   if (!match) throw notFound();
   const body = parseJson(raw);
@@ -163,22 +146,7 @@ export function startServer(parts: ServerParts): Promise<RunningServer> {
       else res.destroy();
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('github emulator: no TCP address'));
-        return;
-      }
-      resolve({
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, 'github emulator');
 }
+
+export type { RunningServer };

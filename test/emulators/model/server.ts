@@ -1,5 +1,6 @@
 // The loopback HTTP server: reads and decodes bodies, then routes to the API handlers.
 import { createServer } from 'node:http';
+import { listenOnLoopback, readBody, type RunningServer } from '../loopback.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { HandlerContext, HttpRequest } from './context.ts';
@@ -9,25 +10,6 @@ import { sendJson } from './sse.ts';
 
 /** Largest request body accepted; codex sends ~40 KB per request, growing with the history. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
-/** A listening server. */
-export interface RunningServer {
-  port: number;
-  close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
-}
 
 // Neither CLI was seen compressing bodies, but codex has a request-compression feature flag.
 function decode(body: Buffer, encoding: string | undefined): Buffer {
@@ -47,7 +29,7 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 }
 
 async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<HttpRequest | undefined> {
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (raw === undefined) {
     sendJson(res, 413, { error: { type: 'request_too_large', message: 'emulator: body too large or unreadable' } });
     return undefined;
@@ -97,23 +79,7 @@ export function startServer(ctx: HandlerContext): Promise<RunningServer> {
       else res.destroy();
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('model emulator: no TCP address'));
-        return;
-      }
-      resolve({
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            // Drops in-flight (delayed) responses too; their waits end on the socket close.
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, 'model emulator');
 }
+
+export type { RunningServer };

@@ -1,5 +1,6 @@
 // The loopback HTTP server: Web API, upload URLs, response URLs, and the Socket Mode upgrade.
 import { createServer } from 'node:http';
+import { listenOnLoopback, readBody, type RunningServer } from '../loopback.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiOutcome, ApiRequest } from './web-api.ts';
@@ -15,25 +16,6 @@ export interface Routes {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-/** A listening server. */
-export interface RunningServer {
-  port: number;
-  close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
-}
-
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
@@ -41,7 +23,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 async function route(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) {
     json(res, 413, { ok: false, error: 'request_too_large' });
     return;
@@ -83,22 +65,7 @@ export function startServer(routes: Routes): Promise<RunningServer> {
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routes.upgrade(req, socket, head));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('slack emulator: no TCP address'));
-        return;
-      }
-      resolve({
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, 'slack emulator');
 }
+
+export type { RunningServer };
