@@ -42,6 +42,8 @@ export function taskBranch(taskId: string, title: string): string {
 export class Worktrees {
   /** Per repository, the fetch in flight: tasks starting together share one (parallel fetches fight over ref locks). */
   private readonly fetches = new Map<string, Promise<void>>();
+  /** Per repository, worktree metadata changes one at a time: parallel `worktree add`s read each other's half-made records. */
+  private readonly metadata = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly root: string,
@@ -63,9 +65,19 @@ export class Worktrees {
       await this.fetch(project, project.remote);
       base = `${project.remote}/${project.defaultBranch}`;
     }
-    const exists = (await repo.raw(['branch', '--list', branch])).trim() !== '';
-    await repo.raw(exists ? ['worktree', 'add', path, branch] : ['worktree', 'add', '--no-track', '-b', branch, path, base]);
+    // The metadata is made one at a time; the checkout (the slow part) runs in parallel in each worktree.
+    await this.oneAtATime(project.path, async () => {
+      const exists = (await repo.raw(['branch', '--list', branch])).trim() !== '';
+      await repo.raw(exists ? ['worktree', 'add', '--no-checkout', path, branch] : ['worktree', 'add', '--no-checkout', '--no-track', '-b', branch, path, base]);
+    });
+    await this.git(path).raw(['reset', '--hard', '-q']);
     return { path, branch };
+  }
+
+  private oneAtATime<T>(repoPath: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.metadata.get(repoPath) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.metadata.set(repoPath, next);
+    return next;
   }
 
   /** Fetches the default branch; a task that asks while a fetch runs waits for that one. */
@@ -83,9 +95,11 @@ export class Worktrees {
   /** Removes the worktree and its branch, then prunes stale worktree records. */
   async remove(project: ProjectCheckout, worktree: Worktree): Promise<void> {
     const repo = this.git(project.path);
-    if (existsSync(worktree.path)) await repo.raw(['worktree', 'remove', '--force', worktree.path]);
-    await repo.raw(['worktree', 'prune']);
-    if ((await repo.raw(['branch', '--list', worktree.branch])).trim() !== '') await repo.raw(['branch', '-D', worktree.branch]);
+    await this.oneAtATime(project.path, async () => {
+      if (existsSync(worktree.path)) await repo.raw(['worktree', 'remove', '--force', worktree.path]);
+      await repo.raw(['worktree', 'prune']);
+      if ((await repo.raw(['branch', '--list', worktree.branch])).trim() !== '') await repo.raw(['branch', '-D', worktree.branch]);
+    });
   }
 
   /** Worktrees of this project that Director made (under its root). */
