@@ -3,6 +3,19 @@ import { LinkStore } from '../shared/link/store.ts';
 import type { RunnerCredentials } from './credentials.ts';
 import { linkPeer } from './link/peer.ts';
 import { RunnerStateStore } from './store/state.ts';
+import { TaskStore } from './tasks/store.ts';
+
+/** Running tasks, and settled ones whose worktree is kept (failed, interrupted, stopped) until closed. */
+function taskLines(store: TaskStore): string[] {
+  const running = store.inStates(['queued', 'preparing', 'running', 'verifying', 'publishing']);
+  const kept = store.inStates(['failed', 'interrupted', 'cancelled']).filter((t) => t.worktree);
+  const line = (t: { id: string; state: string; title: string; worktree: string | null }) => `  ${t.id}  ${t.state.padEnd(11)} ${t.title.slice(0, 60)}${t.worktree ? `  (${t.worktree})` : ''}`;
+  return [
+    running.length === 0 ? 'Running:   no tasks' : `Running:   ${running.length} task(s)`,
+    ...running.map(line),
+    ...(kept.length > 0 ? [`Set aside: ${kept.length} worktree(s) kept until the task is closed`, ...kept.map(line)] : []),
+  ];
+}
 
 function alive(pid: number): boolean {
   try {
@@ -29,6 +42,6 @@ export function describeStatus({ credentials, file, db, now }: { credentials: Ru
     `Token:     ${file}`,
     `Link:      ${connection}`,
     `Queued:    ${waiting} frame(s) waiting for the bot's ack`,
-    `Running:   no tasks`,
+    ...taskLines(new TaskStore(db)),
   ].join('\n');
 }

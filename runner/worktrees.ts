@@ -101,16 +101,4 @@ export class Worktrees {
       if ((await repo.raw(['branch', '--list', worktree.branch])).trim() !== '') await repo.raw(['branch', '-D', worktree.branch]);
     });
   }
-
-  /** Worktrees of this project that Director made (under its root). */
-  async list(project: ProjectCheckout): Promise<Worktree[]> {
-    const out = await this.git(project.path).raw(['worktree', 'list', '--porcelain']);
-    const mine: Worktree[] = [];
-    for (const block of out.split('\n\n')) {
-      const path = /^worktree (.+)$/m.exec(block)?.[1];
-      const branch = /^branch refs\/heads\/(.+)$/m.exec(block)?.[1];
-      if (path && branch && path.startsWith(join(this.root, project.name))) mine.push({ path, branch });
-    }
-    return mine;
-  }
 }

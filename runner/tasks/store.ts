@@ -75,7 +75,6 @@ export class TaskStore {
       pendingFollowUps: db.prepare('SELECT id, task_id, text, author, external_id FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
       setInput: db.prepare('UPDATE tasks SET input = ?, updated_at = ? WHERE id = ?'),
       pickFollowUps: db.prepare('UPDATE task_followups SET picked_at = ? WHERE task_id = ? AND picked_at IS NULL AND id <= ?'),
-      withPending: db.prepare('SELECT DISTINCT task_id FROM task_followups WHERE picked_at IS NULL'),
       addEvent: db.prepare('INSERT INTO task_events (task_id, at, event) VALUES (?, ?, ?)'),
       events: db.prepare('SELECT event FROM task_events WHERE task_id = ? ORDER BY id'),
     };
@@ -146,10 +145,6 @@ export class TaskStore {
   /** Marks follow-ups up to `upToId` as handed to the agent. */
   pickFollowUps(taskId: string, upToId: number, now: number): void {
     this.s.pickFollowUps.run(now, taskId, upToId);
-  }
-
-  tasksWithPendingFollowUps(): string[] {
-    return parseRows(z.object({ task_id: z.string() }), this.s.withPending.all()).map((r) => r.task_id);
   }
 
   /** Appends events in one transaction (the engine batches them). */

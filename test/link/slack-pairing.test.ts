@@ -60,6 +60,7 @@ describe('pairing a runner from Slack, end to end', () => {
     const status = await runDirector(['runner', 'status'], env());
     expect(status.stdout).toMatch(/Link:\s+connected/);
     expect(status.stdout).toContain('Runner:    laptop');
+    expect(status.stdout).toContain('Running:   no tasks');
 
     expect(await slash('runners revoke laptop')).toContain('Revoked runner *laptop*');
     expect(await runner.exited).toBe(1);

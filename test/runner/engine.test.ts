@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentEnvironment } from '../../runner/agents/env.ts';
 import { processesOfRun } from '../../runner/process/tree.ts';
+import { describeStatus } from '../../runner/status.ts';
 import { git } from '../support/git-repo.ts';
 import { request, scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
 import { tempHome, until } from '../support/link-harness.ts';
@@ -145,6 +146,10 @@ describe('task engine with stand-in agents', () => {
     expect(store.require(task.id).state).toBe('failed');
     expect(store.require(task.id).error).toContain('time limit');
     expect(processesOfRun(store.require(task.id).run_id ?? '')).toEqual([]);
+    // `director runner status` lists the failed task's worktree as set aside.
+    const status = describeStatus({ credentials: { botUrl: 'http://bot', name: 'laptop', token: 'x', pairedAt: '' }, file: 'runner.json', db: setup.db, now: Date.now() });
+    expect(status).toContain('Set aside: 1 worktree(s)');
+    expect(status).toContain(task.id);
   });
 
   it('never gives the agent the runner’s secrets, even when the issue asks it to print them', async () => {
