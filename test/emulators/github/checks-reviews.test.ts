@@ -1,22 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pushBranch, requestError, startWorld } from './testkit.ts';
-import type { World } from './testkit.ts';
+import { describe, expect, it } from 'vitest';
+import { pushBranch, requestError, useWorld } from './testkit.ts';
 
-let w: World;
-
-beforeEach(async () => {
-  w = await startWorld();
-});
-
-afterEach(async () => {
-  expect(w.problems).toEqual([]);
-  await w.close();
-});
+const world = useWorld();
 
 describe('check runs and statuses', () => {
   it('lists check runs for a sha or a branch, latest per name by default', async () => {
-    const { emu, octokit, owner, repo } = w;
-    const sha = await pushBranch(w, 'feature', 'f.txt', 'f\n');
+    const { emu, octokit, owner, repo } = world();
+    const sha = await pushBranch(world(), 'feature', 'f.txt', 'f\n');
     emu.setCheckRuns(owner, repo, sha, [
       { name: 'test', status: 'completed', conclusion: 'failure' },
       { name: 'lint', status: 'completed', conclusion: 'success' },
@@ -44,8 +34,8 @@ describe('check runs and statuses', () => {
   });
 
   it('combines statuses: pending with none, latest per context wins, any failure fails', async () => {
-    const { emu, octokit, owner, repo } = w;
-    const sha = await pushBranch(w, 'feature', 'f.txt', 'f\n');
+    const { emu, octokit, owner, repo } = world();
+    const sha = await pushBranch(world(), 'feature', 'f.txt', 'f\n');
     const combined = async (): Promise<{ state: string; total_count: number }> =>
       (await octokit.rest.repos.getCombinedStatusForRef({ owner, repo, ref: 'feature' })).data;
     expect(await combined()).toMatchObject({ state: 'pending', total_count: 0 });
@@ -60,14 +50,14 @@ describe('check runs and statuses', () => {
   });
 
   it('a failing check makes an open PR "unstable"; a push moves the PR to a sha without checks', async () => {
-    const { emu, octokit, owner, repo } = w;
-    const sha = await pushBranch(w, 'feature', 'f.txt', 'f\n');
+    const { emu, octokit, owner, repo } = world();
+    const sha = await pushBranch(world(), 'feature', 'f.txt', 'f\n');
     await octokit.rest.pulls.create({ owner, repo, title: 'PR', head: 'feature', base: 'main' });
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: 1 })).data.mergeable_state).toBe('clean');
     emu.setCheckRuns(owner, repo, sha, [{ name: 'test', status: 'completed', conclusion: 'failure' }]);
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: 1 })).data.mergeable_state).toBe('unstable');
-    await w.sandbox.commit(w.work, 'g.txt', 'g\n', 'Fix');
-    await w.sandbox.git(w.work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/feature']);
+    await world().sandbox.commit(world().work, 'g.txt', 'g\n', 'Fix');
+    await world().sandbox.git(world().work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/feature']);
     const pr = await octokit.rest.pulls.get({ owner, repo, pull_number: 1 });
     expect(pr.data.mergeable_state).toBe('clean');
     expect((await octokit.rest.checks.listForRef({ owner, repo, ref: pr.data.head.sha })).data.total_count).toBe(0);
@@ -76,8 +66,8 @@ describe('check runs and statuses', () => {
 
 describe('reviews and review comments', () => {
   it('lists reviews and review comments on the head commit', async () => {
-    const { emu, octokit, owner, repo } = w;
-    const sha = await pushBranch(w, 'feature', 'f.txt', 'f\n');
+    const { emu, octokit, owner, repo } = world();
+    const sha = await pushBranch(world(), 'feature', 'f.txt', 'f\n');
     await octokit.rest.pulls.create({ owner, repo, title: 'PR', head: 'feature', base: 'main' });
     await emu.addReview(owner, repo, 1, { state: 'CHANGES_REQUESTED', body: 'Please fix', user: 'alice' });
     await emu.addReview(owner, repo, 1, { state: 'APPROVED', body: 'LGTM', user: 'acme' });

@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld } from './testkit.ts';
-import type { World } from './testkit.ts';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from './testkit.ts';
 
-let w: World;
-
-beforeEach(async () => {
-  w = await startWorld();
-});
-
-afterEach(async () => {
-  expect(w.problems).toEqual([]);
-  await w.close();
-});
+const world = useWorld();
 
 describe('git smart HTTP', () => {
   it('clones anonymously but needs the token to push, failing fast instead of prompting', async () => {
-    const { emu, sandbox } = w;
+    const { emu, sandbox } = world();
     const anon = await sandbox.clone(emu.gitUrl('acme', 'widgets'), 'anon');
     await sandbox.commit(anon, 'x.txt', 'x\n', 'Anonymous change');
     const denied = await sandbox.run(anon, ['push', 'origin', 'HEAD:refs/heads/anon']);
@@ -43,13 +33,13 @@ describe('git smart HTTP', () => {
   });
 
   it('404s for a repository that does not exist', async () => {
-    const missing = await w.sandbox.run(w.sandbox.dir, ['clone', w.emu.authGitUrl('acme', 'nope'), 'nope']);
+    const missing = await world().sandbox.run(world().sandbox.dir, ['clone', world().emu.authGitUrl('acme', 'nope'), 'nope']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/not found/i);
   });
 
   it('streams a large chunked push and serves it back', async () => {
-    const { emu, sandbox, work } = w;
+    const { emu, sandbox, work } = world();
     const blob = randomBytes(3 * 1024 * 1024);
     const sha = await sandbox.commit(work, 'big.bin', blob, 'Big file');
     await sandbox.git(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/big']);
@@ -63,13 +53,13 @@ describe('git smart HTTP', () => {
       [200, false],
       [200, true],
     ]);
-    const repo = await w.octokit.rest.repos.get({ owner: 'acme', repo: 'widgets' });
+    const repo = await world().octokit.rest.repos.get({ owner: 'acme', repo: 'widgets' });
     expect(repo.data.default_branch).toBe('main');
     expect(repo.data.clone_url).toBe(emu.gitUrl('acme', 'widgets'));
   });
 
   it('accepts gzip-encoded fetch requests (many wants)', async () => {
-    const { emu, sandbox, work } = w;
+    const { emu, sandbox, work } = world();
     // 40 branches at 40 different commits: the clone's want list exceeds 1 KiB, so git gzips it.
     const refspecs: string[] = [];
     for (let i = 0; i < 40; i += 1) {

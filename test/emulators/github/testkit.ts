@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Octokit } from '@octokit/rest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { z } from 'zod';
 import { isolatedGitEnv } from './git.ts';
 import { startGitHubEmulator } from './index.ts';
@@ -144,6 +145,25 @@ export async function startWorld(opts: GitHubEmulatorOptions = {}): Promise<Worl
     await sandbox.remove();
   };
   return { emu, sandbox, octokit, problems, work, owner, repo, close };
+}
+
+/**
+ * Registers beforeEach/afterEach that start a fresh world and, after each test, check that every
+ * response matched the OpenAPI description. Returns a getter for the current world.
+ */
+export function useWorld(opts: GitHubEmulatorOptions = {}): () => World {
+  let world: World | undefined;
+  beforeEach(async () => {
+    world = await startWorld(opts);
+  });
+  afterEach(async () => {
+    expect(world?.problems).toEqual([]);
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error('the world starts in beforeEach');
+    return world;
+  };
 }
 
 /** Creates `branch` from `from` with one commit of `file`, pushes it, returns the commit sha. */
