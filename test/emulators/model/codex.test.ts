@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Kit, waitFor } from './testkit.ts';
+import { TIDY_README } from './playbooks.ts';
 import type { CliResult } from './testkit.ts';
 
 const kit = new Kit();
@@ -83,18 +84,7 @@ describe('codex exec against the emulator', () => {
     const emu = await kit.emulator();
     const sb = await kit.sandbox();
     await writeFile(join(sb.repo, 'README.md'), 'old line\nsecond old line\n');
-    emu.script('tidy the readme', {
-      turns: [
-        {
-          steps: [
-            { plan: ['Read the readme', 'Rewrite it'] },
-            { writeFile: { path: 'README.md', content: '# New\n' } },
-            { shell: 'echo oops >&2; exit 3' },
-            { message: 'Tidied' },
-          ],
-        },
-      ],
-    });
+    emu.script('tidy the readme', TIDY_README);
     const r = await kit.codex(emu, sb, ['tidy the readme'], { updatePlan: true });
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(join(sb.repo, 'README.md'), 'utf8')).toBe('# New\n');
