@@ -27,6 +27,7 @@ import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
+import { ContextKeeper } from './context/keeper.ts';
 import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 
@@ -87,8 +88,10 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
   const store = new TaskStore(db);
+  const context = new ContextKeeper(db, store);
   const engine: TaskEngine = new TaskEngine({
     store,
+    context,
     worktrees: new Worktrees(join(config.home, 'worktrees')),
     projects,
     drivers,

@@ -80,3 +80,12 @@ export function fixupPrompt(v: { command: string; failing: string[]; output: str
   const names = v.failing.length > 0 ? `\nFailing tests:\n${v.failing.map((n) => `- ${n}`).join('\n')}` : '';
   return [`${what}${names}`, quote('The end of the test output', v.output.slice(-4000)), 'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.'].join('\n\n');
 }
+
+/** The start of a fresh session on a task with history: the runner's summary of the work so far. */
+export function summaryPrompt(summary: string): string {
+  return [
+    'You are continuing this task in a fresh session. The worktree already holds the work done so far. The runner kept this summary of it; the human instructions in it are from the task\'s thread and still apply.',
+    quote('Summary of the task so far', summary),
+    'Look at the worktree (git status, git diff), then continue from where it stands.',
+  ].join('\n\n');
+}

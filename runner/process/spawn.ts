@@ -7,7 +7,7 @@ import { tail } from '../agents/events.ts';
 import { killRun } from './kill.ts';
 import { RUN_MARKER } from './tree.ts';
 
-export type StopReason = 'cancel' | 'timeout' | 'shutdown';
+export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'restart';
 
 /** How a run of an agent process ended. */
 export interface RunExit {
@@ -15,7 +15,7 @@ export interface RunExit {
   signal: string | null;
   /** The end of stderr, for the failure reason. */
   stderr: string;
-  /** Set when we stopped it: cancelled by a person, over its time limit, or the runner shutting down. */
+  /** Set when we stopped it: cancelled by a person, over its time limit, the runner shutting down, or a restart. */
   stoppedBy?: StopReason;
 }
 

@@ -75,4 +75,18 @@ export const runnerMigrations: readonly Migration[] = [
     name: 'per-task verification command',
     sql: `ALTER TABLE tasks ADD COLUMN verify_command TEXT;`,
   },
+  {
+    version: 6,
+    name: 'folded task context, project memory in prompts, event retention',
+    sql: `
+      CREATE TABLE task_context (
+        task_id TEXT PRIMARY KEY REFERENCES tasks (id),
+        state TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      ALTER TABLE tasks ADD COLUMN memory TEXT;
+      ALTER TABLE tasks ADD COLUMN events_pruned_at INTEGER;
+    `,
+  },
 ];

@@ -1,15 +1,16 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
-import { fixupPrompt, followUpPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
+import type { ContextKeeper } from '../context/keeper.ts';
+import { fixupPrompt, followUpPrompt, summaryPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
 import { killRun } from '../process/kill.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import { taskBranch, type ProjectCheckout, type Worktrees } from '../worktrees.ts';
 import { newTaskId } from './ids.ts';
 import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
 import { EventRecorder } from './recorder.ts';
-import { settledStates, type TaskRecord, type TaskStore } from './store.ts';
-import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
+import { settledStates, type NewTask, type TaskRecord, type TaskStore } from './store.ts';
+import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
 
 /** A project the engine can run tasks for. */
 export interface EngineProject extends ProjectCheckout {
@@ -21,6 +22,12 @@ export interface EngineProject extends ProjectCheckout {
 
 export interface TaskEngineOptions {
   store: TaskStore;
+  /** The event log and each task's compacted summary. */
+  context: ContextKeeper;
+  /** The summary that seeds a fresh session (default: the deterministic one). */
+  summarise?: (taskId: string) => Promise<string>;
+  /** Fresh sessions started by themselves per task run (context exhausted, session died) before it fails (default 2). */
+  autoRestarts?: number;
   worktrees: Worktrees;
   projects: ReadonlyMap<string, EngineProject>;
   drivers: ReadonlyMap<string, AgentDriver>;
@@ -54,12 +61,19 @@ const verifyRunId = (taskId: string) => `${taskId}.verify`;
 
 const RESTARTED = 'The runner restarted while you were working. Look at the worktree (git status, git diff) and continue the task from where it stands.';
 
+interface ActiveTask {
+  /** The agent process of the turn under way, if one is. */
+  run?: AgentRun;
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
 /**
  * Runs tasks: a worktree each, an agent turn at a time, follow-ups resumed into the same session,
  * at most `capacity` at once, and every state kept in SQLite so a restart can recover.
  */
 export class TaskEngine {
-  private readonly active = new Map<string, { run?: AgentRun; cancelled: boolean; done: Promise<void> }>();
+  private readonly active = new Map<string, ActiveTask>();
   private stopped = false;
 
   constructor(private readonly options: TaskEngineOptions) {}
@@ -82,7 +96,7 @@ export class TaskEngine {
     return interrupted;
   }
 
-  create(task: { id?: string; project: string; agent: string; title: string; input: TaskInput; verifyCommand?: string }): TaskRecord {
+  create(task: Omit<NewTask, 'id'> & { id?: string }): TaskRecord {
     const { store, clock, newId = newTaskId } = this.options;
     const record = store.create({ ...task, id: task.id ?? newId() }, clock.now());
     this.changed(record.id);
@@ -94,6 +108,7 @@ export class TaskEngine {
   steer(taskId: string, text: string, author: string, externalId?: string): number {
     const { store, clock } = this.options;
     const id = store.addFollowUp(taskId, text, author, clock.now(), externalId);
+    this.record(taskId, { type: 'instruction', author, text });
     if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
     return id;
   }
@@ -101,6 +116,24 @@ export class TaskEngine {
   /** Continues an interrupted (or finished) task: same worktree, same session where possible. */
   resume(taskId: string): void {
     if (!this.active.has(taskId)) this.requeue(taskId);
+  }
+
+  /**
+   * Kill without sentiment, restart with a summary: the agent's session ends and a fresh one starts
+   * in the same worktree, its first prompt seeded with the task's summary.
+   */
+  async restart(taskId: string): Promise<void> {
+    const { store, clock } = this.options;
+    store.clearSession(taskId, clock.now());
+    const active = this.active.get(taskId);
+    if (active?.run) {
+      // The turn ends as a restart and the task goes on with a fresh session (see runTask).
+      await active.run.cancel('restart');
+      return;
+    }
+    // Preparing, verifying or settled: whatever turn comes next starts fresh from the summary.
+    this.record(taskId, { type: 'restarted', reason: 'requested' });
+    if (!active) this.requeue(taskId);
   }
 
   async cancel(taskId: string): Promise<void> {
@@ -168,7 +201,7 @@ export class TaskEngine {
     for (const task of this.options.store.inStates(['queued'])) {
       if (this.active.size >= this.options.capacity) return;
       if (this.active.has(task.id)) continue;
-      const entry: { run?: AgentRun; cancelled: boolean; done: Promise<void> } = { cancelled: false, done: Promise.resolve() };
+      const entry: ActiveTask = { cancelled: false, done: Promise.resolve() };
       this.active.set(task.id, entry);
       entry.done = this.runTask(task.id)
         .catch((error: unknown) => this.fail(task.id, error))
@@ -201,6 +234,7 @@ export class TaskEngine {
       store.setWorktree(taskId, worktree.branch, worktree.path, clock.now());
       task = store.require(taskId);
     }
+    let autoRestarts = this.options.autoRestarts ?? 2;
     for (;;) {
       if (this.active.get(taskId)?.cancelled) {
         store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled' });
@@ -214,11 +248,16 @@ export class TaskEngine {
       }
       let outcome = await this.runTurn(task, project, driver);
       if (outcome.state === 'finished') outcome = await this.verifyAndPublish(store.require(taskId), project, driver, outcome);
+      if (outcome.restart && (outcome.restart === 'requested' || autoRestarts-- > 0) && !this.halted(taskId)) {
+        this.freshSession(taskId, outcome.restart);
+        task = store.require(taskId);
+        continue;
+      }
       store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       this.changed(taskId);
       task = store.require(taskId);
-      // An exhausted context cannot be resumed: the next turn starts a fresh session.
-      if (outcome.contextExhausted) store.clearSession(taskId, clock.now());
+      // A session that cannot go on is not resumed: the next turn starts a fresh one from the summary.
+      if (outcome.restart) store.clearSession(taskId, clock.now());
       const pending = store.pendingFollowUps(taskId).length > 0;
       const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
       if (!pending || outcome.state === 'cancelled' || outcome.state === 'interrupted') return;
@@ -228,6 +267,15 @@ export class TaskEngine {
         this.changed(taskId);
       }
     }
+  }
+
+  /** The session gives way: the next turn starts a fresh one, seeded with the summary. */
+  private freshSession(taskId: string, reason: RestartReason): void {
+    const { store, clock, log } = this.options;
+    log.info({ task: taskId, reason }, 'restarting the agent in a fresh session from the summary');
+    store.clearSession(taskId, clock.now());
+    store.setState(taskId, 'running', clock.now());
+    this.record(taskId, { type: 'restarted', reason });
   }
 
   /** Tests the turn's work, gives the agent fix-up turns on failure, then publishes the draft PR. */
@@ -241,6 +289,7 @@ export class TaskEngine {
       this.changed(task.id);
       const halt = this.halted(task.id);
       if (halt) return halt;
+      this.record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
       verification = await verify(store.require(task.id), project, verifyRunId(task.id));
       if (verification) this.record(task.id, verification);
       if (!verification || verification.ok) break;
@@ -272,20 +321,24 @@ export class TaskEngine {
   }
 
   private record(taskId: string, event: TaskEvent): void {
-    this.options.store.appendEvents(taskId, [{ at: this.options.clock.now(), event }]);
+    this.options.context.append(taskId, [{ at: this.options.clock.now(), event }]);
     this.changed(taskId, event);
   }
 
   /** One agent process: the first prompt, a follow-up, a fix-up, or a continuation after a restart. */
   private async runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
-    const { store, clock, log, agentEnv, graceMs = 10_000, timeLimitMs } = this.options;
+    const { store, clock, log, agentEnv, graceMs = 10_000, timeLimitMs, context, summarise } = this.options;
     const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
     const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
-    const first = taskPrompt(task.input, project.testCommand ? { testCommand: project.testCommand } : {});
     const resuming = driver.resumable && task.session_id !== null;
     let prompt: string;
     if (resuming) prompt = steering || RESTARTED;
-    else prompt = [first, steering, task.runs > 0 && !steering ? RESTARTED : ''].filter(Boolean).join('\n\n');
+    else {
+      const first = taskPrompt(task.input, { ...(project.testCommand && { testCommand: project.testCommand }), ...(task.memory && { context: task.memory }) });
+      // A fresh session on a task with history starts from its summary, not from nothing.
+      const seed = task.runs > 0 ? summaryPrompt(await (summarise ?? ((id: string) => Promise.resolve(context.summary(id))))(task.id)) : '';
+      prompt = [first, seed, steering].filter(Boolean).join('\n\n');
+    }
 
     const runId = `${task.id}.${task.runs + 1}`;
     store.startRun(task.id, runId, clock.now());
@@ -312,7 +365,7 @@ export class TaskEngine {
     if (entry) entry.run = run;
     if (entry?.cancelled) void run.cancel('cancel');
 
-    const recorder = new EventRecorder(store, task.id, clock);
+    const recorder = new EventRecorder((batch) => context.append(task.id, batch), clock);
     const tracker = new TurnTracker();
     let current = store.require(task.id);
     for await (const event of run.events) {
@@ -325,6 +378,7 @@ export class TaskEngine {
       this.changed(task.id, event, current);
     }
     const outcome = tracker.outcome(await run.exited, timeLimitMs);
+    if (entry) delete entry.run;
     if (outcome.state === 'finished') {
       if (!tracker.finished) recorder.add(outcome.summary === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: outcome.summary });
       const question = askedQuestion(outcome.summary);

@@ -2,14 +2,15 @@ import type { AgentEvent } from '../agents/events.ts';
 import { tail } from '../agents/events.ts';
 import type { RunExit } from '../process/spawn.ts';
 import type { TaskState } from './store.ts';
+import type { RestartReason } from './task-events.ts';
 
 /** What one agent turn amounted to, from its events and how its process ended. */
 export interface TurnOutcome {
   state: Extract<TaskState, 'finished' | 'awaiting_review' | 'failed' | 'cancelled' | 'interrupted'>;
   summary?: string;
   error?: string;
-  /** The agent ran out of context: worth a fresh session seeded with a summary. */
-  contextExhausted?: boolean;
+  /** The session should give way to a fresh one seeded with the task's summary. */
+  restart?: RestartReason;
 }
 
 /** Collects what decides a turn's outcome while its events stream by. */
@@ -34,15 +35,17 @@ export class TurnTracker {
 
   outcome(exit: RunExit, timeLimitMs?: number): TurnOutcome {
     if (exit.stoppedBy === 'cancel') return { state: 'cancelled', error: 'cancelled' };
+    if (exit.stoppedBy === 'restart') return { state: 'interrupted', restart: 'requested' };
     if (exit.stoppedBy === 'shutdown') return { state: 'interrupted', error: 'the runner shut down while this task was running' };
     if (exit.stoppedBy === 'timeout') {
       return { state: 'failed', error: `stopped: the task's time limit (${Math.round((timeLimitMs ?? 0) / 60_000)} min) was reached` };
     }
-    if (this.fatal !== undefined) return { state: 'failed', error: this.fatal, ...(this.contextExhausted && { contextExhausted: true }) };
+    if (this.fatal !== undefined) return { state: 'failed', error: this.fatal, ...(this.contextExhausted && { restart: 'context_exhausted' as const }) };
     if (exit.exitCode !== 0) {
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
       const stderr = tail(exit.stderr.trim(), 1000);
-      return { state: 'failed', error: `the agent ${how}${stderr ? `: ${stderr}` : ''}` };
+      // Killed from outside (out of memory, a person's kill): the session died, the task need not.
+      return { state: 'failed', error: `the agent ${how}${stderr ? `: ${stderr}` : ''}`, ...(exit.signal && { restart: 'session_died' as const }) };
     }
     const summary = this.summary ?? this.lastMessage;
     return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };

@@ -1,6 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { TaskEvent } from './task-events.ts';
-import type { TaskStore } from './store.ts';
 
 /** Batches a task's events into few SQLite transactions: at most `maxBatch` events or `maxDelayMs` apart. */
 export class EventRecorder {
@@ -8,8 +7,7 @@ export class EventRecorder {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: TaskStore,
-    private readonly taskId: string,
+    private readonly write: (batch: { at: number; event: TaskEvent }[]) => void,
     private readonly clock: Clock,
     private readonly maxBatch = 500,
     private readonly maxDelayMs = 50,
@@ -27,6 +25,6 @@ export class EventRecorder {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.appendEvents(this.taskId, batch);
+    this.write(batch);
   }
 }

@@ -44,6 +44,10 @@ const taskRow = z.object({
   pr_url: z.string().nullable(),
   /** Overrides the project's test command (set by the channel). */
   verify_command: z.string().nullable(),
+  /** What the channel's project memory says that is relevant to this task (from the bot). */
+  memory: z.string().nullable(),
+  /** When the raw events of this (settled) task were removed by the retention policy. */
+  events_pruned_at: z.number().nullable(),
   created_at: z.number(),
   updated_at: z.number(),
 });
@@ -52,6 +56,17 @@ export type TaskRecord = z.output<typeof taskRow>;
 const followUpRow = z.object({ id: z.number(), task_id: z.string(), text: z.string(), author: z.string(), external_id: z.string().nullable() });
 export type FollowUp = z.output<typeof followUpRow>;
 
+/** What a new task needs. */
+export interface NewTask {
+  id: string;
+  project: string;
+  agent: string;
+  title: string;
+  input: TaskInput;
+  verifyCommand?: string;
+  memory?: string;
+}
+
 /** Tasks, their follow-ups and their event log in the runner's SQLite. */
 export class TaskStore {
   private readonly s;
@@ -59,8 +74,8 @@ export class TaskStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify_command, created_at, updated_at)
-         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify_command, @now, @now)`,
+        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify_command, memory, created_at, updated_at)
+         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify_command, @memory, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       inStates: db.prepare('SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY seq'),
@@ -70,19 +85,22 @@ export class TaskStore {
       setPull: db.prepare('UPDATE tasks SET pr_number = ?, pr_url = ?, updated_at = ? WHERE id = ?'),
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
       clearSession: db.prepare('UPDATE tasks SET session_id = NULL, updated_at = ? WHERE id = ?'),
-      startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, updated_at = ? WHERE id = ?'),
+      startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, events_pruned_at = NULL, updated_at = ? WHERE id = ?'),
       addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at, external_id) VALUES (?, ?, ?, ?, ?)'),
       pendingFollowUps: db.prepare('SELECT id, task_id, text, author, external_id FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
       setInput: db.prepare('UPDATE tasks SET input = ?, updated_at = ? WHERE id = ?'),
       pickFollowUps: db.prepare('UPDATE task_followups SET picked_at = ? WHERE task_id = ? AND picked_at IS NULL AND id <= ?'),
       addEvent: db.prepare('INSERT INTO task_events (task_id, at, event) VALUES (?, ?, ?)'),
       events: db.prepare('SELECT event FROM task_events WHERE task_id = ? ORDER BY id'),
+      prunable: db.prepare(`SELECT id FROM tasks WHERE state IN (SELECT value FROM json_each(?)) AND updated_at < ? AND events_pruned_at IS NULL`),
+      deleteEvents: db.prepare('DELETE FROM task_events WHERE task_id = ?'),
+      markPruned: db.prepare('UPDATE tasks SET events_pruned_at = ? WHERE id = ?'),
     };
   }
 
-  create(task: { id: string; project: string; agent: string; title: string; input: TaskInput; verifyCommand?: string }, now: number): TaskRecord {
-    const { verifyCommand, ...rest } = task;
-    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify_command: verifyCommand ?? null, now });
+  create(task: NewTask, now: number): TaskRecord {
+    const { verifyCommand, memory, ...rest } = task;
+    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify_command: verifyCommand ?? null, memory: memory ?? null, now });
     return this.require(task.id);
   }
 
@@ -151,6 +169,21 @@ export class TaskStore {
   appendEvents(taskId: string, events: readonly { at: number; event: TaskEvent }[]): void {
     this.db.transaction(() => {
       for (const { at, event } of events) this.s.addEvent.run(taskId, at, JSON.stringify(event));
+    })();
+  }
+
+  /**
+   * The retention policy: raw events of tasks settled before `before` are deleted (their folded
+   * summary stays). Returns the tasks pruned. A task that runs again keeps logging afresh.
+   */
+  pruneEvents(before: number, now: number): string[] {
+    return this.db.transaction(() => {
+      const ids = parseRows(z.object({ id: z.string() }), this.s.prunable.all(JSON.stringify([...settledStates]), before)).map((r) => r.id);
+      for (const id of ids) {
+        this.s.deleteEvents.run(id);
+        this.s.markPruned.run(now, id);
+      }
+      return ids;
     })();
   }
 

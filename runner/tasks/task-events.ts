@@ -31,7 +31,21 @@ export const publishedEvent = z.object({
   updated: z.boolean(),
 });
 
-export const taskEventSchema = z.union([agentEventSchema, verificationEvent, publishedEvent]);
+/** A person's follow-up, as they wrote it (from the task's thread); kept verbatim in the summary. */
+export const instructionEvent = z.object({ type: z.literal('instruction'), author: z.string(), text: z.string() });
+
+/** The runner started the verification command. */
+export const verificationStartedEvent = z.object({ type: z.literal('verification_started'), command: z.string().optional() });
+
+/** A fresh agent session was started from the task's summary. */
+export const restartedEvent = z.object({
+  type: z.literal('restarted'),
+  /** A person asked, the agent's context ran out, or its session died. */
+  reason: z.enum(['requested', 'context_exhausted', 'session_died']),
+});
+
+export const taskEventSchema = z.union([agentEventSchema, verificationEvent, publishedEvent, instructionEvent, verificationStartedEvent, restartedEvent]);
 export type TaskEvent = z.infer<typeof taskEventSchema>;
 export type VerificationEvent = z.infer<typeof verificationEvent>;
 export type PublishedEvent = z.infer<typeof publishedEvent>;
+export type RestartReason = z.infer<typeof restartedEvent>['reason'];

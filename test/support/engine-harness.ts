@@ -7,6 +7,7 @@ import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 import { runnerDatabase } from '../../runner/main.ts';
 import { TaskEngine, type EngineProject, type TaskEngineOptions } from '../../runner/tasks/engine.ts';
 import { TaskStore, type TaskRecord } from '../../runner/tasks/store.ts';
+import { ContextKeeper } from '../../runner/context/keeper.ts';
 import { Worktrees } from '../../runner/worktrees.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/open.ts';
@@ -23,6 +24,7 @@ export function scriptAgent(name: string, script: string): AgentDriver {
 export interface EngineUnderTest {
   engine: TaskEngine;
   store: TaskStore;
+  context: ContextKeeper;
   db: Db;
   project: EngineProject;
   origin: string;
@@ -47,9 +49,11 @@ export function startEngine(
   const project: EngineProject = { name: 'demo', path: repo.path, defaultBranch: 'main', remote: 'origin', testCommand: 'npm test', ...projectOverrides };
   const db = runnerDatabase(join(dir, 'home'));
   const store = new TaskStore(db);
+  const context = options.context ?? new ContextKeeper(db, store);
   const changes: EngineUnderTest['changes'] = [];
   const engine = new TaskEngine({
     store,
+    context,
     worktrees: new Worktrees(join(dir, 'home', 'worktrees')),
     projects: new Map([[project.name, project]]),
     drivers: new Map(drivers.map((d) => [d.name, d])),
@@ -61,7 +65,7 @@ export function startEngine(
     onChange: (task, event) => changes.push(event ? { task, event } : { task }),
     ...options,
   });
-  return { engine, store, db, project, origin: repo.origin, changes, close: () => db.close() };
+  return { engine, store, context, db, project, origin: repo.origin, changes, close: () => db.close() };
 }
 
 export const request = (text: string) => ({ kind: 'request' as const, text, requestedBy: 'alice' });

@@ -1,0 +1,148 @@
+import type { TaskEvent } from '../tasks/task-events.ts';
+import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
+
+/** Sentences where an agent states a decision or a conclusion. */
+const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
+
+const oneLine = (text: string, max: number = LIMITS.statement) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+/** Sentences of a message that state a decision or conclusion, whole. */
+export function statedDecisions(text: string): string[] {
+  if (!DECISION.test(text)) return [];
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.replace(/^[-*•\d.)\s]+/, '').trim())
+    .filter((s) => s.length > 0 && DECISION.test(s))
+    .map((s) => oneLine(s));
+}
+
+function addDecision(state: ContextState, decision: string): void {
+  const at = state.decisions.indexOf(decision);
+  if (at >= 0) state.decisions.splice(at, 1);
+  state.decisions.push(decision);
+  while (state.decisions.length > LIMITS.decisions) {
+    const old = state.decisions.shift();
+    if (old !== undefined) state.episode.folded.push(oneLine(old, 80));
+  }
+}
+
+function addInstruction(state: ContextState, author: string, text: string): void {
+  state.instructions.push({ author, text });
+  let chars = state.instructions.reduce((n, i) => n + i.text.length, 0);
+  // The newest instruction stays even when it alone is over the limit.
+  while (chars > LIMITS.instructionChars && state.instructions.length > 1) {
+    chars -= state.instructions.shift()?.text.length ?? 0;
+    state.droppedInstructions++;
+  }
+  // A person answered: the agent's questions are no longer open.
+  state.questions = [];
+}
+
+/** Ends the current stretch of the log: it becomes a digest; too many digests merge the oldest two. */
+function closeEpisode(state: ContextState): void {
+  const e = state.episode;
+  if (state.events < e.from) return;
+  state.digests.push({ ...e, to: state.events });
+  state.episode = newEpisode(state.events + 1);
+  if (state.digests.length <= LIMITS.digests) return;
+  const [a, b] = state.digests.splice(0, 2);
+  if (!a || !b) return;
+  const merged: Digest = {
+    from: a.from,
+    to: b.to,
+    commands: a.commands + b.commands,
+    failedCommands: a.failedCommands + b.failedCommands,
+    fileChanges: a.fileChanges + b.fileChanges,
+    messages: a.messages + b.messages,
+    said: '',
+    folded: [],
+  };
+  state.digests.unshift(merged);
+}
+
+/** Folds one event into the task's context. Mutates `state` (the hot path: no copies). */
+export function foldEvent(state: ContextState, event: TaskEvent): void {
+  state.events++;
+  const episode = state.episode;
+  switch (event.type) {
+    case 'instruction':
+      addInstruction(state, event.author, event.text);
+      break;
+    case 'agent_message':
+      episode.messages++;
+      episode.said = oneLine(event.text.split('\n')[0] ?? '', 120);
+      for (const d of statedDecisions(event.text)) addDecision(state, d);
+      break;
+    case 'plan':
+      state.plan = event.steps.slice(0, 20).map((s) => ({ text: oneLine(s.text, 160), done: s.done }));
+      break;
+    case 'command_finished': {
+      state.commands++;
+      episode.commands++;
+      const command = oneLine(event.command, 200);
+      const at = state.failedCommands.findIndex((f) => f.command === command);
+      if (event.exitCode === 0) {
+        const known = state.failedCommands[at];
+        if (known) known.fixed = true;
+        break;
+      }
+      episode.failedCommands++;
+      const lastLine = oneLine(event.output.trim().split('\n').at(-1) ?? '', 200);
+      const previous = at >= 0 ? state.failedCommands.splice(at, 1)[0] : undefined;
+      state.failedCommands.push({ command, exitCode: event.exitCode, lastLine, times: (previous?.times ?? 0) + 1, fixed: false });
+      if (state.failedCommands.length > LIMITS.failedCommands) state.failedCommands.shift();
+      break;
+    }
+    case 'file_changed':
+      for (const change of event.changes) {
+        episode.fileChanges++;
+        const known = state.files[change.path];
+        if (known) {
+          known.kind = change.kind;
+          known.n++;
+        } else if (Object.keys(state.files).length < LIMITS.files) state.files[change.path] = { kind: change.kind, n: 1 };
+        else state.moreFiles++;
+      }
+      break;
+    case 'question': {
+      const question = oneLine(event.text);
+      state.questions = [...state.questions.filter((q) => q !== question), question].slice(-LIMITS.questions);
+      break;
+    }
+    case 'turn_finished':
+      state.turns++;
+      if (event.summary) {
+        state.conclusion = event.summary.trim().slice(0, LIMITS.conclusion);
+        for (const d of statedDecisions(event.summary)) addDecision(state, d);
+      }
+      closeEpisode(state);
+      return;
+    case 'error':
+      if (event.fatal) state.lastError = oneLine(event.message);
+      break;
+    case 'verification':
+      state.verifications++;
+      state.verification = {
+        ok: event.ok,
+        command: event.command,
+        ...(event.passed !== undefined && { passed: event.passed }),
+        ...(event.failed !== undefined && { failed: event.failed }),
+        failing: event.failing.slice(0, 50).map((name) => oneLine(name, 200)),
+        timedOut: event.timedOut,
+      };
+      break;
+    case 'published':
+      state.pr = { number: event.prNumber, url: event.prUrl, headSha: event.headSha };
+      break;
+    case 'restarted':
+      state.restarts++;
+      closeEpisode(state);
+      return;
+    default:
+      break;
+  }
+  if (state.events - episode.from + 1 >= LIMITS.episodeEvents) closeEpisode(state);
+}

@@ -1,0 +1,166 @@
+import type { TaskInput } from '../agents/prompt.ts';
+import type { ContextState, Digest } from './state.ts';
+
+/** A task summary's default size budget, in UTF-8 bytes. */
+export const SUMMARY_BUDGET = 8 * 1024;
+
+/** What the summary says about the task itself (from its record, not its log). */
+export interface SummaryHeader {
+  title: string;
+  goal: string;
+  state: string;
+  branch?: string;
+  pr?: { number: number; url: string };
+  error?: string;
+}
+
+export interface RenderOptions {
+  /** Bytes the summary may take (default 8 KB). */
+  budget?: number;
+  /** A model-written paragraph on where things stand, shown instead of the deterministic digests. */
+  narrative?: string;
+}
+
+/** The goal of a task in a few lines: the issue's title and the start of its body, or the request. */
+export function goalOf(input: TaskInput): string {
+  const text = input.kind === 'issue' ? `Issue #${input.issue.number}: ${input.issue.title}\n${input.issue.body.trim()}` : input.text.trim();
+  return text.length > 600 ? `${text.slice(0, 599)}…` : text;
+}
+
+type Section = 'task' | 'instructions' | 'questions' | 'verification' | 'failed' | 'decisions' | 'files' | 'plan' | 'standing' | 'history';
+
+/** Sections in reading order, with their headings. */
+const HEADINGS: Record<Section, string> = {
+  task: 'Task',
+  instructions: 'Human instructions (verbatim, newest first)',
+  questions: 'Open questions',
+  verification: 'Last verification',
+  failed: 'Commands that failed',
+  decisions: 'Decisions and conclusions',
+  files: 'Files touched',
+  plan: 'Plan',
+  standing: 'Where it stands',
+  history: 'Earlier work',
+};
+const ORDER = Object.keys(HEADINGS) as Section[];
+
+interface Line {
+  section: Section;
+  /** Lower goes in first when space runs out. */
+  priority: number;
+  text: string;
+}
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** Cuts text to at most `max` bytes, on a character boundary, marking the cut. */
+export function cutBytes(text: string, max: number): string {
+  if (bytes(text) <= max) return text;
+  let out = '';
+  let used = bytes('…');
+  for (const ch of text) {
+    used += bytes(ch);
+    if (used > max) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+const quoteBlock = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+
+function digestLine(d: Digest): string {
+  const counts = [`${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`, `${d.fileChanges} file change(s)`, `${d.messages} message(s)`].join(', ');
+  const said = d.said ? `; said "${d.said}"` : '';
+  const folded = d.folded.length > 0 ? `; earlier decisions: ${d.folded.map((f) => `"${f}"`).join(' ')}` : '';
+  return `- events ${d.from}–${d.to}: ${counts}${said}${folded}`;
+}
+
+function candidateLines(state: ContextState, header: SummaryHeader, narrative: string | undefined): Line[] {
+  const lines: Line[] = [];
+  const add = (section: Section, priority: number, text: string) => lines.push({ section, priority, text });
+
+  add('task', 0, `${header.title} — ${header.state}`);
+  add('task', 0, `Goal:\n${quoteBlock(header.goal)}`);
+  if (header.branch) add('task', 0, `Branch: ${header.branch}`);
+  const pr = header.pr ?? state.pr;
+  if (pr) add('task', 0, `PR: #${pr.number} ${pr.url}`);
+  if (header.error) add('task', 1, `Last error: ${cutBytes(header.error, 400)}`);
+  else if (state.lastError) add('task', 3, `Last agent error: ${state.lastError}`);
+
+  // Newest first; a long history keeps its newest instructions and says how many older ones were cut.
+  [...state.instructions].reverse().forEach((i, n) => add('instructions', n === 0 ? 1 : 2 + n / 1000, `${i.author}:\n${quoteBlock(i.text)}`));
+  if (state.droppedInstructions > 0) add('instructions', 9, `(${state.droppedInstructions} older instruction(s) not kept)`);
+
+  for (const q of [...state.questions].reverse()) add('questions', 2, `- ${q}`);
+
+  const v = state.verification;
+  if (v) {
+    const verdict = v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed';
+    const counts = [v.passed !== undefined && `${v.passed} passed`, v.failed !== undefined && `${v.failed} failed`].filter(Boolean).join(', ');
+    add('verification', 1, `\`${v.command}\` ${verdict}${counts ? ` (${counts})` : ''}${state.verifications > 1 ? `, run ${state.verifications} times` : ''}`);
+    if (v.failing.length > 0) add('verification', 2, `Failing: ${v.failing.join('; ')}`);
+  }
+
+  [...state.failedCommands].reverse().forEach((f, n) => {
+    const how = `exit ${f.exitCode ?? '?'}${f.times > 1 ? `, ${f.times} times` : ''}${f.fixed ? ', later passed' : ''}`;
+    add('failed', 3 + n / 100, `- \`${f.command}\` (${how})${f.lastLine ? `: ${f.lastLine}` : ''}`);
+  });
+
+  [...state.decisions].reverse().forEach((d, n) => add('decisions', 3 + n / 100, `- ${d}`));
+
+  const files = Object.entries(state.files);
+  if (files.length > 0) {
+    // Most-changed first when they cannot all be listed; the count is always right.
+    const listed = files
+      .sort(([, a], [, b]) => b.n - a.n)
+      .map(([path, f]) => `${path}${f.kind === 'update' ? '' : ` (${f.kind === 'add' ? 'added' : 'deleted'})`}`);
+    const total = files.length + state.moreFiles;
+    add('files', 2, cutBytes(`${total} file(s): ${listed.join(', ')}${state.moreFiles > 0 ? ` and ${state.moreFiles} more` : ''}`, 2000));
+  }
+
+  if (state.plan) add('plan', 6, state.plan.map((s) => `${s.done ? '[x]' : '[ ]'} ${s.text}`).join('\n'));
+
+  if (narrative) add('standing', 4, narrative);
+  else if (state.conclusion) add('standing', 4, `The agent's last summary (turn ${state.turns}):\n${quoteBlock(cutBytes(state.conclusion, 1500))}`);
+  const counts = `${state.events} event(s), ${state.turns} turn(s), ${state.commands} command(s)${state.restarts > 0 ? `, ${state.restarts} restart(s)` : ''}`;
+  add('history', 5, counts);
+  if (!narrative) {
+    [...state.digests].reverse().forEach((d, n) => add('history', 7 + n / 100, digestLine(d)));
+    if (state.episode.folded.length > 0) add('history', 6, `- since event ${state.episode.from}, earlier decisions: ${state.episode.folded.map((f) => `"${f}"`).join(' ')}`);
+  }
+  return lines;
+}
+
+/**
+ * The task's summary within its byte budget. Lines go in by priority (the task, the newest
+ * instruction, the verification and files first; plan and history last) and are shown in a fixed
+ * reading order. A line that does not fit is left out whole, never cut mid-instruction.
+ */
+export function renderSummary(state: ContextState, header: SummaryHeader, { budget = 8 * 1024, narrative }: RenderOptions = {}): string {
+  const candidates = candidateLines(state, header, narrative);
+  const chosen = new Map<Section, { line: Line; index: number }[]>();
+  let used = 0;
+  const sorted = candidates.map((line, index) => ({ line, index })).sort((a, b) => a.line.priority - b.line.priority || a.index - b.index);
+  for (const entry of sorted) {
+    const section = chosen.get(entry.line.section);
+    // Heading "## X\n" plus a blank line between sections, the line and its newline.
+    const cost = bytes(entry.line.text) + 1 + (section ? 0 : bytes(`## ${HEADINGS[entry.line.section]}\n`) + 1);
+    let text = entry.line.text;
+    if (used + cost > budget) {
+      // The newest instruction and the goal are worth a cut version rather than nothing.
+      if (entry.line.priority > 1) continue;
+      const room = budget - used - (cost - bytes(text));
+      if (room < 40) continue;
+      text = cutBytes(text, room);
+    }
+    used += cost - bytes(entry.line.text) + bytes(text);
+    const list = section ?? [];
+    list.push({ line: { ...entry.line, text }, index: entry.index });
+    chosen.set(entry.line.section, list);
+  }
+  return ORDER.flatMap((s) => {
+    const list = chosen.get(s);
+    if (!list) return [];
+    return [[`## ${HEADINGS[s]}`, ...list.sort((a, b) => a.index - b.index).map((e) => e.line.text)].join('\n')];
+  }).join('\n\n');
+}
