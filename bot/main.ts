@@ -17,7 +17,8 @@ import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
 import { verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
 import { Director } from './director/director.ts';
-import { IssueRequests } from './director/issue-requests.ts';
+import { issueRequests, summaryRequests } from './director/runner-requests.ts';
+import { ProjectMemory } from './director/memory.ts';
 import { runnerFrameHandler } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
@@ -73,7 +74,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 
   const runners = new RunnerStore(db);
   const pairing = new Pairing({ store: runners, clock });
-  const requests = new IssueRequests(clock);
+  const requests = issueRequests(clock);
   // The director needs the hub and the hub hands frames to the director (called only after both exist).
   const hub = new RunnerHub({
     db,
@@ -84,7 +85,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)),
     tuning: link,
   });
-  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, clock, log });
+  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, summaries: summaryRequests(clock), memory: new ProjectMemory(db), clock, log });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));

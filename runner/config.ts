@@ -48,6 +48,22 @@ export const agentSchema = z.object({
 }).refine((agent) => agent.kind !== 'command' || agent.command !== undefined, { message: 'a command agent needs "command"' });
 export type AgentConfig = z.infer<typeof agentSchema>;
 
+/** Who writes the summaries' paragraph on where a task stands; the facts are always deterministic. */
+export const summariserSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deterministic') }),
+  /** One of the configured agents, run in a scratch directory. */
+  z.object({ kind: z.literal('agent'), agent: z.string().min(1), timeoutMs: z.number().int().min(1000).max(600_000).default(60_000) }),
+  /** An OpenAI-compatible chat completions endpoint; the key is read from the named environment variable. */
+  z.object({
+    kind: z.literal('openai'),
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    model: z.string().min(1),
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    timeoutMs: z.number().int().min(1000).max(600_000).default(20_000),
+  }),
+]);
+export type SummariserConfig = z.infer<typeof summariserSchema>;
+
 const variables = {
   DIRECTOR_HOME: {
     schema: z.string().min(1).optional(),
@@ -110,6 +126,18 @@ const variables = {
     schema: z.coerce.number().int().min(1).max(240).default(20),
     hint: 'minutes the project’s tests may run, 1 to 240 (default 20).',
   },
+  EVENT_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(0).max(3650).default(14),
+    hint: 'days the raw events of a finished task are kept (its summary is kept for good), 0 to 3650; 0 keeps them forever (default 14).',
+  },
+  SUMMARY_BUDGET_BYTES: {
+    schema: z.coerce.number().int().min(1024).max(65_536).default(8192),
+    hint: 'the size budget of each task’s summary in bytes, 1024 to 65536 (default 8192).',
+  },
+  SUMMARISER: {
+    schema: json(summariserSchema).default({ kind: 'deterministic' }),
+    hint: 'how task summaries get their "where it stands" paragraph: {"kind":"deterministic"} (default), {"kind":"agent","agent":"codex"}, or {"kind":"openai","baseUrl":"https://…/v1","model":"…","apiKeyEnv":"SUMMARISER_API_KEY"}; any failure falls back to the deterministic summary.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
@@ -135,6 +163,10 @@ export interface RunnerConfig {
   gitIdentity: { name: string; email: string };
   fixupTurns: number;
   verifyTimeLimitMs: number;
+  /** Raw events of settled tasks older than this are deleted; 0 keeps them. */
+  eventRetentionMs: number;
+  summaryBudget: number;
+  summariser: SummariserConfig;
 }
 
 export function parseRunnerConfig(source: ConfigSource, home = homedir(), host = hostname()): RunnerConfig {
@@ -153,6 +185,9 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     gitIdentity: { name: vars.DIRECTOR_GIT_NAME, email: vars.DIRECTOR_GIT_EMAIL },
     fixupTurns: vars.FIXUP_TURNS,
     verifyTimeLimitMs: vars.VERIFY_TIME_LIMIT_MIN * 60_000,
+    eventRetentionMs: vars.EVENT_RETENTION_DAYS * 24 * 60 * 60_000,
+    summaryBudget: vars.SUMMARY_BUDGET_BYTES,
+    summariser: vars.SUMMARISER,
     defaultName: host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'runner',
   };
 }

@@ -88,7 +88,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
   const store = new TaskStore(db);
-  const context = new ContextKeeper(db, store);
+  const context = new ContextKeeper(db, store, config.summaryBudget);
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
@@ -119,9 +119,9 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
         task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
     }),
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running }),
+    onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id) }),
   });
-  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', log });
+  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,
@@ -137,6 +137,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     },
   });
   link.start();
+  const stopPruning = pruneEventsPeriodically(store, config.eventRetentionMs, log);
   const recovered = engine.recover().then(
     (interrupted) => {
       if (interrupted.length > 0) log.warn({ tasks: interrupted.map((t) => t.id) }, 'tasks interrupted by the last shutdown; resume them when ready');
@@ -150,6 +151,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     endpoint,
     link,
     stop: async () => {
+      stopPruning();
       link.stop();
       await link.stopped;
       await recovered;
@@ -157,6 +159,24 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
       db.close();
     },
   };
+}
+
+/** The retention policy for raw events of settled tasks: applied at start and every few hours. */
+function pruneEventsPeriodically(store: TaskStore, retentionMs: number, log: Logger): () => void {
+  if (retentionMs <= 0) return () => undefined;
+  const prune = () => {
+    try {
+      const now = systemClock.now();
+      const pruned = store.pruneEvents(now - retentionMs, now);
+      if (pruned.length > 0) log.info({ tasks: pruned.length }, 'removed the raw events of finished tasks past the retention period (their summaries stay)');
+    } catch (error) {
+      log.error({ err: error }, 'pruning old task events failed');
+    }
+  };
+  prune();
+  const timer = setInterval(prune, 6 * 60 * 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 const runnerUsage = `Usage: director runner <command>

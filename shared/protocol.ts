@@ -72,6 +72,8 @@ export const taskStartFrame = z.object({
   title: z.string().max(500),
   /** The channel's verification command, instead of the project's. */
   verifyCommand: z.string().max(500).optional(),
+  /** What the channel's project memory holds that is relevant to this task, already within its budget. */
+  memory: z.string().max(8000).optional(),
   /** An issue (read by the runner) or a free-text request from Slack. */
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('issue'), number: z.number().int().positive() }),
@@ -95,16 +97,62 @@ export const taskRetryFrame = z.object({ type: z.literal('task.retry'), taskId: 
 /** Bot → runner: stop a task (the Stop button, `/director stop`). */
 export const taskStopFrame = z.object({ type: z.literal('task.stop'), taskId: z.string() });
 
-/** A milestone: something worth a line on the card, and a thread post when `post` is set. */
-export const milestoneSchema = z.object({
-  kind: z.enum(['progress', 'plan', 'question', 'verification', 'pr', 'finished', 'failed', 'interrupted', 'cancelled']),
+/** Bot → runner: end the agent's session and start a fresh one seeded with the task's summary (`/director restart`). */
+export const taskRestartFrame = z.object({ type: z.literal('task.restart'), taskId: z.string() });
+
+/** Bot → runner: where does this task stand? (`status?` in its thread, `/director status <task>`). */
+export const taskAskFrame = z.object({ type: z.literal('task.ask'), requestId: z.string(), taskId: z.string() });
+
+/** Runner → bot: the task's summary, answering a task.ask. Already redacted. */
+export const taskSummaryFrame = z.object({
+  type: z.literal('task.summary'),
+  requestId: z.string(),
+  taskId: z.string(),
+  summary: z.string().max(16_000),
+  /** Set when there is no summary to give (unknown task). */
+  error: z.string().max(1000).optional(),
+});
+
+/** What every milestone carries: the line the card shows and, when posted, the thread's text. */
+const milestoneBase = {
   /** One line for the card. */
   text: z.string().max(3000),
   /** Longer text for a thread post (plan bullets, failing tests, summary). */
   detail: z.string().max(6000).optional(),
   /** Worth a thread post, not only a card update. */
   post: z.boolean(),
-});
+};
+
+/**
+ * A milestone: a typed record of something that happened to a task, derived on the runner by
+ * explicit rules. The bot renders `text` (and `detail` when it posts); the typed fields let it
+ * and tests reason about what happened without parsing text.
+ */
+export const milestoneSchema = z.discriminatedUnion('kind', [
+  /** Progress for the card only (a command ran, the agent said something). */
+  z.object({ kind: z.literal('progress'), ...milestoneBase }),
+  /** The plan was made or its steps changed. */
+  z.object({ kind: z.literal('plan'), steps: z.array(z.object({ text: z.string().max(300), done: z.boolean() })).max(50), ...milestoneBase }),
+  /** The agent asks a person. */
+  z.object({ kind: z.literal('question'), question: z.string().max(3000), ...milestoneBase }),
+  z.object({ kind: z.literal('verification_started'), command: z.string().max(500).optional(), ...milestoneBase }),
+  z.object({
+    kind: z.literal('verification'),
+    outcome: z.enum(['passed', 'failed', 'timed_out']),
+    command: z.string().max(500),
+    passed: z.number().int().optional(),
+    failed: z.number().int().optional(),
+    failing: z.array(z.string().max(300)).max(50),
+    ...milestoneBase,
+  }),
+  z.object({ kind: z.literal('files_changed'), count: z.number().int().min(0), paths: z.array(z.string().max(500)).max(20), ...milestoneBase }),
+  z.object({ kind: z.literal('pr'), number: z.number().int(), url: z.string().max(500), updated: z.boolean(), ...milestoneBase }),
+  z.object({ kind: z.literal('restarted'), reason: z.enum(['requested', 'context_exhausted', 'session_died']), ...milestoneBase }),
+  z.object({ kind: z.literal('finished'), ...milestoneBase }),
+  z.object({ kind: z.literal('failed'), reason: z.string().max(6000), ...milestoneBase }),
+  z.object({ kind: z.literal('interrupted'), ...milestoneBase }),
+  z.object({ kind: z.literal('cancelled'), ...milestoneBase }),
+]);
 export type Milestone = z.infer<typeof milestoneSchema>;
 
 /** Runner → bot: a task's state changed or it reached a milestone. Already redacted. */
@@ -119,6 +167,8 @@ export const taskUpdateFrame = z.object({
   title: z.string().max(500).optional(),
   /** When the task started running on the runner (ms since epoch). */
   startedAt: z.number().optional(),
+  /** When it finished: what changed, why, decisions and follow-ups, for the channel's project memory. */
+  digest: z.string().max(2000).optional(),
 });
 
 /** Runner → bot: the agent took up a follow-up. */
@@ -134,6 +184,9 @@ export const appFrameSchema = z.discriminatedUnion('type', [
   taskSteerFrame,
   taskStopFrame,
   taskRetryFrame,
+  taskRestartFrame,
+  taskAskFrame,
+  taskSummaryFrame,
   taskUpdateFrame,
   followUpPickedFrame,
 ]);

@@ -35,8 +35,13 @@ function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandler
     case 'fix-issues':
     case 'do':
     case 'status':
+    case 'task-status':
     case 'stop':
     case 'retry':
+    case 'restart':
+    case 'memory':
+    case 'remember':
+    case 'forget':
       // A channel's commands run in order; channels do not wait for each other.
       return deps.director.serial(ctx.channel, () => deps.director.command(command, ctx)).catch((error: unknown) => {
         deps.log.error({ err: error, command: command.kind }, 'command failed');
@@ -45,6 +50,11 @@ function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandler
     default:
       return Promise.resolve(staticReply(command, ctx.slashCommand));
   }
+}
+
+/** A thread reply that only asks where the task stands. */
+export function isStatusQuestion(text: string): boolean {
+  return /^\s*(?:status|what'?s the status|where are we|where does it stand|how is it going)\s*\?+\s*$/i.test(text.replace(/[’]/g, "'"));
 }
 
 const threadReply = z.object({
@@ -62,9 +72,9 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
     const ctx = { channel: command.channel_id, user: command.user_id, slashCommand: command.command };
-    if (parsed.kind === 'fix-top' && director.isBound(ctx.channel)) {
-      // Listing issues asks the runner: acknowledge within Slack's 3 s, answer when it replies.
-      await ack({ response_type: 'ephemeral', text: 'Asking the runner for the issues…' });
+    if ((parsed.kind === 'fix-top' || parsed.kind === 'task-status') && director.isBound(ctx.channel)) {
+      // These ask the runner: acknowledge within Slack's 3 s, answer when it replies.
+      await ack({ response_type: 'ephemeral', text: parsed.kind === 'fix-top' ? 'Asking the runner for the issues…' : 'Asking the runner for the task’s summary…' });
       await respond({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
       return;
     }
@@ -92,7 +102,10 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     // A mention with a command is answered as a command, not passed to the agent.
     if (/<@[A-Z0-9]+>/.test(parsed.data.text) && parseCommand(stripMention(parsed.data.text)).kind !== 'unknown') return Promise.resolve();
     const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
-    if (taskId) director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
+    if (!taskId) return Promise.resolve();
+    // "status?" is answered from the task's summary; it is not an instruction for the agent.
+    if (isStatusQuestion(parsed.data.text)) director.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
+    else director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
     return Promise.resolve();
   });
 

@@ -1,3 +1,4 @@
+import { MAX_FACT } from '../director/memory.ts';
 import { commands } from './usage.ts';
 
 /** What a person asked for, from the text after `/director` or after mentioning the bot. */
@@ -20,6 +21,16 @@ export type ParsedCommand =
   | { kind: 'do'; text: string; agent?: string }
   /** `status`. */
   | { kind: 'status' }
+  /** `status <task>`: where the task stands, from its summary. */
+  | { kind: 'task-status'; task: string }
+  /** `restart <task>`: a fresh agent session seeded with the task's summary. */
+  | { kind: 'restart'; task: string }
+  /** `memory`: the channel's project memory. */
+  | { kind: 'memory' }
+  /** `remember <fact>`. */
+  | { kind: 'remember'; fact: string }
+  /** `forget <n>`. */
+  | { kind: 'forget'; n: number }
   /** `stop <task>` or `stop all`. */
   | { kind: 'stop'; task: string }
   /** `retry <task>`: run a failed, stopped or interrupted task again. */
@@ -40,7 +51,18 @@ export function parseCommand(text: string): ParsedCommand {
   const args = input.split(' ').slice(1);
   if (word === '' || word === 'help' || word === '--help' || word === '-h' || word === '?') return { kind: 'help' };
   if (word === 'connect' || word === 'pair') return { kind: 'connect' };
-  if (word === 'status') return { kind: 'status' };
+  if (word === 'status') return args[0] ? { kind: 'task-status', task: args[0].toLowerCase() } : { kind: 'status' };
+  if (word === 'restart') return args[0] ? { kind: 'restart', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `restart <task>` (a fresh agent session, seeded with the task’s summary)' };
+  if (word === 'memory') return { kind: 'memory' };
+  if (word === 'remember') {
+    const fact = input.slice(word.length).trim();
+    if (!fact) return { kind: 'invalid', problem: 'usage: `remember <fact>`, e.g. `remember the API client is generated: edit the schema, not the client`' };
+    return fact.length > MAX_FACT ? { kind: 'invalid', problem: `a fact to remember is at most ${MAX_FACT} characters (this one has ${fact.length})` } : { kind: 'remember', fact };
+  }
+  if (word === 'forget') {
+    const n = Number(args[0]);
+    return args.length === 1 && Number.isInteger(n) && n > 0 ? { kind: 'forget', n } : { kind: 'invalid', problem: 'usage: `forget <n>`, with n from `/director memory`' };
+  }
   if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
   if (word === 'retry' || word === 'resume') return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);

@@ -10,7 +10,9 @@ import type { DirectorStore, BotTask, ChannelBinding } from '../store/directors.
 import { isActive } from '../store/directors.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import { batchCard, cut, taskCard } from './cards.ts';
-import type { IssueRequests } from './issue-requests.ts';
+import type { ProjectMemory } from './memory.ts';
+import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
+import type { IssuesAnswer, RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
 /** Card edits per task at most this often; the last one always lands. */
 const CARD_EVERY_MS = 3000;
@@ -20,10 +22,15 @@ export interface DirectorOptions {
   runners: RunnerStore;
   hub: RunnerHub;
   outbox: SlackOutbox;
-  requests: IssueRequests;
+  requests: RunnerRequests<IssuesAnswer>;
+  summaries: RunnerRequests<SummaryAnswer>;
+  memory: ProjectMemory;
   clock: Clock;
   log: Logger;
 }
+
+/** The commands a channel's Director answers. */
+export type DirectorCommand = Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'task-status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }>;
 
 /** Who typed a command, and where. */
 export interface CommandContext {
@@ -59,13 +66,24 @@ export class Director {
   }
 
   /** The reply to a task command (init, fix, do, status, stop), as mrkdwn for the asker. */
-  async command(command: Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' }>, ctx: CommandContext): Promise<string> {
+  async command(command: DirectorCommand, ctx: CommandContext): Promise<string> {
     if (command.kind === 'init') return this.init(command, ctx);
+    const { memory, clock } = this.options;
     const binding = this.options.store.binding(ctx.channel);
     if (!binding) return UNBOUND;
     switch (command.kind) {
       case 'status':
         return this.status(ctx.channel);
+      case 'task-status':
+        return this.taskStatus(ctx.channel, command.task);
+      case 'restart':
+        return this.restart(ctx, command.task, binding);
+      case 'memory':
+        return memoryReply(memory.list(ctx.channel));
+      case 'remember':
+        return rememberReply(memory.remember(ctx.channel, command.fact, ctx.user, clock.now()));
+      case 'forget':
+        return forgetReply(memory.forget(ctx.channel, command.n), command.n);
       case 'stop':
         return this.stopCommand(ctx, command.task, binding);
       case 'retry':
@@ -149,12 +167,14 @@ export class Director {
     const id = newId();
     const title = source.kind === 'issue' ? source.title : source.text.split('\n')[0]?.slice(0, 120) || 'Request';
     const chosenAgent = agent ?? binding.agent ?? undefined;
+    const memory = this.options.memory.relevant(ctx.channel, source.kind === 'issue' ? source.title : source.text);
     const frame: AppFrame = {
       type: 'task.start',
       taskId: id,
       project: binding.project,
       ...(chosenAgent && { agent: chosenAgent }),
       ...(binding.verify && { verifyCommand: binding.verify }),
+      ...(memory && { memory }),
       title,
       source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },
     };
@@ -189,6 +209,39 @@ export class Director {
     const tasks = this.options.store.tasks(channel).slice(-30);
     if (tasks.length === 0) return 'No tasks in this channel yet. Try `/director fix top 3 issues`.';
     return cut(['Tasks of this channel:', ...tasks.map((t) => `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`)].join('\n'));
+  }
+
+  /** Where one task stands, from the summary its runner keeps (not from the agent). */
+  async taskStatus(channel: string, taskId: string): Promise<string> {
+    const { store, hub, summaries, runners } = this.options;
+    const task = store.task(taskId);
+    if (!task || task.channel !== channel) return `No task \`${escapeMrkdwn(taskId)}\` in this channel (\`/director status\` lists them).`;
+    const last = `It is ${task.state}${task.milestone ? `; last: ${escapeMrkdwn(task.milestone)}` : ''}.`;
+    if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started on its runner yet. ${last}`;
+    if (!hub.isOnline(task.runner_id)) return `Runner *${escapeMrkdwn(runners.byId(task.runner_id)?.name ?? task.runner_id)}* is offline and holds the task's summary. ${last}`;
+    const { requestId, answer } = summaries.open();
+    hub.send(task.runner_id, { type: 'task.ask', requestId, taskId: task.id });
+    const { summary, error } = await answer;
+    if (error) return `No summary of \`${task.id}\`: ${escapeMrkdwn(error)}. ${last}`;
+    return cut(`*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${escapeMrkdwn(summary)}\`\`\``, 12_000);
+  }
+
+  private restart(ctx: CommandContext, taskId: string, binding: ChannelBinding): string {
+    const { store, hub } = this.options;
+    const task = store.task(taskId);
+    if (!task || task.channel !== ctx.channel) return `No task \`${escapeMrkdwn(taskId)}\` in this channel (\`/director status\` lists them).`;
+    if (!this.mayStop(ctx.user, task, binding)) return 'Only the person who started this task or a channel maintainer can restart it.';
+    if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started yet: there is no session to restart.`;
+    hub.send(task.runner_id, { type: 'task.restart', taskId: task.id });
+    return `Restarting \`${task.id}\`: its agent gets a fresh session in the same worktree, seeded with the task's summary.`;
+  }
+
+  /** `status?` in a task's thread: the answer goes into the thread. */
+  answerInThread(channel: string, taskId: string, messageTs: string): void {
+    const { outbox, log } = this.options;
+    void this.taskStatus(channel, taskId)
+      .then((text) => outbox.show(`task:${taskId}:status:${messageTs}`, { channel, thread: { key: cardKey(taskId) } }, { text }))
+      .catch((error: unknown) => log.warn({ err: error }, 'status answer not posted'));
   }
 
   private stopCommand(ctx: CommandContext, which: string, binding: ChannelBinding): string {
@@ -271,6 +324,9 @@ export class Director {
       case 'issues.found':
         requests.answer(frame.requestId, { issues: frame.issues, ...(frame.error && { error: frame.error }) });
         return;
+      case 'task.summary':
+        this.options.summaries.answer(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) });
+        return;
       case 'task.followup': {
         const picked = store.pickFollowUp(frame.followUpId);
         if (picked) void outbox.react({ channel: picked.channel, ts: picked.message_ts, name: 'white_check_mark' }).catch(() => undefined);
@@ -288,6 +344,7 @@ export class Director {
     const task = store.task(frame.taskId);
     if (!task || task.runner_id !== runner.id) return;
     store.updateTask(frame.taskId, { state: frame.state, ...(frame.title && { title: frame.title }), agent: frame.agent, ...(frame.prUrl && { pr_url: frame.prUrl }), ...(frame.milestone && { milestone: frame.milestone.text }), ...(frame.startedAt && { started_at: frame.startedAt }) }, clock.now());
+    if (frame.digest && (frame.state === 'finished' || frame.state === 'awaiting_review')) this.options.memory.addDigest(task.channel, task.id, frame.digest, clock.now());
     const milestone = frame.milestone;
     if (milestone?.post) {
       const mention = milestone.kind === 'question' ? `<@${task.starter}> ` : '';

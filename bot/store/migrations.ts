@@ -112,4 +112,19 @@ export const botMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'project memory of each channel',
+    sql: `
+      CREATE TABLE channel_memory (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        task_id TEXT UNIQUE,
+        text TEXT NOT NULL,
+        author TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX channel_memory_channel ON channel_memory (channel, id);
+    `,
+  },
 ];

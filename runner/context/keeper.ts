@@ -3,6 +3,7 @@ import type { Db } from '../../shared/db/open.ts';
 import { parseRow } from '../../shared/db/rows.ts';
 import type { TaskRecord, TaskStore } from '../tasks/store.ts';
 import type { TaskEvent } from '../tasks/task-events.ts';
+import { taskDigest } from './digest.ts';
 import { foldEvent } from './fold.ts';
 import { goalOf, renderSummary, SUMMARY_BUDGET, type RenderOptions, type SummaryHeader } from './render.ts';
 import { contextStateSchema, emptyContext, type ContextState } from './state.ts';
@@ -73,6 +74,11 @@ export class ContextKeeper {
   /** The summary stored with the last append (what a restarted runner finds). */
   storedSummary(taskId: string): string | undefined {
     return parseRow(z.object({ summary: z.string() }), this.s.summary.get(taskId))?.summary;
+  }
+
+  /** What the finished task leaves for the channel's project memory. */
+  digest(taskId: string): string {
+    return taskDigest(this.tasks.require(taskId), this.load(taskId));
   }
 
   /** A copy of the folded context. */

@@ -13,6 +13,8 @@ export interface TaskFrameDeps {
   issues: GitHubIssues | undefined;
   endpoint: () => LinkEndpoint;
   defaultAgent: string;
+  /** The task's summary for a person asking (model-written paragraph when configured). */
+  summarise: (taskId: string) => Promise<string>;
   log: Logger;
 }
 
@@ -33,7 +35,15 @@ export function taskFrameHandler(deps: TaskFrameDeps): (frame: AppFrame) => void
           frame.source.kind === 'issue'
             ? { kind: 'issue' as const, repo: project?.repo ?? frame.project, issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] } }
             : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
-        engine.create({ id: frame.taskId, project: frame.project, agent, title: frame.title, input, ...(frame.verifyCommand && { verifyCommand: frame.verifyCommand }) });
+        engine.create({
+          id: frame.taskId,
+          project: frame.project,
+          agent,
+          title: frame.title,
+          input,
+          ...(frame.verifyCommand && { verifyCommand: frame.verifyCommand }),
+          ...(frame.memory && { memory: frame.memory }),
+        });
         return;
       }
       case 'task.steer':
@@ -44,6 +54,16 @@ export function taskFrameHandler(deps: TaskFrameDeps): (frame: AppFrame) => void
         return;
       case 'task.stop':
         if (store.get(frame.taskId)) later(() => engine.cancel(frame.taskId));
+        return;
+      case 'task.restart':
+        if (store.get(frame.taskId)) later(() => engine.restart(frame.taskId));
+        return;
+      case 'task.ask':
+        later(async () => {
+          const answer = (summary: string, error?: string) => deps.endpoint().send({ type: 'task.summary', requestId: frame.requestId, taskId: frame.taskId, summary, ...(error && { error }) });
+          if (!store.get(frame.taskId)) return void answer('', `this runner has no task ${frame.taskId}`);
+          answer(await deps.summarise(frame.taskId));
+        });
         return;
       case 'issues.find':
         later(async () => {

@@ -9,9 +9,10 @@ const PROGRESS_EVERY_MS = 2000;
 
 /**
  * Turns the engine's changes into frames for the bot: task.update for state changes and
- * milestones (progress rate-limited), and runner.status when the number of running tasks changes.
+ * milestones (progress rate-limited; a finished task's carries its digest for the channel's
+ * memory), and runner.status when the number of running tasks changes.
  */
-export function taskUpdates({ endpoint, clock, capacity, running }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number }) {
+export function taskUpdates({ endpoint, clock, capacity, running, digest }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string }) {
   const lastProgress = new Map<string, number>();
   const lastState = new Map<string, string>();
   const lastPlan = new Map<string, string>();
@@ -32,6 +33,7 @@ export function taskUpdates({ endpoint, clock, capacity, running }: { endpoint: 
       lastProgress.set(task.id, now);
     }
     lastState.set(task.id, task.state);
+    const done = stateChanged && !event && (task.state === 'finished' || task.state === 'awaiting_review');
     endpoint.send({
       type: 'task.update',
       taskId: task.id,
@@ -41,6 +43,7 @@ export function taskUpdates({ endpoint, clock, capacity, running }: { endpoint: 
       ...(task.pr_url && { prUrl: task.pr_url }),
       ...(task.input.kind === 'issue' && { title: task.input.issue.title }),
       startedAt: task.created_at,
+      ...(done && digest && { digest: digest(task.id) }),
     });
     if (running() !== lastRunning) {
       lastRunning = running();
