@@ -85,7 +85,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)),
     tuning: link,
   });
-  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, summaries: summaryRequests(clock), memory: new ProjectMemory(db), clock, log });
+  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, summaryRequests: summaryRequests(clock), memory: new ProjectMemory(db), clock, log });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));

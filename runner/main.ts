@@ -28,6 +28,8 @@ import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
 import { ContextKeeper } from './context/keeper.ts';
+import { agentWriter, modelSummariser, openAiWriter, type NarrativeWriter } from './context/summariser.ts';
+import type { AgentDriver } from './agents/driver.ts';
 import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 
@@ -63,7 +65,8 @@ export function runnerDatabase(home: string): Db {
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
 export function startRunner({ config, credentials, env = {}, logSink, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
   // One redactor for everything that leaves the runner: logs and every frame to the bot.
-  const redact = createRedactor([credentials.token, ...(config.github.token ? [config.github.token] : []), ...secretValuesFromEnv(env)]);
+  const summariserKey = config.summariser.kind === 'openai' && config.summariser.apiKeyEnv ? env[config.summariser.apiKeyEnv] : undefined;
+  const redact = createRedactor([credentials.token, ...(config.github.token ? [config.github.token] : []), ...(summariserKey ? [summariserKey] : []), ...secretValuesFromEnv(env)]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
@@ -89,13 +92,20 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
+  const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
+  const summarise = modelSummariser({
+    keeper: context,
+    log,
+    ...summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log }),
+  });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
+    summarise,
     worktrees: new Worktrees(join(config.home, 'worktrees')),
     projects,
     drivers,
-    agentEnv: agentEnvironment({ base: env, allow: config.agentEnvAllow }),
+    agentEnv,
     clock: systemClock,
     log,
     capacity: config.capacity,
@@ -121,7 +131,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id) }),
   });
-  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
+  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise, log });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,
@@ -159,6 +169,23 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
       db.close();
     },
   };
+}
+
+/** Who writes the summaries' "where it stands" paragraph, from the SUMMARISER setting. */
+function summaryWriter(config: RunnerConfig, deps: { drivers: ReadonlyMap<string, AgentDriver>; agentEnv: Record<string, string>; apiKey: string | undefined; log: Logger }): { writer?: NarrativeWriter; timeoutMs?: number } {
+  const setting = config.summariser;
+  switch (setting.kind) {
+    case 'deterministic':
+      return {};
+    case 'agent': {
+      const driver = deps.drivers.get(setting.agent);
+      if (!driver) throw new DirectorError('config_invalid', `SUMMARISER names the agent "${setting.agent}", which is not configured: use one of ${[...deps.drivers.keys()].join(', ')}, or add it to AGENTS.`);
+      return { writer: agentWriter({ driver, env: deps.agentEnv, scratchDir: join(config.home, 'summaries'), log: deps.log, clock: systemClock, graceMs: config.graceMs }), timeoutMs: setting.timeoutMs };
+    }
+    case 'openai':
+      if (setting.apiKeyEnv && !deps.apiKey) throw new DirectorError('config_invalid', `SUMMARISER reads its API key from ${setting.apiKeyEnv}, which is not set: set it, or drop "apiKeyEnv" for an endpoint without a key.`);
+      return { writer: openAiWriter({ baseUrl: setting.baseUrl, model: setting.model, ...(deps.apiKey && { apiKey: deps.apiKey }) }), timeoutMs: setting.timeoutMs };
+  }
 }
 
 /** The retention policy for raw events of settled tasks: applied at start and every few hours. */

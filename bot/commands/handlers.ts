@@ -104,7 +104,7 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
     if (!taskId) return Promise.resolve();
     // "status?" is answered from the task's summary; it is not an instruction for the agent.
-    if (isStatusQuestion(parsed.data.text)) director.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
+    if (isStatusQuestion(parsed.data.text)) director.summaries.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
     else director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
     return Promise.resolve();
   });

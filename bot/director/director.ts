@@ -10,12 +10,12 @@ import type { DirectorStore, BotTask, ChannelBinding } from '../store/directors.
 import { isActive } from '../store/directors.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import { batchCard, cut, taskCard } from './cards.ts';
+import { batchKey, CardRefresher, cardKey } from './card-refresher.ts';
+import { TaskSummaries } from './task-summaries.ts';
 import type { ProjectMemory } from './memory.ts';
 import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
 import type { IssuesAnswer, RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
-/** Card edits per task at most this often; the last one always lands. */
-const CARD_EVERY_MS = 3000;
 
 export interface DirectorOptions {
   store: DirectorStore;
@@ -23,7 +23,7 @@ export interface DirectorOptions {
   hub: RunnerHub;
   outbox: SlackOutbox;
   requests: RunnerRequests<IssuesAnswer>;
-  summaries: RunnerRequests<SummaryAnswer>;
+  summaryRequests: RunnerRequests<SummaryAnswer>;
   memory: ProjectMemory;
   clock: Clock;
   log: Logger;
@@ -38,8 +38,6 @@ export interface CommandContext {
   user: string;
 }
 
-const cardKey = (taskId: string) => `task:${taskId}:card`;
-const batchKey = (batchId: string) => `batch:${batchId}:card`;
 const newId = () => `t${randomBytes(5).toString('hex')}`;
 const UNBOUND = 'This channel is not bound to a project yet. Bind it with `/director init owner/repo --runner <runner name>`.';
 
@@ -48,11 +46,15 @@ const UNBOUND = 'This channel is not bound to a project yet. Bind it with `/dire
  * runner, keeps each task's card and thread, and passes steering and stops to the runner.
  */
 export class Director {
-  private readonly lastCard = new Map<string, number>();
-  private readonly cardTimers = new Map<string, NodeJS.Timeout>();
+  private readonly cards: CardRefresher;
+  /** Answers "where does this task stand?" from the runner's summary. */
+  readonly summaries: TaskSummaries;
   private readonly channels = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: DirectorOptions) {}
+  constructor(private readonly options: DirectorOptions) {
+    this.cards = new CardRefresher(options);
+    this.summaries = new TaskSummaries({ ...options, requests: options.summaryRequests });
+  }
 
   /** Runs a channel's commands one after another; channels do not wait for each other. */
   serial<T>(channel: string, work: () => Promise<T>): Promise<T> {
@@ -75,7 +77,7 @@ export class Director {
       case 'status':
         return this.status(ctx.channel);
       case 'task-status':
-        return this.taskStatus(ctx.channel, command.task);
+        return this.summaries.status(ctx.channel, command.task);
       case 'restart':
         return this.restart(ctx, command.task, binding);
       case 'memory':
@@ -145,7 +147,7 @@ export class Director {
     store.addBatch(batchId, ctx.channel, title, ctx.user, clock.now());
     await outbox.show(batchKey(batchId), { channel: ctx.channel }, batchCard(title, []));
     const tasks = found.issues.map((issue) => this.startTask(ctx, binding, runner, { kind: 'issue', ...issue }, command.agent, batchId));
-    this.refreshBatch(batchId);
+    this.cards.batch(batchId);
     return this.started(tasks, 0);
   }
 
@@ -211,21 +213,6 @@ export class Director {
     return cut(['Tasks of this channel:', ...tasks.map((t) => `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`)].join('\n'));
   }
 
-  /** Where one task stands, from the summary its runner keeps (not from the agent). */
-  async taskStatus(channel: string, taskId: string): Promise<string> {
-    const { store, hub, summaries, runners } = this.options;
-    const task = store.task(taskId);
-    if (!task || task.channel !== channel) return `No task \`${escapeMrkdwn(taskId)}\` in this channel (\`/director status\` lists them).`;
-    const last = `It is ${task.state}${task.milestone ? `; last: ${escapeMrkdwn(task.milestone)}` : ''}.`;
-    if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started on its runner yet. ${last}`;
-    if (!hub.isOnline(task.runner_id)) return `Runner *${escapeMrkdwn(runners.byId(task.runner_id)?.name ?? task.runner_id)}* is offline and holds the task's summary. ${last}`;
-    const { requestId, answer } = summaries.open();
-    hub.send(task.runner_id, { type: 'task.ask', requestId, taskId: task.id });
-    const { summary, error } = await answer;
-    if (error) return `No summary of \`${task.id}\`: ${escapeMrkdwn(error)}. ${last}`;
-    return cut(`*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${escapeMrkdwn(summary)}\`\`\``, 12_000);
-  }
-
   private restart(ctx: CommandContext, taskId: string, binding: ChannelBinding): string {
     const { store, hub } = this.options;
     const task = store.task(taskId);
@@ -234,14 +221,6 @@ export class Director {
     if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started yet: there is no session to restart.`;
     hub.send(task.runner_id, { type: 'task.restart', taskId: task.id });
     return `Restarting \`${task.id}\`: its agent gets a fresh session in the same worktree, seeded with the task's summary.`;
-  }
-
-  /** `status?` in a task's thread: the answer goes into the thread. */
-  answerInThread(channel: string, taskId: string, messageTs: string): void {
-    const { outbox, log } = this.options;
-    void this.taskStatus(channel, taskId)
-      .then((text) => outbox.show(`task:${taskId}:status:${messageTs}`, { channel, thread: { key: cardKey(taskId) } }, { text }))
-      .catch((error: unknown) => log.warn({ err: error }, 'status answer not posted'));
   }
 
   private stopCommand(ctx: CommandContext, which: string, binding: ChannelBinding): string {
@@ -279,8 +258,8 @@ export class Director {
     const { store, hub, clock } = this.options;
     if (task.state === 'held') {
       store.updateTask(task.id, { state: 'cancelled', milestone: 'Stopped before it started' }, clock.now());
-      this.refreshCard(task.id);
-      if (task.batch_id) this.refreshBatch(task.batch_id);
+      this.cards.task(task.id);
+      if (task.batch_id) this.cards.batch(task.batch_id);
       return;
     }
     hub.send(task.runner_id, { type: 'task.stop', taskId: task.id });
@@ -295,7 +274,7 @@ export class Director {
       const frame = appFrameSchema.safeParse(JSON.parse(task.start_frame ?? 'null'));
       if (!frame.success || !store.release(task.id, clock.now())) continue;
       hub.send(task.runner_id, frame.data);
-      this.refreshCard(task.id);
+      this.cards.task(task.id);
     }
   }
 
@@ -325,7 +304,7 @@ export class Director {
         requests.answer(frame.requestId, { issues: frame.issues, ...(frame.error && { error: frame.error }) });
         return;
       case 'task.summary':
-        this.options.summaries.answer(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) });
+        this.options.summaryRequests.answer(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) });
         return;
       case 'task.followup': {
         const picked = store.pickFollowUp(frame.followUpId);
@@ -351,38 +330,9 @@ export class Director {
       const body = [`${mention}${milestone.text}`, milestone.detail ? (milestone.kind === 'pr' ? milestone.detail : `\`\`\`${milestone.detail}\`\`\``) : ''].filter(Boolean).join('\n');
       void outbox.show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cut(body) }).catch(() => undefined);
     }
-    this.refreshCard(task.id);
-    if (task.batch_id && frame.state !== task.state) this.refreshBatch(task.batch_id);
+    this.cards.task(task.id);
+    if (task.batch_id && frame.state !== task.state) this.cards.batch(task.batch_id);
     if (!isActive(frame.state)) this.releaseHeld(task.channel);
-  }
-
-  /** Edits the card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */
-  private refreshCard(taskId: string): void {
-    const { clock } = this.options;
-    const wait = (this.lastCard.get(taskId) ?? 0) + CARD_EVERY_MS - clock.now();
-    if (wait > 0) {
-      if (!this.cardTimers.has(taskId)) this.cardTimers.set(taskId, setTimeout(() => this.editCard(taskId), wait));
-      return;
-    }
-    this.editCard(taskId);
-  }
-
-  private editCard(taskId: string): void {
-    const { store, runners, outbox, clock } = this.options;
-    this.cardTimers.delete(taskId);
-    this.lastCard.set(taskId, clock.now());
-    const task = store.task(taskId);
-    if (!task) return;
-    const runner = runners.byId(task.runner_id)?.name;
-    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runner)).catch(() => undefined);
-  }
-
-  private refreshBatch(batchId: string): void {
-    const { store, outbox } = this.options;
-    const tasks = store.batchTasks(batchId);
-    const first = tasks[0];
-    if (!first) return;
-    void outbox.show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks)).catch(() => undefined);
   }
 
   /** The task whose card is the root of a thread. */
@@ -392,7 +342,6 @@ export class Director {
 
   /** Stops the card timers (shutdown). */
   close(): void {
-    for (const timer of this.cardTimers.values()) clearTimeout(timer);
-    this.cardTimers.clear();
+    this.cards.close();
   }
 }

@@ -39,7 +39,7 @@ export function sendFailure(res: ServerResponse, api: Api, failure: Failure, str
   if (isHttp(failure)) {
     const status = STATUS[failure];
     const extra: Record<string, string> = failure === 'http-429' ? { 'retry-after': '1' } : {};
-    const body = api === 'responses' ? { error: OPENAI_ERRORS[failure] } : { type: 'error', error: ANTHROPIC_ERRORS[failure] };
+    const body = api === 'messages' ? { type: 'error', error: ANTHROPIC_ERRORS[failure] } : { error: OPENAI_ERRORS[failure] };
     sendJson(res, status, body, { ...headers, ...extra });
     return;
   }

@@ -1,5 +1,6 @@
-// The model emulator: one loopback server that the real codex CLI (Responses API) and the real
-// Claude Code CLI (Messages API) talk to, answering from scripted playbooks.
+// The model emulator: one loopback server that the real codex CLI (Responses API), the real
+// Claude Code CLI (Messages API) and OpenAI-compatible clients (Chat Completions) talk to,
+// answering from scripted playbooks.
 import type { HandlerContext } from './context.ts';
 import { LoopGuard, Scripts, matches } from './scripts.ts';
 import type { Match } from './scripts.ts';
@@ -16,11 +17,11 @@ export { CODEX_KEY_ENV, EMULATOR_API_KEY, claudeEnv, codexArgs, codexEnv } from 
 export class ModelEmulator {
   /** "http://127.0.0.1:PORT" */
   readonly url: string;
-  /** `${url}/v1` — codex `model_providers.<id>.base_url`. */
+  /** `${url}/v1` — codex `model_providers.<id>.base_url`; also the base URL of `/chat/completions`. */
   readonly openaiBaseUrl: string;
   /** `url` — ANTHROPIC_BASE_URL. */
   readonly anthropicBaseUrl: string;
-  /** Every model request (codex turns, claude turns and title calls), in arrival order. */
+  /** Every model request (codex turns, claude turns and title calls, chat completions), in arrival order. */
   readonly requests: RecordedRequest[];
 
   private constructor(

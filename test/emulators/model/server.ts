@@ -4,6 +4,7 @@ import { listenOnLoopback, readBody, type RunningServer } from '../loopback.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { HandlerContext, HttpRequest } from './context.ts';
+import { handleChat } from './chat-api.ts';
 import { handleCountTokens, handleMessages } from './messages-api.ts';
 import { handleResponses } from './responses-api.ts';
 import { sendJson } from './sse.ts';
@@ -41,7 +42,8 @@ async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<Htt
     json = text === '' ? undefined : (JSON.parse(text) as unknown);
   } catch (error) {
     const message = `emulator: unreadable body: ${error instanceof Error ? error.message : 'unknown'}`;
-    sendJson(res, 400, { error: { type: 'invalid_request_error', message } });
+    // OpenAI's error shape carries param and code too; Anthropic's is { type, message }.
+    sendJson(res, 400, { error: { type: 'invalid_request_error', message, ...(!(req.url ?? '').startsWith('/v1/messages') && { param: null, code: null }) } });
     return undefined;
   }
   const path = req.url ?? '/';
@@ -64,6 +66,11 @@ async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   if (post && r.pathname === '/v1/responses') return handleResponses(r, res, ctx);
   if (post && r.pathname === '/v1/messages') return handleMessages(r, res, ctx);
   if (post && r.pathname === '/v1/messages/count_tokens') return handleCountTokens(r, res);
+  if (post && r.pathname === '/v1/chat/completions') return handleChat(r, res, ctx);
+  // OpenAI's own answer to a wrong method on one of its routes.
+  if (r.pathname === '/v1/chat/completions') {
+    return sendJson(res, 404, { error: { message: `Invalid URL (${r.method} ${r.pathname})`, type: 'invalid_request_error', param: null, code: null } });
+  }
   if (r.method === 'GET' && r.pathname === '/v1/models') return sendJson(res, 200, MODELS);
   // Claude Code's telemetry/settings endpoints (/api/event_logging/…, /api/claude_code/…): accept and ignore.
   if (r.pathname.startsWith('/api/')) return sendJson(res, 200, {});

@@ -23,8 +23,8 @@ export interface Playbook {
   turns: Turn[];
 }
 
-/** Which wire protocol a request used. */
-export type Api = 'responses' | 'messages';
+/** Which wire protocol a request used: codex's Responses, claude's Messages, or OpenAI Chat Completions. */
+export type Api = 'responses' | 'messages' | 'chat';
 
 /** A tool call's result as the CLI sent it back. */
 export interface ToolResult {
@@ -50,7 +50,7 @@ export interface RecordedRequest {
   humanMessages: string[];
   /** Tool results after the latest human message (the current turn's results). */
   toolResults: ToolResult[];
-  /** codex `session-id` (= thread id) header; claude `x-claude-code-session-id`. */
+  /** codex `session-id` (= thread id) header; claude `x-claude-code-session-id`; none for chat. */
   sessionId?: string;
   /** The `script()` match that chose the playbook, as a string (RegExp → its source form). */
   matched?: string;
