@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TaskStore } from '../../runner/tasks/store.ts';
+import { until } from '../support/link-harness.ts';
+import { startWholeLoop, type WholeLoop } from '../support/whole-loop.ts';
+
+const fail = (): never => {
+  throw new Error('the runner is not running');
+};
+const DECISION = 'I decided to serve the health check at /healthz because the load balancer already probes that path.';
+const INSTRUCTION = 'Please keep the old parse() API as a thin wrapper for one release.';
+
+describe('thread context in Slack: status from the summary, restart, project memory', () => {
+  let loop: WholeLoop;
+
+  beforeEach(async () => {
+    loop = await startWholeLoop({ issues: [] });
+  });
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  const alice = () => loop.slack.person('U0ALICE');
+  const cardOf = (text: string) => loop.slack.messages(loop.channel).find((m) => m.text?.includes(text));
+  const taskIdOf = (text: string) => /task `([a-z0-9]+)`/.exec(JSON.stringify(cardOf(text)?.blocks))?.[1] ?? '';
+  const ack = async (text: string) => JSON.stringify((await alice().slash(loop.channel, '/director', text)).ack);
+
+  async function bound(): Promise<void> {
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    expect(await ack('init acme/demo --runner laptop')).toContain('now directs');
+  }
+
+  it('answers `status?` in a thread from the summary, and restarts a task in a fresh session seeded with it', async () => {
+    const { slack, model, channel } = loop;
+    model.script('refactor the parser', {
+      turns: [
+        { steps: [{ writeFile: { path: 'src/parser.js', content: 'export const parse = (s) => s.split(",");\n' } }, { message: `Rewrote the parser. ${DECISION}` }] },
+        { steps: [{ writeFile: { path: 'src/legacy.js', content: 'export { parse } from "./parser.js";\n' } }, { message: 'Kept the old API as a wrapper.' }] },
+      ],
+    });
+    // The fresh session after the restart: its prompt carries the summary.
+    model.script('Summary of the task so far', { turns: [{ steps: [{ writeFile: { path: 'src/after-restart.js', content: 'export const fresh = true;\n' } }, { message: 'Continued from the summary.' }] }] });
+    await bound();
+    await ack('do refactor the parser');
+    await until(() => cardOf('refactor the parser')?.text?.includes('PR ready for review'), 90_000, 'the first turn published');
+    const card = cardOf('refactor the parser');
+    if (!card) throw new Error('no card');
+    const taskId = taskIdOf('refactor the parser');
+
+    const steer = await alice().say(channel, INSTRUCTION, { threadTs: card.ts });
+    await until(() => slack.reactions(channel, steer.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the instruction picked up');
+    await until(() => model.conversation('refactor the parser').some((r) => r.humanMessages.some((m) => m.includes(INSTRUCTION))), 60_000, 'the agent got the instruction');
+    await until(() => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Draft PR #1 updated')), 90_000, 'the second turn published');
+
+    // "status?" is answered in the thread from the runner's summary; the agent never sees it.
+    const question = await alice().say(channel, 'status?', { threadTs: card.ts });
+    const answerIn = () => slack.thread(channel, card.ts).find((m) => m.user === 'U0BOT' && m.text?.includes('stands'));
+    await until(answerIn, 30_000, 'the status answer in the thread');
+    const answer = answerIn()?.text ?? '';
+    expect(answer).toContain(INSTRUCTION);
+    expect(answer).toContain(DECISION);
+    expect(answer).toContain('src/parser.js');
+    expect(answer).toMatch(/Draft PR|PR: #\d+/);
+    expect(slack.reactions(channel, question.ts)).toHaveLength(0);
+    expect(model.requests.some((r) => r.humanMessages.some((m) => m.trim() === 'status?'))).toBe(false);
+
+    // The same answer from the slash command, for the asker only.
+    await alice().slash(channel, '/director', `status ${taskId}`);
+    await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes(INSTRUCTION)), 30_000, 'the ephemeral status');
+
+    // Restart: a fresh session in the same worktree whose first request carries the summary.
+    const bob = slack.person('U0BOB');
+    expect(JSON.stringify((await bob.slash(channel, '/director', `restart ${taskId}`)).ack)).toContain('Only the person who started this task');
+    expect(await ack(`restart ${taskId}`)).toContain('Restarting');
+    await until(() => model.conversation('Summary of the task so far').length > 0, 60_000, 'the fresh session');
+    const first = model.conversation('Summary of the task so far')[0];
+    const prompt = first?.humanMessages[0] ?? '';
+    expect(prompt).toContain(INSTRUCTION);
+    expect(prompt).toContain(DECISION);
+    expect(prompt).toContain('src/legacy.js');
+    await until(() => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Restarted in a fresh session')), 30_000, 'the restart posted');
+    // Same worktree and branch: the earlier files are there, and the fresh session's work is pushed to the same PR.
+    const task = new TaskStore(loop.runner?.db ?? fail()).require(taskId);
+    await until(() => existsSync(join(task.worktree ?? '', 'src/after-restart.js')), 60_000, 'the fresh session’s file in the worktree');
+    for (const file of ['src/parser.js', 'src/legacy.js']) expect(existsSync(join(task.worktree ?? '', file))).toBe(true);
+    const pull = loop.github.pulls('acme', 'demo')[0];
+    await until(async () => (await loop.github.headSha('acme', 'demo', task.branch ?? '')) !== pull?.head.sha, 60_000, 'the PR updated');
+    expect(loop.github.pulls('acme', 'demo')).toHaveLength(1);
+  });
+
+  it('keeps a digest of each finished task in the channel’s memory, feeds it to the next task, and lets people edit it', async () => {
+    const { model } = loop;
+    model.script('add a health endpoint', { turns: [{ steps: [{ writeFile: { path: 'src/health.js', content: 'export const health = () => "ok";\n' } }, { message: `Added the endpoint. ${DECISION}` }] }] });
+    model.script('document the health endpoint', { turns: [{ steps: [{ writeFile: { path: 'docs/health.md', content: '# Health\n' } }, { message: 'Documented it.' }] }] });
+    await bound();
+    expect(await ack('memory')).toContain('project memory is empty');
+
+    await ack('do add a health endpoint');
+    await until(() => cardOf('add a health endpoint')?.text?.includes('PR ready for review'), 90_000, 'the first task done');
+    await until(async () => (await ack('memory')).includes('/healthz'), 20_000, 'the digest in memory');
+    const memory = await ack('memory');
+    expect(memory).toContain('1. :white_check_mark: add a health endpoint');
+    expect(memory).toContain('src/health.js');
+
+    expect(await ack('remember Releases are cut from the stable branch, never from main.')).toContain('Remembered, as entry 2');
+    expect(await ack('remember')).toContain('usage: `remember <fact>`');
+    expect(await ack('memory')).toContain('2. :pushpin: Releases are cut from the stable branch, never from main.');
+
+    await ack('do document the health endpoint');
+    await until(() => model.conversation('document the health endpoint').length > 0, 60_000, 'the second task’s agent');
+    const prompt = model.conversation('document the health endpoint')[0]?.humanMessages[0] ?? '';
+    expect(prompt).toContain('What the team learned in earlier tasks');
+    expect(prompt).toContain('Releases are cut from the stable branch, never from main.');
+    expect(prompt).toContain('/healthz');
+
+    expect(await ack('forget 2')).toContain('Forgot entry 2');
+    expect(await ack('forget 9')).toContain('There is no entry 9');
+    const after = await ack('memory');
+    expect(after).not.toContain('Releases are cut');
+    expect(after).toContain('/healthz');
+  });
+});
