@@ -68,6 +68,10 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const summariserKey = config.summariser.kind === 'openai' && config.summariser.apiKeyEnv ? env[config.summariser.apiKeyEnv] : undefined;
   const redact = createRedactor([credentials.token, ...(config.github.token ? [config.github.token] : []), ...(summariserKey ? [summariserKey] : []), ...secretValuesFromEnv(env)]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
+  const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
+  const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
+  // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
+  const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   // Bound once the engine exists; frames only arrive after the link connects, later still.
@@ -87,17 +91,11 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   // git and the project's tests run with the runner's plain environment minus its secrets.
   const gitEnv = agentEnvironment({ base: env });
   const octokit = config.github.token ? githubClient(config.github, log) : undefined;
-  const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
-  const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
-  const summarise = modelSummariser({
-    keeper: context,
-    log,
-    ...summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log }),
-  });
+  const summarise = modelSummariser({ keeper: context, log, ...writer });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,

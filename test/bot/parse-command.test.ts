@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, stripMention } from '../../bot/commands/parse.ts';
 import { staticReply } from '../../bot/commands/reply.ts';
+import { isStatusQuestion } from '../../bot/commands/handlers.ts';
 
 describe('command parsing', () => {
   it('treats nothing, help and its spellings as help', () => {
@@ -43,6 +44,24 @@ describe('command parsing', () => {
     expect(parseCommand('stop all')).toEqual({ kind: 'stop', task: 'all' });
     expect(parseCommand('retry tabc123')).toEqual({ kind: 'retry', task: 'tabc123' });
     expect(parseCommand('status')).toEqual({ kind: 'status' });
+  });
+
+  it('reads the context commands: status of a task, restart, memory, remember, forget', () => {
+    expect(parseCommand('status TAbc123')).toEqual({ kind: 'task-status', task: 'tabc123' });
+    expect(parseCommand('restart tabc123')).toEqual({ kind: 'restart', task: 'tabc123' });
+    expect(parseCommand('restart')).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('restart <task>') as unknown });
+    expect(parseCommand('memory')).toEqual({ kind: 'memory' });
+    expect(parseCommand('remember  The API client is generated:   edit the schema')).toEqual({ kind: 'remember', fact: 'The API client is generated: edit the schema' });
+    expect(parseCommand('remember')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand(`remember ${'x'.repeat(501)}`)).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('at most 500') as unknown });
+    expect(parseCommand('forget 3')).toEqual({ kind: 'forget', n: 3 });
+    for (const bad of ['forget', 'forget 0', 'forget two', 'forget 1 2', 'forget 1.5']) expect(parseCommand(bad)).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('rmember x')).toMatchObject({ kind: 'unknown', suggestion: 'remember' });
+  });
+
+  it('tells a "status?" reply in a thread from an instruction for the agent', () => {
+    for (const text of ['status?', ' Status ? ', "what's the status?", 'what’s the status?', 'where are we??']) expect(isStatusQuestion(text), text).toBe(true);
+    for (const text of ['status', 'status? also fix the tests', 'what is the status of the parser rewrite? please check', 'Please add docs.']) expect(isStatusQuestion(text), text).toBe(false);
   });
 
   it('strips the leading bot mention of an app_mention', () => {
