@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one table.
+import { benchCompaction } from './compaction.ts';
 import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
 import { benchLink } from './link.ts';
@@ -12,6 +13,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'redactor', run: benchRedact },
   { name: 'slack outbox', run: benchSlackOutbox },
   { name: 'director e2e', run: benchDirector },
+  { name: 'context compaction', run: benchCompaction },
 ];
 const only = process.argv[2];
 

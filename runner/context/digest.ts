@@ -1,5 +1,5 @@
 import type { TaskRecord } from '../tasks/store.ts';
-import type { ContextState } from './state.ts';
+import { clip, type ContextState } from './state.ts';
 
 /** Characters of a finished task's digest in the channel's project memory. */
 export const DIGEST_CHARS = 1500;
@@ -9,7 +9,7 @@ const FOLLOW_UP = /\b(?:left open|follow[- ]?ups?|todo|not yet|remaining|next st
 
 const oneLine = (text: string, max: number) => {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return line.length > max ? `${clip(line, max - 1)}…` : line;
 };
 
 /**
@@ -31,5 +31,5 @@ export function taskDigest(task: TaskRecord, state: ContextState): string {
   ];
   for (const f of followUps.slice(0, 3)) lines.push(`Follow-up: ${oneLine(f, 240)}`);
   const text = lines.join('\n');
-  return text.length > DIGEST_CHARS ? `${text.slice(0, DIGEST_CHARS - 1)}…` : text;
+  return text.length > DIGEST_CHARS ? `${clip(text, DIGEST_CHARS - 1)}…` : text;
 }

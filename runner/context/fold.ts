@@ -1,12 +1,12 @@
 import type { TaskEvent } from '../tasks/task-events.ts';
-import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
+import { clip, LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
 
 /** Sentences where an agent states a decision or a conclusion. */
 const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
 
 const oneLine = (text: string, max: number = LIMITS.statement) => {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return line.length > max ? `${clip(line, max - 1)}…` : line;
 };
 
 /** Sentences of a message that state a decision or conclusion, whole. */
@@ -17,6 +17,40 @@ export function statedDecisions(text: string): string[] {
     .map((s) => s.replace(/^[-*•\d.)\s]+/, '').trim())
     .filter((s) => s.length > 0 && DECISION.test(s))
     .map((s) => oneLine(s));
+}
+
+/** cyrb53: a 53-bit string hash (collisions among a few thousand paths are vanishingly rare). */
+function pathHash(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The hashes of a state's unlisted paths as a set, built once per loaded state. */
+const otherPathSets = new WeakMap<number[], Set<number>>();
+
+/** Counts a changed path that is not listed, once however often it changes (up to `countedFiles`). */
+function countOtherPath(state: ContextState, path: string): void {
+  const hashes = (state.otherPaths ??= []);
+  let seen = otherPathSets.get(hashes);
+  if (!seen || seen.size !== hashes.length) {
+    seen = new Set(hashes);
+    otherPathSets.set(hashes, seen);
+  }
+  const hash = pathHash(path);
+  if (seen.has(hash)) return;
+  // Past the limit a path cannot be told from one seen before: the count stops one over it, which reads "more than".
+  if (Object.keys(state.files).length + hashes.length > LIMITS.countedFiles) return;
+  hashes.push(hash);
+  seen.add(hash);
+  state.moreFiles++;
 }
 
 function addDecision(state: ContextState, decision: string): void {
@@ -99,12 +133,13 @@ export function foldEvent(state: ContextState, event: TaskEvent): void {
     case 'file_changed':
       for (const change of event.changes) {
         episode.fileChanges++;
-        const known = state.files[change.path];
+        // Own properties only: a path such as "constructor" or "__proto__" is a file like any other.
+        const known = Object.hasOwn(state.files, change.path) ? state.files[change.path] : undefined;
         if (known) {
           known.kind = change.kind;
           known.n++;
-        } else if (Object.keys(state.files).length < LIMITS.files) state.files[change.path] = { kind: change.kind, n: 1 };
-        else state.moreFiles++;
+        } else if (state.moreFiles === 0 && Object.keys(state.files).length < LIMITS.files) state.files[change.path] = { kind: change.kind, n: 1 };
+        else countOtherPath(state, change.path);
       }
       break;
     case 'question': {
@@ -115,7 +150,7 @@ export function foldEvent(state: ContextState, event: TaskEvent): void {
     case 'turn_finished':
       state.turns++;
       if (event.summary) {
-        state.conclusion = event.summary.trim().slice(0, LIMITS.conclusion);
+        state.conclusion = clip(event.summary.trim(), LIMITS.conclusion);
         for (const d of statedDecisions(event.summary)) addDecision(state, d);
       }
       closeEpisode(state);

@@ -1,5 +1,5 @@
 import type { TaskInput } from '../agents/prompt.ts';
-import type { ContextState, Digest } from './state.ts';
+import { clip, LIMITS, type ContextState, type Digest } from './state.ts';
 
 /** A task summary's default size budget, in UTF-8 bytes. */
 export const SUMMARY_BUDGET = 8 * 1024;
@@ -24,7 +24,7 @@ export interface RenderOptions {
 /** The goal of a task in a few lines: the issue's title and the start of its body, or the request. */
 export function goalOf(input: TaskInput): string {
   const text = input.kind === 'issue' ? `Issue #${input.issue.number}: ${input.issue.title}\n${input.issue.body.trim()}` : input.text.trim();
-  return text.length > 600 ? `${text.slice(0, 599)}…` : text;
+  return text.length > 600 ? `${clip(text, 599)}…` : text;
 }
 
 type Section = 'task' | 'instructions' | 'questions' | 'verification' | 'failed' | 'decisions' | 'files' | 'plan' | 'standing' | 'history';
@@ -68,6 +68,11 @@ export function cutBytes(text: string, max: number): string {
 
 const quoteBlock = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
+/** The newest instruction takes at most this share of the budget, so a pasted log cannot push out the rest. */
+const NEWEST_INSTRUCTION_SHARE = 0.5;
+
+const instructionsCut = (n: number) => `(${n} older instruction(s) not kept)`;
+
 function digestLine(d: Digest): string {
   const counts = [`${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`, `${d.fileChanges} file change(s)`, `${d.messages} message(s)`].join(', ');
   const said = d.said ? `; said "${d.said}"` : '';
@@ -75,7 +80,7 @@ function digestLine(d: Digest): string {
   return `- events ${d.from}–${d.to}: ${counts}${said}${folded}`;
 }
 
-function candidateLines(state: ContextState, header: SummaryHeader, narrative: string | undefined): Line[] {
+function candidateLines(state: ContextState, header: SummaryHeader, narrative: string | undefined, budget: number): Line[] {
   const lines: Line[] = [];
   const add = (section: Section, priority: number, text: string) => lines.push({ section, priority, text });
 
@@ -87,9 +92,14 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
   if (header.error) add('task', 1, `Last error: ${cutBytes(header.error, 400)}`);
   else if (state.lastError) add('task', 3, `Last agent error: ${state.lastError}`);
 
-  // Newest first; a long history keeps its newest instructions and says how many older ones were cut.
-  [...state.instructions].reverse().forEach((i, n) => add('instructions', n === 0 ? 1 : 2 + n / 1000, `${i.author}:\n${quoteBlock(i.text)}`));
-  if (state.droppedInstructions > 0) add('instructions', 9, `(${state.droppedInstructions} older instruction(s) not kept)`);
+  // Newest first; a long history keeps its newest instructions (renderSummary says how many older ones were cut).
+  // Instructions up to half the budget come before failed commands and decisions; older ones after them.
+  let instructionBytes = 0;
+  [...state.instructions].reverse().forEach((i, n) => {
+    const text = n === 0 ? cutBytes(`${i.author}:\n${quoteBlock(i.text)}`, Math.floor(budget * NEWEST_INSTRUCTION_SHARE)) : `${i.author}:\n${quoteBlock(i.text)}`;
+    instructionBytes += bytes(text);
+    add('instructions', n === 0 ? 1 : (instructionBytes <= budget / 2 ? 2 : 5) + n / 1000, text);
+  });
 
   for (const q of [...state.questions].reverse()) add('questions', 2, `- ${q}`);
 
@@ -115,7 +125,10 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
       .sort(([, a], [, b]) => b.n - a.n)
       .map(([path, f]) => `${path}${f.kind === 'update' ? '' : ` (${f.kind === 'add' ? 'added' : 'deleted'})`}`);
     const total = files.length + state.moreFiles;
-    add('files', 2, cutBytes(`${total} file(s): ${listed.join(', ')}${state.moreFiles > 0 ? ` and ${state.moreFiles} more` : ''}`, 2000));
+    // Past the paths it can tell apart, only a lower bound is known.
+    const over = total > LIMITS.countedFiles;
+    const more = state.moreFiles > 0 ? ` and ${over ? '' : `${state.moreFiles} `}more` : '';
+    add('files', 2, cutBytes(`${over ? `more than ${LIMITS.countedFiles}` : total} file(s): ${listed.join(', ')}${more}`, 2000));
   }
 
   if (state.plan) add('plan', 6, state.plan.map((s) => `${s.done ? '[x]' : '[ ]'} ${s.text}`).join('\n'));
@@ -134,33 +147,58 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
 /**
  * The task's summary within its byte budget. Lines go in by priority (the task, the newest
  * instruction, the verification and files first; plan and history last) and are shown in a fixed
- * reading order. A line that does not fit is left out whole, never cut mid-instruction.
+ * reading order. A line that does not fit is left out whole, never cut mid-instruction. Human
+ * instructions are kept newest first without gaps, and the summary says how many were not kept.
  */
-export function renderSummary(state: ContextState, header: SummaryHeader, { budget = 8 * 1024, narrative }: RenderOptions = {}): string {
-  const candidates = candidateLines(state, header, narrative);
-  const chosen = new Map<Section, { line: Line; index: number }[]>();
-  let used = 0;
+export function renderSummary(state: ContextState, header: SummaryHeader, { budget = SUMMARY_BUDGET, narrative }: RenderOptions = {}): string {
+  const candidates = candidateLines(state, header, narrative, budget);
   const sorted = candidates.map((line, index) => ({ line, index })).sort((a, b) => a.line.priority - b.line.priority || a.index - b.index);
+  const instructions = state.instructions.length + state.droppedInstructions;
+  // Room for the line saying how many instructions were cut, taken only when some are.
+  const reserve = bytes(`## ${HEADINGS.instructions}\n`) + 1 + bytes(instructionsCut(instructions)) + 1;
+  let chosen = choose(sorted, budget, state.droppedInstructions > 0 ? reserve : 0);
+  if (chosen.instructions < instructions && state.droppedInstructions === 0) chosen = choose(sorted, budget, reserve);
+  const cut = instructions - chosen.instructions;
+  if (cut > 0) {
+    const list = chosen.sections.get('instructions') ?? [];
+    list.push({ line: { section: 'instructions', priority: 9, text: instructionsCut(cut) }, index: candidates.length });
+    chosen.sections.set('instructions', list);
+  }
+  return ORDER.flatMap((s) => {
+    const list = chosen.sections.get(s);
+    if (!list) return [];
+    return [[`## ${HEADINGS[s]}`, ...list.sort((a, b) => a.index - b.index).map((e) => e.line.text)].join('\n')];
+  }).join('\n\n');
+}
+
+/** Picks lines by priority into `budget` bytes less `reserve`. */
+function choose(sorted: readonly { line: Line; index: number }[], budget: number, reserve: number) {
+  const sections = new Map<Section, { line: Line; index: number }[]>();
+  let used = reserve;
+  let instructions = 0;
+  let instructionLeftOut = false;
   for (const entry of sorted) {
-    const section = chosen.get(entry.line.section);
+    const isInstruction = entry.line.section === 'instructions';
+    // Once one instruction is left out, so are all older ones: what is shown is the newest, whole.
+    if (isInstruction && instructionLeftOut) continue;
+    const section = sections.get(entry.line.section);
     // Heading "## X\n" plus a blank line between sections, the line and its newline.
     const cost = bytes(entry.line.text) + 1 + (section ? 0 : bytes(`## ${HEADINGS[entry.line.section]}\n`) + 1);
     let text = entry.line.text;
     if (used + cost > budget) {
-      // The newest instruction and the goal are worth a cut version rather than nothing.
-      if (entry.line.priority > 1) continue;
       const room = budget - used - (cost - bytes(text));
-      if (room < 40) continue;
+      // The newest instruction and the goal are worth a cut version rather than nothing.
+      if (entry.line.priority > 1 || room < 40) {
+        if (isInstruction) instructionLeftOut = true;
+        continue;
+      }
       text = cutBytes(text, room);
     }
     used += cost - bytes(entry.line.text) + bytes(text);
+    if (isInstruction) instructions++;
     const list = section ?? [];
     list.push({ line: { ...entry.line, text }, index: entry.index });
-    chosen.set(entry.line.section, list);
+    sections.set(entry.line.section, list);
   }
-  return ORDER.flatMap((s) => {
-    const list = chosen.get(s);
-    if (!list) return [];
-    return [[`## ${HEADINGS[s]}`, ...list.sort((a, b) => a.index - b.index).map((e) => e.line.text)].join('\n')];
-  }).join('\n\n');
+  return { sections, instructions };
 }

@@ -11,6 +11,8 @@ export const LIMITS = {
   instructionChars: 16_000,
   /** Distinct paths remembered; further ones are only counted. */
   files: 400,
+  /** Distinct paths counted exactly (the ones beyond `files` by a hash of their path); beyond, "more than". */
+  countedFiles: 5000,
   /** Distinct failed commands, newest kept. */
   failedCommands: 20,
   /** Decisions kept whole, newest; older ones are folded into the history digests. */
@@ -75,7 +77,10 @@ export const contextStateSchema = z.object({
   instructions: z.array(z.object({ author: z.string(), text: z.string() })),
   droppedInstructions: z.number().int(),
   files: z.record(z.string(), fileSchema),
+  /** Distinct paths changed beyond those in `files`. */
   moreFiles: z.number().int(),
+  /** Hashes of those paths, to count each once (with `files`, up to one past `countedFiles`). */
+  otherPaths: z.array(z.number().int()).optional(),
   failedCommands: z.array(failedCommandSchema),
   verification: verificationSchema.optional(),
   verifications: z.number().int(),
@@ -91,6 +96,13 @@ export const contextStateSchema = z.object({
 export type ContextState = z.infer<typeof contextStateSchema>;
 export type Episode = z.infer<typeof episodeSchema>;
 export type Digest = z.infer<typeof digestSchema>;
+
+/** The first `max` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair (an emoji). */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
 
 export const newEpisode = (from: number): Episode => ({ from, commands: 0, failedCommands: 0, fileChanges: 0, messages: 0, said: '', folded: [] });
 
