@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request, scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
+import { tempHome } from '../support/link-harness.ts';
+
+describe('restarting an agent in a fresh session from the task’s summary', () => {
+  let home: ReturnType<typeof tempHome>;
+  let setup: EngineUnderTest | undefined;
+  let markers: string;
+
+  beforeEach(() => {
+    home = tempHome('director-restart-');
+    markers = join(home.dir, 'markers');
+    mkdirSync(markers);
+  });
+
+  afterEach(async () => {
+    await setup?.engine.stop();
+    setup?.close();
+    setup = undefined;
+    home.remove();
+  });
+
+  const engineWith = (dieTimes: number, options: { autoRestarts?: number } = {}) =>
+    startEngine(home.dir, [scriptAgent('dies', 'dies.sh')], {
+      agentEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, MARKER_DIR: markers, DIE_TIMES: String(dieTimes) },
+      ...options,
+    });
+  const prompts = () => readdirSync(markers).filter((f) => f.startsWith('prompt-')).sort().map((f) => readFileSync(join(markers, f), 'utf8'));
+
+  it('starts a fresh session by itself when the agent’s process is killed, seeded with the summary, in the same worktree', async () => {
+    setup = engineWith(1);
+    const { engine, store, changes } = setup;
+    const task = engine.create({ project: 'demo', agent: 'dies', title: 'Stream the parser', input: request('make the parser stream') });
+    await engine.idle();
+    const done = store.require(task.id);
+    expect(done.state).toBe('finished');
+    expect(done.summary).toBe('Done after a fresh start');
+
+    const [first, second] = prompts();
+    expect(first).not.toContain('Summary of the task so far');
+    expect(second).toContain('Summary of the task so far');
+    expect(second).toContain('I decided to stream the parser because the files are large.');
+    expect(second).toContain('make the parser stream');
+    // Same worktree: the work of the killed session is still there.
+    expect(readFileSync(join(markers, 'cwd.log'), 'utf8').trim().split('\n').map((l) => l.split(' in ')[1])).toEqual([done.worktree, done.worktree]);
+    expect(existsSync(join(done.worktree ?? '', 'partial.txt'))).toBe(true);
+
+    expect(store.events(task.id).filter((e) => e.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'session_died' }]);
+    const posted = changes.filter((c) => c.event?.type === 'restarted');
+    expect(posted).toHaveLength(1);
+    // The card never showed the task as failed in between.
+    expect(changes.some((c) => c.task.id === task.id && c.task.state === 'failed')).toBe(false);
+  });
+
+  it('gives up after the allowed number of automatic restarts and says why', async () => {
+    setup = engineWith(10, { autoRestarts: 2 });
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'dies', title: 'Crash loop', input: request('keep crashing') });
+    await engine.idle();
+    const done = store.require(task.id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toContain('was killed by SIGKILL');
+    expect(prompts()).toHaveLength(3);
+    expect(store.events(task.id).filter((e) => e.type === 'restarted')).toHaveLength(2);
+  });
+
+  it('restarts a settled task on request: a fresh session from the summary, with the human instructions in it', async () => {
+    setup = engineWith(0);
+    const { engine, store, context } = setup;
+    const task = engine.create({ project: 'demo', agent: 'dies', title: 'Parser', input: request('make the parser stream') });
+    await engine.idle();
+    engine.steer(task.id, 'Keep the old parse() as a wrapper.', 'alice');
+    await engine.idle();
+    expect(prompts()).toHaveLength(2);
+
+    await engine.restart(task.id);
+    await engine.idle();
+    const third = prompts()[2] ?? '';
+    expect(third).toContain('Summary of the task so far');
+    expect(third).toContain('Keep the old parse() as a wrapper.');
+    expect(store.require(task.id).state).toBe('finished');
+    expect(context.summary(task.id)).toContain('1 restart(s)');
+    expect(store.events(task.id).filter((e) => e.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'requested' }]);
+  });
+});
