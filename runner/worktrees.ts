@@ -80,12 +80,15 @@ export class Worktrees {
     return next;
   }
 
-  /** Fetches the default branch; a task that asks while a fetch runs waits for that one. */
+  /**
+   * Fetches the default branch; a task that asks while a fetch waits or runs shares that one. It
+   * takes its turn with the worktree metadata: `git worktree add` first writes a placeholder HEAD,
+   * and a fetch that walks every worktree's HEAD at that moment fails with "bad object".
+   */
   private fetch(project: ProjectCheckout, remote: string): Promise<void> {
     const running = this.fetches.get(project.path);
     if (running) return running;
-    const fetching = this.git(project.path)
-      .fetch(remote, project.defaultBranch)
+    const fetching = this.oneAtATime(project.path, () => this.git(project.path).fetch(remote, project.defaultBranch))
       .then(() => undefined)
       .finally(() => this.fetches.delete(project.path));
     this.fetches.set(project.path, fetching);
