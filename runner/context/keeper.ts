@@ -66,6 +66,11 @@ export class ContextKeeper {
     }
   }
 
+  /** Stores the summary again after a change of the task's record (its state, error, PR). */
+  refresh(taskId: string, now: number): void {
+    this.s.save.run(taskId, JSON.stringify(this.load(taskId)), this.summary(taskId), now);
+  }
+
   /** The task's summary as of now (its record's state, branch and PR included). */
   summary(taskId: string, options: RenderOptions = {}): string {
     return renderSummary(this.load(taskId), headerOf(this.tasks.require(taskId)), { budget: this.budget, ...options });

@@ -93,12 +93,13 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
   else if (state.lastError) add('task', 3, `Last agent error: ${state.lastError}`);
 
   // Newest first; a long history keeps its newest instructions (renderSummary says how many older ones were cut).
-  // Instructions up to half the budget come before failed commands and decisions; older ones after them.
+  // Instructions up to half the budget come before failed commands and decisions; older ones after
+  // them, but still before the agent's own last summary.
   let instructionBytes = 0;
   [...state.instructions].reverse().forEach((i, n) => {
     const text = n === 0 ? cutBytes(`${i.author}:\n${quoteBlock(i.text)}`, Math.floor(budget * NEWEST_INSTRUCTION_SHARE)) : `${i.author}:\n${quoteBlock(i.text)}`;
     instructionBytes += bytes(text);
-    add('instructions', n === 0 ? 1 : (instructionBytes <= budget / 2 ? 2 : 5) + n / 1000, text);
+    add('instructions', n === 0 ? 1 : (instructionBytes <= budget / 2 ? 2 : 4) + n / 1000, text);
   });
 
   for (const q of [...state.questions].reverse()) add('questions', 2, `- ${q}`);
@@ -133,8 +134,8 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
 
   if (state.plan) add('plan', 6, state.plan.map((s) => `${s.done ? '[x]' : '[ ]'} ${s.text}`).join('\n'));
 
-  if (narrative) add('standing', 4, narrative);
-  else if (state.conclusion) add('standing', 4, `The agent's last summary (turn ${state.turns}):\n${quoteBlock(cutBytes(state.conclusion, 1500))}`);
+  if (narrative) add('standing', 5, narrative);
+  else if (state.conclusion) add('standing', 5, `The agent's last summary (turn ${state.turns}):\n${quoteBlock(cutBytes(state.conclusion, 1500))}`);
   const counts = `${state.events} event(s), ${state.turns} turn(s), ${state.commands} command(s)${state.restarts > 0 ? `, ${state.restarts} restart(s)` : ''}`;
   add('history', 5, counts);
   if (!narrative) {

@@ -193,6 +193,8 @@ export class TaskEngine {
   }
 
   private changed(taskId: string, event?: TaskEvent, record?: TaskRecord): void {
+    // A state change: the stored summary's header (state, error, PR) follows it.
+    if (!event) this.options.context.refresh(taskId, this.options.clock.now());
     if (this.options.onChange) this.options.onChange(record ?? this.options.store.require(taskId), event);
   }
 

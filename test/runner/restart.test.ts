@@ -37,6 +37,8 @@ describe('restarting an agent in a fresh session from the task’s summary', () 
     const done = store.require(task.id);
     expect(done.state).toBe('finished');
     expect(done.summary).toBe('Done after a fresh start');
+    // The stored summary follows the task's state, not only its events.
+    expect(setup.context.storedSummary(task.id)).toContain('Stream the parser — finished');
 
     const [first, second] = prompts();
     expect(first).not.toContain('Summary of the task so far');
