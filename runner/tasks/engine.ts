@@ -2,15 +2,15 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
-import { fixupPrompt, followUpPrompt, summaryPrompt, taskPrompt, type TaskInput } from '../agents/prompt.ts';
+import { fixupPrompt, type TaskInput } from '../agents/prompt.ts';
 import { killRun } from '../process/kill.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import { taskBranch, type ProjectCheckout, type Worktrees } from '../worktrees.ts';
 import { newTaskId } from './ids.ts';
-import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
-import { EventRecorder } from './recorder.ts';
+import type { TurnOutcome } from './outcome.ts';
 import { settledStates, type NewTask, type TaskRecord, type TaskStore } from './store.ts';
 import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
+import { runTurn } from './turn.ts';
 
 /** A project the engine can run tasks for. */
 export interface EngineProject extends ProjectCheckout {
@@ -58,8 +58,6 @@ export interface TaskEngineOptions {
 
 /** The run id of a task's test run (one at a time), so recovery can find its processes. */
 const verifyRunId = (taskId: string) => `${taskId}.verify`;
-
-const RESTARTED = 'The runner restarted while you were working. Look at the worktree (git status, git diff) and continue the task from where it stands.';
 
 interface ActiveTask {
   /** The agent process of the turn under way, if one is. */
@@ -327,71 +325,26 @@ export class TaskEngine {
     this.changed(taskId, event);
   }
 
-  /** One agent process: the first prompt, a follow-up, a fix-up, or a continuation after a restart. */
-  private async runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
-    const { store, clock, log, agentEnv, graceMs = 10_000, timeLimitMs, context, summarise } = this.options;
-    const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
-    const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
-    const resuming = driver.resumable && task.session_id !== null;
-    let prompt: string;
-    if (resuming) prompt = steering || RESTARTED;
-    else {
-      const first = taskPrompt(task.input, { ...(project.testCommand && { testCommand: project.testCommand }), ...(task.memory && { context: task.memory }) });
-      // A fresh session on a task with history starts from its summary, not from nothing.
-      const seed = task.runs > 0 ? summaryPrompt(await (summarise ?? ((id: string) => Promise.resolve(context.summary(id))))(task.id)) : '';
-      prompt = [first, seed, steering].filter(Boolean).join('\n\n');
-    }
-
-    const runId = `${task.id}.${task.runs + 1}`;
-    store.startRun(task.id, runId, clock.now());
-    const last = followUps.at(-1);
-    if (last) {
-      store.pickFollowUps(task.id, last.id, clock.now());
-      const external = followUps.flatMap((f) => (f.external_id ? [f.external_id] : []));
-      if (external.length > 0) this.options.onFollowUpsPicked?.(task.id, external);
-    }
-    this.changed(task.id);
-
-    const run = driver.run({
-      runId,
-      cwd: task.worktree ?? project.path,
-      prompt,
-      env: agentEnv,
-      ...(resuming && task.session_id && { sessionId: task.session_id }),
-      log: log.child({ task: task.id }),
-      clock,
-      graceMs,
-      ...(timeLimitMs !== undefined && { timeLimitMs }),
-    });
-    const entry = this.active.get(task.id);
-    if (entry) entry.run = run;
-    if (entry?.cancelled) void run.cancel('cancel');
-
-    const recorder = new EventRecorder((batch) => context.append(task.id, batch), clock);
-    const tracker = new TurnTracker();
-    let current = store.require(task.id);
-    for await (const event of run.events) {
-      recorder.add(event);
-      tracker.see(event);
-      if (event.type === 'session_started') {
-        store.setSession(task.id, event.sessionId, clock.now());
-        current = store.require(task.id);
-      }
-      this.changed(task.id, event, current);
-    }
-    const outcome = tracker.outcome(await run.exited, timeLimitMs);
-    if (entry) delete entry.run;
-    if (outcome.state === 'finished') {
-      if (!tracker.finished) recorder.add(outcome.summary === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: outcome.summary });
-      const question = askedQuestion(outcome.summary);
-      if (question) {
-        recorder.add({ type: 'question', text: question });
-        this.changed(task.id, { type: 'question', text: question });
-      }
-    } else if (!tracker.fatal && outcome.error) {
-      recorder.add({ type: 'error', message: outcome.error, fatal: true });
-    }
-    recorder.flush();
-    return outcome;
+  /** One agent turn, with this engine's settings; the active entry holds its process so it can be stopped. */
+  private runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
+    const { context, summarise } = this.options;
+    return runTurn(
+      {
+        ...this.options,
+        summarise: summarise ?? ((id) => Promise.resolve(context.summary(id))),
+        changed: (id, event, record) => this.changed(id, event, record),
+        attach: (run) => {
+          const entry = this.active.get(task.id);
+          if (!entry) return () => undefined;
+          entry.run = run;
+          if (entry.cancelled) void run.cancel('cancel');
+          return () => delete entry.run;
+        },
+      },
+      task,
+      project,
+      driver,
+      fixup,
+    );
   }
 }
