@@ -1,6 +1,7 @@
 // `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
 // emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
 import type { Playbook } from '../test/emulators/model/index.ts';
+import { z } from 'zod';
 import { until } from '../test/support/link-harness.ts';
 import { startWholeLoop } from '../test/support/whole-loop.ts';
 import { transcript } from './transcript.ts';
@@ -67,9 +68,17 @@ export async function runDemo(): Promise<number> {
     // Let the last thread posts leave the outbox (Slack allows about one per second per channel).
     await until(() => ready().every((card) => slack.thread(channel, card.ts).some((m) => m.text?.startsWith('Verified'))), 60_000, 'the threads');
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    say('• the steered task pushed a new head to the same PR\n');
+    say('• the steered task pushed a new head to the same PR');
+    await alice.say(channel, 'status?', { threadTs: first.ts });
+    await until(() => slack.thread(channel, first.ts).some((m) => m.text?.includes('stands')), 60_000, 'the status answer');
+    say('• alice asked "status?" in that thread: answered from the runner’s summary of the task, not by the agent');
+    const memory = z.object({ text: z.string() }).parse((await alice.slash(channel, '/director', 'memory')).ack).text;
+    say('• each finished task left a digest in the channel’s project memory, for the next tasks\n');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     say('──────── #demo, as a person sees it ────────\n');
     say(transcript(slack, channel));
+    say('──────── /director memory, as alice sees it ────────\n');
+    say(memory);
     say('──────── end ────────');
     return 0;
   } finally {

@@ -74,7 +74,8 @@ const NEWEST_INSTRUCTION_SHARE = 0.5;
 const instructionsCut = (n: number) => `(${n} older instruction(s) not kept)`;
 
 function digestLine(d: Digest): string {
-  const counts = [`${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`, `${d.fileChanges} file change(s)`, `${d.messages} message(s)`].join(', ');
+  const idle = d.commands + d.fileChanges + d.messages === 0;
+  const counts = idle ? 'no agent work (the runner’s own steps: tests, publishing, instructions)' : [`${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`, `${d.fileChanges} file change(s)`, `${d.messages} message(s)`].join(', ');
   const said = d.said ? `; said "${d.said}"` : '';
   const folded = d.folded.length > 0 ? `; earlier decisions: ${d.folded.map((f) => `"${f}"`).join(' ')}` : '';
   return `- events ${d.from}–${d.to}: ${counts}${said}${folded}`;

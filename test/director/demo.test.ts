@@ -10,5 +10,10 @@ describe('director demo', () => {
     expect(stdout).toContain('Draft PR #');
     expect(stdout).toContain('updated');
     expect(stdout).toContain('alice: Looks good — please also add a short doc page for this.  👀 ✅');
+    // "status?" is answered in the thread from the summary; the memory holds a digest per task.
+    expect(stdout).toMatch(/stands\* \(from the runner's summary/);
+    expect(stdout).toMatch(/## Human instructions \(verbatim, newest first\)\n\s+U0ALICE:\n\s+Looks good — please also add a short doc page for this\./);
+    expect(stdout).toContain('Project memory of this channel');
+    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI']) expect(stdout.split('/director memory')[1]).toContain(title);
   }, 240_000);
 });
