@@ -1,9 +1,13 @@
 import type { LinkEndpoint } from '../../shared/link/endpoint.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AppFrame } from '../../shared/protocol.ts';
+import { clip } from '../context/state.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { EngineProject, TaskEngine } from '../tasks/engine.ts';
 import type { TaskStore } from '../tasks/store.ts';
+
+/** Characters of a summary sent to the bot (the frame allows 16,000; redaction may lengthen it a little). */
+const SUMMARY_FRAME_CHARS = 15_000;
 
 export interface TaskFrameDeps {
   engine: TaskEngine;
@@ -62,7 +66,9 @@ export function taskFrameHandler(deps: TaskFrameDeps): (frame: AppFrame) => void
         later(async () => {
           const answer = (summary: string, error?: string) => deps.endpoint().send({ type: 'task.summary', requestId: frame.requestId, taskId: frame.taskId, summary, ...(error && { error }) });
           if (!store.get(frame.taskId)) return void answer('', `this runner has no task ${frame.taskId}`);
-          answer(await deps.summarise(frame.taskId));
+          // A summary budget can be set above what a frame carries: the frame gets the start.
+          const summary = await deps.summarise(frame.taskId);
+          answer(summary.length > SUMMARY_FRAME_CHARS ? `${clip(summary, SUMMARY_FRAME_CHARS)}\n[… cut]` : summary);
         });
         return;
       case 'issues.find':
