@@ -63,6 +63,8 @@ interface ActiveTask {
   /** The agent process of the turn under way, if one is. */
   run?: AgentRun;
   cancelled: boolean;
+  /** A restart was asked for between turns: the next turn records it. */
+  restartRequested?: boolean;
   done: Promise<void>;
 }
 
@@ -129,9 +131,13 @@ export class TaskEngine {
       await active.run.cancel('restart');
       return;
     }
-    // Preparing, verifying or settled: whatever turn comes next starts fresh from the summary.
+    if (active) {
+      // Preparing, verifying or publishing: the next turn, if one comes, starts fresh and says so.
+      active.restartRequested = true;
+      return;
+    }
     this.record(taskId, { type: 'restarted', reason: 'requested' });
-    if (!active) this.requeue(taskId);
+    this.requeue(taskId);
   }
 
   async cancel(taskId: string): Promise<void> {
@@ -248,10 +254,15 @@ export class TaskEngine {
       }
       let outcome = await this.runTurn(task, project, driver);
       if (outcome.state === 'finished') outcome = await this.verifyAndPublish(store.require(taskId), project, driver, outcome);
-      if (outcome.restart && (outcome.restart === 'requested' || autoRestarts-- > 0) && !this.halted(taskId)) {
-        this.freshSession(taskId, outcome.restart);
-        task = store.require(taskId);
-        continue;
+      if (outcome.restart) {
+        // A Stop or a shutdown that came while the session was being restarted wins.
+        const halt = this.halted(taskId);
+        if (halt) outcome = { ...halt, restart: outcome.restart };
+        else if (outcome.restart === 'requested' || autoRestarts-- > 0) {
+          this.freshSession(taskId, outcome.restart);
+          task = store.require(taskId);
+          continue;
+        }
       }
       store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       this.changed(taskId);
@@ -328,6 +339,11 @@ export class TaskEngine {
   /** One agent turn, with this engine's settings; the active entry holds its process so it can be stopped. */
   private runTurn(task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
     const { context, summarise } = this.options;
+    const active = this.active.get(task.id);
+    if (active?.restartRequested) {
+      delete active.restartRequested;
+      this.record(task.id, { type: 'restarted', reason: 'requested' });
+    }
     return runTurn(
       {
         ...this.options,
@@ -337,7 +353,9 @@ export class TaskEngine {
           const entry = this.active.get(task.id);
           if (!entry) return () => undefined;
           entry.run = run;
+          // Stopped or shut down while the prompt was being made (a model summary can take a while).
           if (entry.cancelled) void run.cancel('cancel');
+          else if (this.stopped) void run.cancel('shutdown');
           return () => delete entry.run;
         },
       },

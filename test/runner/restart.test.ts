@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request, scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
-import { tempHome } from '../support/link-harness.ts';
+import { tempHome, until } from '../support/link-harness.ts';
 
 describe('restarting an agent in a fresh session from the task’s summary', () => {
   let home: ReturnType<typeof tempHome>;
@@ -85,5 +85,65 @@ describe('restarting an agent in a fresh session from the task’s summary', () 
     expect(store.require(task.id).state).toBe('finished');
     expect(context.summary(task.id)).toContain('1 restart(s)');
     expect(store.events(task.id).filter((e) => e.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'requested' }]);
+  });
+
+  it('honours a Stop that comes while a restart is ending the session: the task is cancelled, not restarted', async () => {
+    setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300 });
+    const { engine, store, changes } = setup;
+    const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
+    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message'), 10_000, 'the agent running');
+    await Promise.all([engine.restart(task.id), engine.cancel(task.id)]);
+    await engine.idle();
+    expect(store.require(task.id)).toMatchObject({ state: 'cancelled', runs: 1 });
+    expect(store.events(task.id).some((e) => e.type === 'restarted')).toBe(false);
+  });
+
+  it('starts no agent once the runner is shutting down, even when its prompt was still being made', async () => {
+    let release: () => void = () => undefined;
+    const slowSummary = new Promise<void>((resolve) => (release = resolve));
+    setup = startEngine(home.dir, [scriptAgent('dies', 'dies.sh')], {
+      agentEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, MARKER_DIR: markers, DIE_TIMES: '1' },
+      // A model-backed summary that takes its time.
+      summarise: async (id) => {
+        await slowSummary;
+        return `summary of ${id}`;
+      },
+    });
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'dies', title: 'Parser', input: request('make the parser stream') });
+    await until(() => store.events(task.id).some((e) => e.type === 'restarted'), 10_000, 'the automatic restart waiting for its summary');
+    const shutdown = engine.shutdown();
+    release();
+    await shutdown;
+    // Without the check the fresh session would run its whole turn and finish the task.
+    expect(store.require(task.id).state).toBe('interrupted');
+    expect(store.events(task.id).some((e) => e.type === 'turn_finished')).toBe(false);
+  });
+
+  it('says a restart asked for during verification when the next turn starts, not before', async () => {
+    let verifying: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (verifying = resolve));
+    let fail = true;
+    setup = startEngine(home.dir, [scriptAgent('dies', 'dies.sh')], {
+      agentEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, MARKER_DIR: markers, DIE_TIMES: '0' },
+      verify: async () => {
+        verifying();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const ok = !fail;
+        fail = false;
+        return { type: 'verification', ok, command: 'npm test', durationMs: 1, failing: ok ? [] : ['parser › streams'], timedOut: false, output: '' };
+      },
+    });
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'dies', title: 'Parser', input: request('make the parser stream') });
+    await gate;
+    await engine.restart(task.id);
+    expect(store.events(task.id).some((e) => e.type === 'restarted')).toBe(false);
+    await engine.idle();
+    // The failing tests gave the agent a fix-up turn: that turn was the fresh session.
+    const events = store.events(task.id).map((e) => e.type);
+    expect(events.indexOf('restarted')).toBeGreaterThan(events.indexOf('verification'));
+    expect(prompts()[1]).toContain('Summary of the task so far');
+    expect(store.require(task.id).state).toBe('finished');
   });
 });
