@@ -95,7 +95,7 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
-  const summarise = modelSummariser({ keeper: context, log, ...writer });
+  const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
@@ -127,9 +127,9 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
         task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
     }),
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id) }),
+    onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
   });
-  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise, log });
+  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,

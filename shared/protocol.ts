@@ -1,12 +1,13 @@
 /**
- * The wire protocol between the bot and a runner (version 1). Every WebSocket message is one JSON
- * frame from `linkFrameSchema`; application messages ride inside `data` frames as `AppFrame`s.
+ * The wire protocol between the bot and a runner (version 2: typed milestones, restarts, task
+ * summaries, project memory). Every WebSocket message is one JSON frame from `linkFrameSchema`;
+ * application messages ride inside `data` frames as `AppFrame`s.
  * Both sides validate every frame on arrival.
  */
 import { z } from 'zod';
 
 /** The protocol version this build speaks. Bump on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest frame either side accepts; a bigger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -30,12 +30,14 @@ function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandler
       return Promise.resolve(runnersReply(deps));
     case 'revoke-runner':
       return Promise.resolve(revokeReply(deps, command.name));
+    case 'task-status':
+      // Only reads: it need not wait behind the channel's other commands (and they not behind it).
+      return deps.director.summaries.status(ctx.channel, command.task);
     case 'init':
     case 'fix-top':
     case 'fix-issues':
     case 'do':
     case 'status':
-    case 'task-status':
     case 'stop':
     case 'retry':
     case 'restart':

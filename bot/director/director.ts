@@ -30,7 +30,7 @@ export interface DirectorOptions {
 }
 
 /** The commands a channel's Director answers. */
-export type DirectorCommand = Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'task-status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }>;
+export type DirectorCommand = Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }>;
 
 /** Who typed a command, and where. */
 export interface CommandContext {
@@ -76,8 +76,6 @@ export class Director {
     switch (command.kind) {
       case 'status':
         return this.status(ctx.channel);
-      case 'task-status':
-        return this.summaries.status(ctx.channel, command.task);
       case 'restart':
         return this.restart(ctx, command.task, binding);
       case 'memory':

@@ -17,7 +17,7 @@ export interface TaskFrameDeps {
   issues: GitHubIssues | undefined;
   endpoint: () => LinkEndpoint;
   defaultAgent: string;
-  /** The task's summary for a person asking (model-written paragraph when configured). */
+  /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
   summarise: (taskId: string) => Promise<string>;
   log: Logger;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { LinkEndpoint } from '../../shared/link/endpoint.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import { milestoneFor } from '../tasks/milestones.ts';
 import type { TaskRecord } from '../tasks/store.ts';
 import type { TaskEvent } from '../tasks/task-events.ts';
@@ -12,13 +13,13 @@ const PROGRESS_EVERY_MS = 2000;
  * milestones (progress rate-limited; a finished task's carries its digest for the channel's
  * memory), and runner.status when the number of running tasks changes.
  */
-export function taskUpdates({ endpoint, clock, capacity, running, digest }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string }) {
+export function taskUpdates({ endpoint, clock, capacity, running, digest, redact }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string; redact?: Redactor }) {
   const lastProgress = new Map<string, number>();
   const lastState = new Map<string, string>();
   const lastPlan = new Map<string, string>();
   let lastRunning = -1;
   return (task: TaskRecord, event?: TaskEvent): void => {
-    let milestone = milestoneFor(task, event);
+    let milestone = milestoneFor(task, event, redact);
     // A plan is posted when its steps change, not each time one is ticked off.
     if (milestone?.kind === 'plan' && event?.type === 'plan') {
       const steps = event.steps.map((step) => step.text).join('\n');

@@ -1,4 +1,6 @@
 import type { Milestone } from '../../shared/protocol.ts';
+import type { Redactor } from '../../shared/redact.ts';
+import { redactDeep } from '../../shared/redact-stream.ts';
 import type { TaskRecord } from './store.ts';
 import type { TaskEvent } from './task-events.ts';
 
@@ -39,11 +41,14 @@ function endingMilestone(task: TaskRecord): Milestone | undefined {
  * The milestone an event or state change amounts to, by explicit rules: plans, questions,
  * verification results, PRs, restarts and endings are posted in the thread; verification
  * starting, files changed and other progress only update the card. Raw tool calls never become
- * milestones: a command shows as "ran `npm test` (exit 1)" at most. Everything here leaves the
- * runner through the link, whose outgoing redactor removes secrets from every string.
+ * milestones: a command shows as "ran `npm test` (exit 1)" at most. The text is redacted before
+ * it is cut to the frame's limits (a redacted secret is longer than some secrets), and the link
+ * redacts every outgoing frame once more.
  */
-export function milestoneFor(task: TaskRecord, event: TaskEvent | undefined): Milestone | undefined {
-  if (!event) return endingMilestone(task);
+export function milestoneFor(record: TaskRecord, raw: TaskEvent | undefined, redact?: Redactor): Milestone | undefined {
+  const task = redact ? { ...record, summary: record.summary && redact(record.summary), error: record.error && redact(record.error) } : record;
+  if (!raw) return endingMilestone(task);
+  const event = redact ? redactDeep(raw, redact) : raw;
   switch (event.type) {
     case 'plan': {
       const steps = event.steps.slice(0, 50).map((s) => ({ text: firstLine(s.text, 300), done: s.done }));

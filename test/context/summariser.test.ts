@@ -13,7 +13,7 @@ import { TaskStore } from '../../runner/tasks/store.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/open.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
-import type { Redactor } from '../../shared/redact.ts';
+import { createRedactor, type Redactor } from '../../shared/redact.ts';
 import { startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
 import { quietLog, tempHome, until } from '../support/link-harness.ts';
 import { driverFor, type Kind } from '../support/real-agents.ts';
@@ -101,6 +101,17 @@ describe('model-backed summariser over an OpenAI-compatible endpoint', () => {
     expect(prompt).toContain(`\`\`\`\`text\n${keeper.summary(id)}\n\`\`\`\``);
     expect(prompt).toMatch(/no more than 1200 characters/);
     expect(lines.join('')).not.toContain(API_KEY);
+  });
+
+  it('redacts what it sends to the model: secrets never leave the runner that way either', async () => {
+    const { id, title } = seedTask();
+    const secret = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    keeper.append(id, [{ at: 2_000, event: { type: 'instruction', author: 'alice', text: `The deploy token is ${secret}, use it.` } }]);
+    emu.script(title, { turns: [{ steps: [{ message: PARAGRAPH }] }] });
+    await modelSummariser({ keeper, writer: chatWriter(), log: quietLog, redact: createRedactor() })(id);
+    const sent = JSON.stringify(emu.requests.at(-1)?.body);
+    expect(sent).toContain('The deploy token is');
+    expect(sent).not.toContain(secret);
   });
 
   it('keeps a multi-line answer to one paragraph, so it cannot add sections of its own', async () => {

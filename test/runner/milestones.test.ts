@@ -3,6 +3,7 @@ import { milestoneFor } from '../../runner/tasks/milestones.ts';
 import type { TaskRecord } from '../../runner/tasks/store.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 import { milestoneSchema, type Milestone } from '../../shared/protocol.ts';
+import { createRedactor, type Redactor } from '../../shared/redact.ts';
 
 const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   id: 'tabc',
@@ -30,8 +31,8 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
 });
 
 /** Every milestone must pass the frame schema the bot checks, whatever the agent produced. */
-const derive = (event: TaskEvent | undefined, record = task()): Milestone | undefined => {
-  const milestone = milestoneFor(record, event);
+const derive = (event: TaskEvent | undefined, record = task(), redact?: Redactor): Milestone | undefined => {
+  const milestone = milestoneFor(record, event, redact);
   if (milestone) milestoneSchema.parse(milestone);
   return milestone;
 };
@@ -76,5 +77,17 @@ describe('milestones derived from the task log', () => {
     derive({ type: 'file_changed', changes: Array.from({ length: 1000 }, (_, i) => ({ path: `${huge}${i}`, kind: 'add' as const })) });
     derive(undefined, task({ state: 'failed', error: huge }));
     derive(undefined, task({ state: 'finished', summary: huge }));
+  });
+
+  it('redacts before cutting to the frame’s limits, so a redacted secret cannot push a field over', () => {
+    const redact = createRedactor(['s3cr3t']);
+    const secretive = 's3cr3t '.repeat(2000);
+    const milestones = [
+      derive({ type: 'question', text: secretive }, task(), redact),
+      derive({ type: 'verification', ok: false, command: secretive, durationMs: 1, failing: [secretive], timedOut: false, output: '' }, task(), redact),
+      derive({ type: 'plan', steps: [{ text: secretive, done: false }] }, task(), redact),
+      derive(undefined, task({ state: 'failed', error: secretive }), redact),
+    ];
+    for (const m of milestones) expect(JSON.stringify(m)).not.toContain('s3cr3t');
   });
 });
