@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import { appFrameSchema, type AppFrame, type TaskUpdateFrame } from '../../shared/protocol.ts';
 import type { ParsedCommand } from '../commands/parse.ts';
 import type { RunnerHub } from '../runners/hub.ts';
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { escapeEntities, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore, BotTask, ChannelBinding } from '../store/directors.ts';
 import { isActive } from '../store/directors.ts';
@@ -12,7 +12,7 @@ import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import { batchCard, cut, taskCard } from './cards.ts';
 import { batchKey, CardRefresher, cardKey } from './card-refresher.ts';
 import { TaskSummaries } from './task-summaries.ts';
-import type { ProjectMemory } from './memory.ts';
+import type { MemoryEntry, ProjectMemory } from './memory.ts';
 import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
 import type { IssuesAnswer, RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
@@ -82,8 +82,12 @@ export class Director {
         return memoryReply(memory.list(ctx.channel));
       case 'remember':
         return rememberReply(memory.remember(ctx.channel, command.fact, ctx.user, clock.now()));
-      case 'forget':
-        return forgetReply(memory.forget(ctx.channel, command.n), command.n);
+      case 'forget': {
+        const entry = memory.entry(ctx.channel, command.n);
+        const allowed = entry !== undefined && this.mayForget(ctx.user, entry, binding);
+        if (entry && allowed) memory.remove(entry.id);
+        return forgetReply(entry, command.n, allowed);
+      }
       case 'stop':
         return this.stopCommand(ctx, command.task, binding);
       case 'retry':
@@ -238,6 +242,12 @@ export class Director {
     return `Retrying \`${task.id}\` in its worktree; its card and thread follow along.`;
   }
 
+  /** A memory entry goes by its author's, its task starter's or a maintainer's hand; anyone's where there are no maintainers. */
+  private mayForget(user: string, entry: MemoryEntry, binding: ChannelBinding): boolean {
+    if (binding.maintainers.length === 0 || binding.maintainers.includes(user) || entry.author === user) return true;
+    return entry.task_id !== null && this.options.store.task(entry.task_id)?.starter === user;
+  }
+
   mayStop(user: string, task: BotTask, binding: ChannelBinding | undefined): boolean {
     return task.starter === user || (binding?.maintainers.includes(user) ?? false);
   }
@@ -325,7 +335,9 @@ export class Director {
     const milestone = frame.milestone;
     if (milestone?.post) {
       const mention = milestone.kind === 'question' ? `<@${task.starter}> ` : '';
-      const body = [`${mention}${milestone.text}`, milestone.detail ? (milestone.kind === 'pr' ? milestone.detail : `\`\`\`${milestone.detail}\`\`\``) : ''].filter(Boolean).join('\n');
+      // Milestones quote agents and issues: nothing in them may become a mention, a link or break out of its code block.
+      const detail = milestone.detail ? (milestone.kind === 'pr' ? escapeEntities(milestone.detail) : `\`\`\`${escapeMrkdwn(milestone.detail)}\`\`\``) : '';
+      const body = [`${mention}${escapeEntities(milestone.text)}`, detail].filter(Boolean).join('\n');
       void outbox.show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cut(body) }).catch(() => undefined);
     }
     this.cards.task(task.id);

@@ -5,19 +5,20 @@ import type { MemoryEntry } from './memory.ts';
 /** `/director memory`: every entry, numbered as `forget <n>` takes them. */
 export function memoryReply(entries: MemoryEntry[]): string {
   if (entries.length === 0) return 'This channel’s project memory is empty. Finished tasks add a digest here; `/director remember <fact>` adds a fact.';
-  const lines = entries.map((e, i) => {
+  const lines = entries.map((e) => {
     const [first = '', ...rest] = e.text.split('\n');
     const head = e.task_id === null ? `:pushpin: ${escapeMrkdwn(first)}${e.author ? ` — <@${e.author}>` : ''}` : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${e.task_id}\`)`;
-    return [`${i + 1}. ${head}`, ...rest.map((l) => `      ${escapeMrkdwn(l)}`)].join('\n');
+    return [`${e.id}. ${head}`, ...rest.map((l) => `      ${escapeMrkdwn(l)}`)].join('\n');
   });
   return cut(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);
 }
 
-export function rememberReply(count: number): string {
-  return `Remembered, as entry ${count}. New tasks in this channel will be told. \`/director memory\` lists everything.`;
+export function rememberReply(id: number): string {
+  return `Remembered, as entry ${id}. New tasks in this channel will be told. \`/director memory\` lists everything.`;
 }
 
-export function forgetReply(removed: MemoryEntry | undefined, n: number): string {
+export function forgetReply(removed: MemoryEntry | undefined, n: number, allowed: boolean): string {
   if (!removed) return `There is no entry ${n}: \`/director memory\` shows the numbers.`;
-  return `Forgot entry ${n}: “${escapeMrkdwn(removed.text.split('\n')[0] ?? '')}”. Later entries moved up by one.`;
+  if (!allowed) return `Entry ${n} stays: only whoever added it, the starter of its task, or a channel maintainer can remove it.`;
+  return `Forgot entry ${n}: “${escapeMrkdwn(removed.text.split('\n')[0] ?? '')}”.`;
 }

@@ -47,15 +47,16 @@ export class ProjectMemory {
     };
   }
 
-  /** Every entry of the channel, oldest first: the numbers people see are positions in this list. */
+  /** Every entry of the channel, oldest first. People see each entry's id: it never changes. */
   list(channel: string): MemoryEntry[] {
     return parseRows(entryRow, this.s.list.all(channel));
   }
 
+  /** Adds a fact; returns its id. */
   remember(channel: string, text: string, author: string, now: number): number {
-    this.s.add.run(channel, null, text, author, now);
+    const id = Number(this.s.add.run(channel, null, text, author, now).lastInsertRowid);
     this.s.trim.run(channel, channel, MAX_ENTRIES);
-    return this.list(channel).length;
+    return id;
   }
 
   /** A finished task's digest; a task that finishes again replaces its earlier digest. */
@@ -64,11 +65,13 @@ export class ProjectMemory {
     this.s.trim.run(channel, channel, MAX_ENTRIES);
   }
 
-  /** Removes the n-th entry (1-based, as `/director memory` numbers them). */
-  forget(channel: string, n: number): MemoryEntry | undefined {
-    const entry = this.list(channel)[n - 1];
-    if (entry) this.s.remove.run(entry.id);
-    return entry;
+  /** The channel's entry with this id (as `/director memory` shows it). */
+  entry(channel: string, id: number): MemoryEntry | undefined {
+    return this.list(channel).find((e) => e.id === id);
+  }
+
+  remove(id: number): void {
+    this.s.remove.run(id);
   }
 
   /**

@@ -36,7 +36,8 @@ export class TaskSummaries {
     hub.send(task.runner_id, { type: 'task.ask', requestId, taskId: task.id });
     const { summary, error } = await answer;
     if (error) return `No summary of \`${task.id}\`: ${escapeMrkdwn(error)}. ${last}`;
-    return cut(`*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${escapeMrkdwn(summary)}\`\`\``, 12_000);
+    // Cut inside the code block, so its closing fence always stays.
+    return `*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${cut(escapeMrkdwn(summary), 11_500)}\`\`\``;
   }
 
   /** `status?` in a task's thread: the answer goes into the thread. */

@@ -5,3 +5,8 @@
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
+
+/** Escapes only what Slack parses as mentions and links (`&`, `<`, `>`), keeping code formatting. */
+export function escapeEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

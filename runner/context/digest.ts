@@ -1,5 +1,6 @@
 import type { TaskRecord } from '../tasks/store.ts';
-import { clip, type ContextState } from './state.ts';
+import type { ContextState } from './state.ts';
+import { clip, oneLine } from './text.ts';
 
 /** Characters of a finished task's digest in the channel's project memory. */
 export const DIGEST_CHARS = 1500;
@@ -7,10 +8,6 @@ export const DIGEST_CHARS = 1500;
 /** Lines of an agent's summary that leave something for later. */
 const FOLLOW_UP = /\b(?:left open|follow[- ]?ups?|todo|not yet|remaining|next steps?|later|out of scope|did not|didn't)\b/i;
 
-const oneLine = (text: string, max: number) => {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${clip(line, max - 1)}…` : line;
-};
 
 /**
  * What a finished task leaves for the channel's project memory: what changed, why, the decisions

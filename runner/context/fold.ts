@@ -1,13 +1,10 @@
 import type { TaskEvent } from '../tasks/task-events.ts';
-import { clip, LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
+import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
+import { clip, oneLine } from './text.ts';
 
 /** Sentences where an agent states a decision or a conclusion. */
 const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
 
-const oneLine = (text: string, max: number = LIMITS.statement) => {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${clip(line, max - 1)}…` : line;
-};
 
 /** Sentences of a message that state a decision or conclusion, whole. */
 export function statedDecisions(text: string): string[] {
@@ -16,7 +13,7 @@ export function statedDecisions(text: string): string[] {
     .split(/(?<=[.!?])\s+|\n+/)
     .map((s) => s.replace(/^[-*•\d.)\s]+/, '').trim())
     .filter((s) => s.length > 0 && DECISION.test(s))
-    .map((s) => oneLine(s));
+    .map((s) => oneLine(s, LIMITS.statement));
 }
 
 /** cyrb53: a 53-bit string hash (collisions among a few thousand paths are vanishingly rare). */
@@ -143,7 +140,7 @@ export function foldEvent(state: ContextState, event: TaskEvent): void {
       }
       break;
     case 'question': {
-      const question = oneLine(event.text);
+      const question = oneLine(event.text, LIMITS.statement);
       state.questions = [...state.questions.filter((q) => q !== question), question].slice(-LIMITS.questions);
       break;
     }
@@ -156,7 +153,7 @@ export function foldEvent(state: ContextState, event: TaskEvent): void {
       closeEpisode(state);
       return;
     case 'error':
-      if (event.fatal) state.lastError = oneLine(event.message);
+      if (event.fatal) state.lastError = oneLine(event.message, LIMITS.statement);
       break;
     case 'verification':
       state.verifications++;

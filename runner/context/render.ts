@@ -1,5 +1,6 @@
 import type { TaskInput } from '../agents/prompt.ts';
-import { clip, LIMITS, type ContextState, type Digest } from './state.ts';
+import { LIMITS, type ContextState, type Digest } from './state.ts';
+import { clip } from './text.ts';
 
 /** A task summary's default size budget, in UTF-8 bytes. */
 export const SUMMARY_BUDGET = 8 * 1024;

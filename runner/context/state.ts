@@ -97,13 +97,6 @@ export type ContextState = z.infer<typeof contextStateSchema>;
 export type Episode = z.infer<typeof episodeSchema>;
 export type Digest = z.infer<typeof digestSchema>;
 
-/** The first `max` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair (an emoji). */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const last = text.charCodeAt(max - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
-}
-
 export const newEpisode = (from: number): Episode => ({ from, commands: 0, failedCommands: 0, fileChanges: 0, messages: 0, said: '', folded: [] });
 
 export function emptyContext(): ContextState {

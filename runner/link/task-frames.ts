@@ -1,7 +1,7 @@
 import type { LinkEndpoint } from '../../shared/link/endpoint.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AppFrame } from '../../shared/protocol.ts';
-import { clip } from '../context/state.ts';
+import { clip } from '../context/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { EngineProject, TaskEngine } from '../tasks/engine.ts';
 import type { TaskStore } from '../tasks/store.ts';

@@ -3,12 +3,8 @@ import type { Redactor } from '../../shared/redact.ts';
 import { redactDeep } from '../../shared/redact-stream.ts';
 import type { TaskRecord } from './store.ts';
 import type { TaskEvent } from './task-events.ts';
+import { firstLine, shorten as clip } from '../context/text.ts';
 
-const firstLine = (text: string, max = 200) => {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-};
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 const RESTART_WHY = {
   requested: 'as asked',

@@ -14,16 +14,21 @@ describe('a channel’s project memory', () => {
 
   afterEach(() => db.close());
 
-  it('numbers entries as people see them, keeps channels apart, and replaces a task’s digest when it finishes again', () => {
+  it('gives entries ids that never shift, keeps channels apart, and replaces a task’s digest when it finishes again', () => {
     memory.addDigest('C1', 'ta', 'Fixed the login redirect', 1);
-    expect(memory.remember('C1', 'Deploys happen on Tuesdays', 'U1', 2)).toBe(2);
+    const fact = memory.remember('C1', 'Deploys happen on Tuesdays', 'U1', 2);
     memory.addDigest('C2', 'tb', 'Other channel', 3);
     memory.addDigest('C1', 'ta', 'Fixed the login redirect, and its test', 4);
     expect(memory.list('C1').map((e) => e.text)).toEqual(['Fixed the login redirect, and its test', 'Deploys happen on Tuesdays']);
-    expect(memory.forget('C1', 1)?.text).toBe('Fixed the login redirect, and its test');
-    expect(memory.forget('C1', 5)).toBeUndefined();
-    expect(memory.list('C1').map((e) => e.text)).toEqual(['Deploys happen on Tuesdays']);
-    expect(memory.list('C2')).toHaveLength(1);
+    const digest = memory.list('C1')[0];
+    if (!digest) throw new Error('no digest');
+    memory.remove(digest.id);
+    // The fact keeps its number after the entry before it went.
+    expect(memory.entry('C1', fact)?.text).toBe('Deploys happen on Tuesdays');
+    expect(memory.list('C1').map((e) => e.id)).toEqual([fact]);
+    // Another channel's entry is not reachable from here.
+    const other = memory.list('C2')[0]?.id ?? 0;
+    expect(memory.entry('C1', other)).toBeUndefined();
   });
 
   it('keeps at most 200 entries, dropping the oldest task digests but never a remembered fact', () => {

@@ -93,7 +93,7 @@ describe('thread context in Slack: status from the summary, restart, project mem
 
   it('keeps a digest of each finished task in the channel’s memory, feeds it to the next task, and lets people edit it', async () => {
     const { model } = loop;
-    model.script('add a health endpoint', { turns: [{ steps: [{ writeFile: { path: 'src/health.js', content: 'export const health = () => "ok";\n' } }, { message: `Added the endpoint. ${DECISION}` }] }] });
+    model.script('add a health endpoint', { turns: [{ steps: [{ writeFile: { path: 'src/health.js', content: 'export const health = () => "ok";\n' } }, { message: `Added the endpoint. ${DECISION}\nPing <!channel> when merged. \`\`\` done` }] }] });
     model.script('document the health endpoint', { turns: [{ steps: [{ writeFile: { path: 'docs/health.md', content: '# Health\n' } }, { message: 'Documented it.' }] }] });
     await bound();
     expect(await ack('memory')).toContain('project memory is empty');
@@ -101,6 +101,13 @@ describe('thread context in Slack: status from the summary, restart, project mem
     await ack('do add a health endpoint');
     await until(() => cardOf('add a health endpoint')?.text?.includes('PR ready for review'), 90_000, 'the first task done');
     await until(async () => (await ack('memory')).includes('/healthz'), 20_000, 'the digest in memory');
+    // The agent's words reach the thread, but never as a channel-wide mention.
+    const card = cardOf('add a health endpoint');
+    await until(() => loop.slack.thread(loop.channel, card?.ts ?? '').some((m) => m.text?.includes('Ping')), 30_000, 'the final post');
+    const posts = loop.slack.thread(loop.channel, card?.ts ?? '').filter((m) => m.user === 'U0BOT').map((m) => m.text ?? '');
+    expect(posts.join('\n')).toContain('Ping &lt;!channel&gt; when merged.');
+    expect(posts.join('\n')).not.toContain('<!channel>');
+    expect(await ack('memory')).not.toContain('<!channel>');
     const memory = await ack('memory');
     expect(memory).toContain('1. :white_check_mark: add a health endpoint');
     expect(memory).toContain('src/health.js');
@@ -116,6 +123,9 @@ describe('thread context in Slack: status from the summary, restart, project mem
     expect(prompt).toContain('Releases are cut from the stable branch, never from main.');
     expect(prompt).toContain('/healthz');
 
+    // Bob neither added the fact nor started a task here; with alice as maintainer he may not remove it.
+    expect(await ack('init acme/demo --runner laptop --maintainers @U0ALICE')).toContain('now directs');
+    expect(JSON.stringify((await loop.slack.person('U0BOB').slash(loop.channel, '/director', 'forget 2')).ack)).toContain('Entry 2 stays');
     expect(await ack('forget 2')).toContain('Forgot entry 2');
     expect(await ack('forget 9')).toContain('There is no entry 9');
     const after = await ack('memory');
