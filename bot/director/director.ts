@@ -16,7 +16,6 @@ import type { MemoryEntry, ProjectMemory } from './memory.ts';
 import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
 import type { IssuesAnswer, RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
-
 export interface DirectorOptions {
   store: DirectorStore;
   runners: RunnerStore;
@@ -67,7 +66,7 @@ export class Director {
     return this.options.store.binding(channel) !== undefined;
   }
 
-  /** The reply to a task command (init, fix, do, status, stop), as mrkdwn for the asker. */
+  /** The reply to a channel command (init, fix, do, status, stop, retry, restart, memory), as mrkdwn for the asker. */
   async command(command: DirectorCommand, ctx: CommandContext): Promise<string> {
     if (command.kind === 'init') return this.init(command, ctx);
     const { memory, clock } = this.options;
