@@ -5,7 +5,6 @@ import { clip, oneLine } from './text.ts';
 /** Sentences where an agent states a decision or a conclusion. */
 const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
 
-
 /** Sentences of a message that state a decision or conclusion, whole. */
 export function statedDecisions(text: string): string[] {
   if (!DECISION.test(text)) return [];
@@ -56,7 +55,7 @@ function addDecision(state: ContextState, decision: string): void {
   state.decisions.push(decision);
   while (state.decisions.length > LIMITS.decisions) {
     const old = state.decisions.shift();
-    if (old !== undefined) state.episode.folded.push(oneLine(old, 80));
+    if (old !== undefined) state.episode.folded = [...state.episode.folded, oneLine(old, 80)].slice(-LIMITS.foldedPerDigest);
   }
 }
 
@@ -89,7 +88,8 @@ function closeEpisode(state: ContextState): void {
     fileChanges: a.fileChanges + b.fileChanges,
     messages: a.messages + b.messages,
     said: '',
-    folded: [],
+    // Decisions pushed out of the kept list stay, shortened, a few of the newest per merged stretch.
+    folded: [...a.folded, ...b.folded].slice(-LIMITS.foldedPerDigest),
   };
   state.digests.unshift(merged);
 }

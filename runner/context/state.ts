@@ -19,6 +19,8 @@ export const LIMITS = {
   decisions: 16,
   /** Open questions. */
   questions: 5,
+  /** Shortened decisions a merged history digest keeps (the newest). */
+  foldedPerDigest: 6,
   /** History digests before the oldest two are merged into one shorter line. */
   digests: 12,
   /** Events in one history episode when no turn ends it sooner. */
@@ -63,7 +65,7 @@ const episodeSchema = z.object({
   folded: z.array(z.string()),
 });
 
-/** An older stretch of the log, folded into one line; merging two keeps their counts and drops their words. */
+/** An older stretch of the log, folded into one line; merging two keeps their counts and newest shortened decisions, and drops the rest of their words. */
 const digestSchema = episodeSchema.extend({ to: z.number().int() });
 
 export const contextStateSchema = z.object({

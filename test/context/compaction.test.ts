@@ -263,6 +263,13 @@ describe('task context compaction', () => {
     const digest = after.find((l) => l.startsWith('- events 1–21:'));
     expect(digest).toBeDefined();
     for (const d of decisions.slice(0, 4)) expect(digest).toContain(shortened(d));
+
+    // Many turns later that digest has been merged with others into a shorter line, which still names them.
+    for (let turn = 0; turn < 30; turn++) append('t', [{ type: 'command_finished', id: `c${turn}`, command: 'npm test', exitCode: 0, output: '' }, { type: 'turn_finished' }], T0 + 1000 + turn * 10);
+    const merged = section(keeper.storedSummary('t') ?? '', 'Earlier work').find((l) => l.startsWith('- events 1–'));
+    expect(merged).toBeDefined();
+    expect(merged).not.toContain('said');
+    for (const d of decisions.slice(0, 4)) expect(merged).toContain(shortened(d));
   });
 
   it('prunes raw events only of tasks settled before the cutoff, keeps their summaries, and prunes a rerun task again', () => {
