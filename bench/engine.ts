@@ -96,7 +96,7 @@ process.stdout.write(out.join('\\n') + '\\n');
   const rate = stored / seconds;
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   return [
-    { benchmark: 'event ingest', measure: `${EVENTS} codex JSONL events: parse, normalize, persist`, value: `${Math.round(rate)} events/s`, goal: '≥ 50,000/s', verdict: rate >= 50_000 ? 'ok' : 'MISSED' },
+    { benchmark: 'event ingest', measure: `${EVENTS} codex JSONL events: parse, normalize, persist, compact`, value: `${Math.round(rate)} events/s`, goal: '≥ 50,000/s', verdict: rate >= 50_000 ? 'ok' : 'MISSED' },
     { benchmark: 'event ingest', measure: 'peak RSS of the bench process', value: `${rssMiB.toFixed(0)} MiB`, goal: 'reported', verdict: '' },
   ];
 }
