@@ -1,16 +1,16 @@
 // The folded context and its summary, fed by real agent runs: the real codex and claude CLIs,
 // scripted through the model emulator, driven by the task engine. What a long session must keep
 // in its summary, and what a fresh session (a restart) is given to go on with.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startModelEmulator, type EmulatorUrls, type ModelEmulator, type Playbook, type RecordedRequest, type Step } from '../emulators/model/index.ts';
-import { driverFor } from '../support/real-agents.ts';
-import { request, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type EmulatorUrls, type Playbook, type RecordedRequest, type Step } from '../emulators/model/index.ts';
+import { useRealAgentWorld } from '../support/real-agent-world.ts';
+import { request } from '../support/engine-harness.ts';
 import { git } from '../support/git-repo.ts';
-import { tempHome, until } from '../support/link-harness.ts';
+import { until } from '../support/link-harness.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 
 type ErrorEvent = Extract<TaskEvent, { type: 'error' }>;
@@ -223,6 +223,11 @@ const freshSession: Playbook = {
   turns: [{ steps: [suite('export'), write('src/export/second.js', 'export const second = 2;\n'), { message: 'Continued from the summary: wrote src/export/second.js.' }] }],
 };
 
+/** Same worktree: the files of the first session and of the fresh one are all there. */
+function expectBothSessionsWork(worktree: string): void {
+  for (const path of ['src/export/first.js', 'src/export/split.js', 'src/export/second.js']) expect(existsSync(join(worktree, path)), path).toBe(true);
+}
+
 /** The summary, as quoted in a fresh session's first prompt, carries the follow-up and the decision. */
 function expectSeeded(prompt: string): void {
   expect(prompt).toContain(`${HEADING}:`);
@@ -292,33 +297,23 @@ async function overflowProxy(upstream: string, trigger: string): Promise<Overflo
 }
 
 describe.each(['codex', 'claude'] as const)('the folded context of real %s sessions', (kind) => {
-  let home: ReturnType<typeof tempHome>;
-  let emu: ModelEmulator;
-  let setup: EngineUnderTest | undefined;
+  const world = useRealAgentWorld(kind, 'director-corpus-', files);
+  /** The engine with the real CLI, talking to `model` (the emulator, or a proxy in front of it). */
+  const engine = (model?: EmulatorUrls) => world.engine(model ? { model } : {});
 
-  beforeEach(async () => {
-    home = tempHome(`director-corpus-${kind}-`);
-    emu = await startModelEmulator();
-  });
-
-  afterEach(async () => {
-    await setup?.engine.stop();
-    setup?.close();
-    setup = undefined;
-    await emu.close();
-    home.remove();
-  });
-
-  /** The engine with the real CLI as its only agent, talking to `model` (the emulator, or a proxy in front of it). */
-  function engine(model: EmulatorUrls = emu) {
-    const agentEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: join(home.dir, 'agent-home') };
-    mkdirSync(agentEnv.HOME, { recursive: true });
-    setup = startEngine(home.dir, [driverFor(kind, model, home.dir)], { agentEnv, graceMs: 1000 }, files);
-    return setup;
+  /** The fresh session after a restart: a new session, answered by the fresh-session script, whose first prompt carries the summary. */
+  function freshPrompt(marker: string): string {
+    const starts = sessionStarts(world.emu.conversation(marker));
+    expect(starts).toHaveLength(2);
+    const prompt = starts[1]?.humanMessages[0] ?? '';
+    expect(starts[1]).toMatchObject({ matched: HEADING, humanMessages: [prompt] });
+    expect(starts[1]?.sessionId).not.toBe(starts[0]?.sessionId);
+    expectSeeded(prompt);
+    return prompt;
   }
 
   it('keeps every must-keep fact of a long session in an 8 KB summary, folded incrementally as from scratch', async () => {
-    emu.script(CORPUS, corpus);
+    world.emu.script(CORPUS, corpus);
     const { engine: e, store, context } = engine();
     const task = e.create({ project: 'demo', agent: kind, title: 'CSV importer', input: request(GOAL) });
     await e.idle();
@@ -333,7 +328,7 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     expect(branch).not.toBe('');
 
     // The agent really did all of it, in one session resumed turn after turn.
-    const requests = emu.conversation(CORPUS);
+    const requests = world.emu.conversation(CORPUS);
     // One request per model step (claude adds a Read before it overwrites a file).
     const modelSteps = corpus.turns.flatMap((t) => t.steps).filter((step) => !('reasoning' in step)).length;
     expect(modelSteps).toBeGreaterThanOrEqual(45);
@@ -370,8 +365,8 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
 
   it('restarts a settled task from its summary: a fresh session, the same worktree and branch', async () => {
     const marker = 'restart-ledger-export';
-    emu.script(marker, firstSession({ message: 'Split the export at 1 MB. I opted for newline-delimited JSON instead of CSV.' }));
-    emu.script(HEADING, freshSession);
+    world.emu.script(marker, firstSession({ message: 'Split the export at 1 MB. I opted for newline-delimited JSON instead of CSV.' }));
+    world.emu.script(HEADING, freshSession);
     const { engine: e, store, context } = engine();
     const task = e.create({ project: 'demo', agent: kind, title: 'Ledger export', input: request(`${marker}: export the ledger as files for the auditors.`) });
     await e.idle();
@@ -389,16 +384,11 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     expect(after.session_id).not.toBe(before.session_id);
     expect(store.events(task.id)).toContainEqual({ type: 'restarted', reason: 'requested' });
 
-    const starts = sessionStarts(emu.conversation(marker));
-    expect(starts).toHaveLength(2);
-    const prompt = starts[1]?.humanMessages[0] ?? '';
-    expect(starts[1]).toMatchObject({ matched: HEADING, humanMessages: [prompt] });
-    expect(starts[1]?.sessionId).not.toBe(starts[0]?.sessionId);
-    expectSeeded(prompt);
+    const prompt = freshPrompt(marker);
     expect(prompt).toContain('- I opted for newline-delimited JSON instead of CSV.\n');
     expect(prompt).toContain(`Branch: ${branch}\n`);
 
-    for (const path of ['src/export/first.js', 'src/export/split.js', 'src/export/second.js']) expect(existsSync(join(worktree, path)), path).toBe(true);
+    expectBothSessionsWork(worktree);
     expect(readFileSync(join(worktree, 'src/export/second.js'), 'utf8')).toBe('export const second = 2;\n');
     expect(git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
     expect(context.state(task.id)).toEqual(context.fromScratch(task.id));
@@ -408,8 +398,8 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
   it('restarts a task in the middle of a turn: the turn ends and a fresh session picks up from the summary', async () => {
     const marker = 'restart-in-flight-export';
     // The follow-up's turn writes its file, then the model takes a minute to answer.
-    emu.script(marker, firstSession({ delayMs: 60_000, then: { message: 'never sent' } }));
-    emu.script(HEADING, freshSession);
+    world.emu.script(marker, firstSession({ delayMs: 60_000, then: { message: 'never sent' } }));
+    world.emu.script(HEADING, freshSession);
     const { engine: e, store, changes, context } = engine();
     const task = e.create({ project: 'demo', agent: kind, title: 'Ledger export', input: request(`${marker}: export the ledger as files for the auditors.`) });
     await e.idle();
@@ -418,7 +408,7 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     const wroteSplit = () => changes.some((c) => c.task.id === task.id && c.event?.type === 'file_changed' && c.event.changes.some((f) => f.path === 'src/export/split.js'));
     await until(wroteSplit, 30_000, 'the second turn to write its file');
     // The model is "thinking" (the delayed step): the turn is in flight.
-    await until(() => emu.conversation(marker).some((r) => r.turn === 1 && r.toolResults.length > 0), 10_000, 'the request after the write');
+    await until(() => world.emu.conversation(marker).some((r) => r.turn === 1 && r.toolResults.length > 0), 10_000, 'the request after the write');
     expect(store.require(task.id).state).toBe('running');
 
     await e.restart(task.id);
@@ -430,15 +420,10 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     expect(events.filter((ev) => ev.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'requested' }]);
     expect(events.some((ev) => ev.type === 'agent_message' && ev.text === 'never sent')).toBe(false);
 
-    const starts = sessionStarts(emu.conversation(marker));
-    expect(starts).toHaveLength(2);
-    const prompt = starts[1]?.humanMessages[0] ?? '';
-    expect(starts[1]).toMatchObject({ matched: HEADING, humanMessages: [prompt] });
-    expect(starts[1]?.sessionId).not.toBe(starts[0]?.sessionId);
-    expectSeeded(prompt);
+    freshPrompt(marker);
 
     const worktree = after.worktree ?? '';
-    for (const path of ['src/export/first.js', 'src/export/split.js', 'src/export/second.js']) expect(existsSync(join(worktree, path)), path).toBe(true);
+    expectBothSessionsWork(worktree);
     expect(git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(after.branch);
     expect(context.state(task.id)).toEqual(context.fromScratch(task.id));
   });
@@ -448,11 +433,11 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     // The follow-up's turn runs a command whose output "fills the context": every later request
     // of that session is refused. A fresh session's history does not hold it.
     const trigger = 'filler-7f3a: 3 passed';
-    emu.script(marker, firstSession(suite('filler-7f3a')));
-    emu.script(HEADING, freshSession);
-    const proxy = await overflowProxy(emu.url, trigger);
+    world.emu.script(marker, firstSession(suite('filler-7f3a')));
+    world.emu.script(HEADING, freshSession);
+    const proxy = await overflowProxy(world.emu.url, trigger);
+    const { engine: e, store, context } = engine(proxy.urls);
     try {
-      const { engine: e, store, context } = engine(proxy.urls);
       const task = e.create({ project: 'demo', agent: kind, title: 'Ledger export', input: request(`${marker}: export the ledger as files for the auditors.`) });
       await e.idle();
       const first = store.require(task.id);
@@ -470,21 +455,16 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
       expect(overflow?.message).toMatch(kind === 'codex' ? /context window/ : /prompt is too long/i);
       expect(events.filter((ev) => ev.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'context_exhausted' }]);
 
-      const starts = sessionStarts(emu.conversation(marker));
-      expect(starts).toHaveLength(2);
-      const prompt = starts[1]?.humanMessages[0] ?? '';
-      expect(starts[1]).toMatchObject({ matched: HEADING, humanMessages: [prompt] });
-      expect(starts[1]?.sessionId).not.toBe(starts[0]?.sessionId);
-      expectSeeded(prompt);
+      const prompt = freshPrompt(marker);
       expect(prompt).not.toContain(trigger);
       // The fresh session learns why it was started.
       expect(prompt).toContain(`Last agent error: ${overflow?.message ?? '?'}`);
 
       const worktree = after.worktree ?? '';
-      for (const path of ['src/export/first.js', 'src/export/split.js', 'src/export/second.js']) expect(existsSync(join(worktree, path)), path).toBe(true);
+      expectBothSessionsWork(worktree);
       expect(context.state(task.id)).toEqual(context.fromScratch(task.id));
     } finally {
-      await setup?.engine.stop();
+      await e.stop();
       await proxy.close();
     }
   });
