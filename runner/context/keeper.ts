@@ -45,6 +45,7 @@ export class ContextKeeper {
          ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, summary = excluded.summary, updated_at = excluded.updated_at`,
       ),
       summary: db.prepare('SELECT summary FROM task_context WHERE task_id = ?'),
+      refresh: db.prepare('UPDATE task_context SET summary = ?, updated_at = ? WHERE task_id = ?'),
     };
   }
 
@@ -66,9 +67,9 @@ export class ContextKeeper {
     }
   }
 
-  /** Stores the summary again after a change of the task's record (its state, error, PR). */
+  /** Stores the summary again after a change of the task's record (its state, error, PR); the folded state is unchanged. */
   refresh(taskId: string, now: number): void {
-    this.s.save.run(taskId, JSON.stringify(this.load(taskId)), this.summary(taskId), now);
+    this.s.refresh.run(this.summary(taskId), now, taskId);
   }
 
   /** The task's summary as of now (its record's state, branch and PR included). */
