@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
-import { parseRows } from '../../shared/db/rows.ts';
+import { parseRow, parseRows } from '../../shared/db/rows.ts';
 
 const entryRow = z.object({
   id: z.number(),
@@ -33,6 +33,7 @@ export class ProjectMemory {
   constructor(private readonly db: Db) {
     this.s = {
       list: db.prepare('SELECT * FROM channel_memory WHERE channel = ? ORDER BY id'),
+      entry: db.prepare('SELECT * FROM channel_memory WHERE id = ? AND channel = ?'),
       add: db.prepare('INSERT INTO channel_memory (channel, task_id, text, author, created_at) VALUES (?, ?, ?, ?, ?)'),
       upsertDigest: db.prepare(
         `INSERT INTO channel_memory (channel, task_id, text, author, created_at) VALUES (?, ?, ?, NULL, ?)
@@ -67,7 +68,7 @@ export class ProjectMemory {
 
   /** The channel's entry with this id (as `/director memory` shows it). */
   entry(channel: string, id: number): MemoryEntry | undefined {
-    return this.list(channel).find((e) => e.id === id);
+    return parseRow(entryRow, this.s.entry.get(id, channel));
   }
 
   remove(id: number): void {
