@@ -2,7 +2,8 @@
 // the real bot, the link and the runner (stub agent, 5,000-file repository); plus Slack traffic per task.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { settledStates, TaskStore } from '../runner/tasks/store.ts';
+import { settledStates } from '../shared/task-states.ts';
+import { TaskStore } from '../runner/tasks/store.ts';
 import { gitEnv } from '../test/support/git-repo.ts';
 import { tempHome, until } from '../test/support/link-harness.ts';
 import { sampleFiles, startWholeLoop } from '../test/support/whole-loop.ts';

@@ -75,17 +75,9 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const runners = new RunnerStore(db);
   const pairing = new Pairing({ store: runners, clock });
   const requests = issueRequests(clock);
-  // The director needs the hub and the hub hands frames to the director (called only after both exist).
-  const hub = new RunnerHub({
-    db,
-    store: runners,
-    pairing,
-    clock,
-    log,
-    handle: runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)),
-    tuning: link,
-  });
+  const hub = new RunnerHub({ db, store: runners, pairing, clock, log, tuning: link });
   const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, summaryRequests: summaryRequests(clock), memory: new ProjectMemory(db), clock, log });
+  hub.onFrame(runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)));
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));

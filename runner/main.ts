@@ -7,7 +7,8 @@ import { DirectorError } from '../shared/errors.ts';
 import { LinkEndpoint, type LinkTuning } from '../shared/link/endpoint.ts';
 import { LinkStore } from '../shared/link/store.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
-import type { AppFrame } from '../shared/protocol.ts';
+import { runnerSide, type RunnerEndpoint } from '../shared/link/sides.ts';
+import { dispatchFrame, type BotToRunner } from '../shared/protocol.ts';
 import { createRedactor, secretValuesFromEnv } from '../shared/redact.ts';
 import { redactDeep } from '../shared/redact-stream.ts';
 import { parseRunnerConfig, type RunnerConfig } from './config.ts';
@@ -15,7 +16,7 @@ import { credentialsPath, loadCredentials, saveCredentials, type RunnerCredentia
 import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
 import { linkPeer } from './link/peer.ts';
-import { taskFrameHandler } from './link/task-frames.ts';
+import { botFrameHandlers } from './link/bot-frames.ts';
 import { taskUpdates } from './link/task-updates.ts';
 import { GitHubIssues } from './github/issues.ts';
 import { pairWithBot } from './pair.ts';
@@ -42,7 +43,7 @@ export interface StartRunnerOptions {
   env?: NodeJS.ProcessEnv;
   logSink?: LogSink;
   /** Extra handling of frames from the bot (runs inside the frame's transaction). */
-  handle?: (frame: AppFrame, seq: number, db: Db) => void;
+  handle?: (frame: BotToRunner, seq: number, db: Db) => void;
   backoff?: Partial<BackoffOptions>;
   tuning?: Partial<LinkTuning>;
   /** Observes the link's state changes (logs and tests). */
@@ -53,7 +54,7 @@ export interface RunningRunner {
   db: Db;
   log: Logger;
   engine: TaskEngine;
-  endpoint: LinkEndpoint;
+  endpoint: RunnerEndpoint;
   link: RunnerLink;
   stop(): Promise<void>;
 }
@@ -74,15 +75,9 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
   const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
-  // Bound once the engine exists; frames only arrive after the link connects, later still.
-  let onTaskFrame: (frame: AppFrame) => void = () => undefined;
   const endpoint = new LinkEndpoint({
+    side: runnerSide,
     store: new LinkStore(db, linkPeer(credentials.token)),
-    handle: (frame, seq) => {
-      if (frame.type === 'note') log.debug({ n: frame.n }, 'note from the bot');
-      onTaskFrame(frame);
-      handle?.(frame, seq, db);
-    },
     log,
     clock: systemClock,
     tuning: { heartbeatMs: config.heartbeatMs, ...tuning },
@@ -129,7 +124,11 @@ export function startRunner({ config, credentials, env = {}, logSink, handle, ba
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: taskUpdates({ endpoint, clock: systemClock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
   });
-  onTaskFrame = taskFrameHandler({ engine, store, projects, issues, endpoint: () => endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
+  const handlers = botFrameHandlers({ engine, store, projects, issues, endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
+  endpoint.onFrame((frame, seq) => {
+    dispatchFrame(handlers, frame);
+    handle?.(frame, seq, db);
+  });
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,

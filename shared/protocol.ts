@@ -1,10 +1,17 @@
 /**
  * The wire protocol between the bot and a runner (version 2: typed milestones, restarts, task
  * summaries, project memory). Every WebSocket message is one JSON frame from `linkFrameSchema`;
- * application messages ride inside `data` frames as `AppFrame`s.
+ * application messages ride inside `data` frames: `BotToRunner` one way, `RunnerToBot` the other.
  * Both sides validate every frame on arrival.
+ *
+ * Compatibility within a version: a receiver ignores fields it does not know and renders a
+ * milestone kind it does not know from its `text`, so bot and runners need not upgrade in
+ * lockstep. Only a changed required shape (a new frame a peer must handle, a new state, a
+ * renamed or retyped field) bumps `PROTOCOL_VERSION`.
  */
 import { z } from 'zod';
+import { knownMilestoneSchema, milestoneSchema } from './milestones.ts';
+import { taskStateSchema } from './task-states.ts';
 
 /** The protocol version this build speaks. Bump on any incompatible change. */
 export const PROTOCOL_VERSION = 2;
@@ -16,7 +23,7 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-", at most 63');
 
 // ---------------------------------------------------------------------------------------------
-// Application frames: what the bot and the runner say to each other. Later issues add tasks.
+// Application frames: what the bot and the runner say to each other.
 
 /** Runner → bot: what the runner is doing now (sent on connect and whenever it changes). */
 export const runnerStatusFrame = z.object({
@@ -114,87 +121,69 @@ export const taskSummaryFrame = z.object({
   error: z.string().max(1000).optional(),
 });
 
-/** What every milestone carries: the line the card shows and, when posted, the thread's text. */
-const milestoneBase = {
-  /** One line for the card. */
-  text: z.string().max(3000),
-  /** Longer text for a thread post (plan bullets, failing tests, summary). */
-  detail: z.string().max(6000).optional(),
-  /** Worth a thread post, not only a card update. */
-  post: z.boolean(),
-};
-
-/**
- * A milestone: a typed record of something that happened to a task, derived on the runner by
- * explicit rules. The bot renders `text` (and `detail` when it posts); the typed fields let it
- * and tests reason about what happened without parsing text.
- */
-export const milestoneSchema = z.discriminatedUnion('kind', [
-  /** Progress for the card only (a command ran, the agent said something). */
-  z.object({ kind: z.literal('progress'), ...milestoneBase }),
-  /** The plan was made or its steps changed. */
-  z.object({ kind: z.literal('plan'), steps: z.array(z.object({ text: z.string().max(300), done: z.boolean() })).max(50), ...milestoneBase }),
-  /** The agent asks a person. */
-  z.object({ kind: z.literal('question'), question: z.string().max(3000), ...milestoneBase }),
-  z.object({ kind: z.literal('verification_started'), command: z.string().max(500).optional(), ...milestoneBase }),
-  z.object({
-    kind: z.literal('verification'),
-    outcome: z.enum(['passed', 'failed', 'timed_out']),
-    command: z.string().max(500),
-    passed: z.number().int().optional(),
-    failed: z.number().int().optional(),
-    failing: z.array(z.string().max(300)).max(50),
-    ...milestoneBase,
-  }),
-  z.object({ kind: z.literal('files_changed'), count: z.number().int().min(0), paths: z.array(z.string().max(500)).max(20), ...milestoneBase }),
-  z.object({ kind: z.literal('pr'), number: z.number().int(), url: z.string().max(500), updated: z.boolean(), ...milestoneBase }),
-  z.object({ kind: z.literal('restarted'), reason: z.enum(['requested', 'context_exhausted', 'session_died']), ...milestoneBase }),
-  z.object({ kind: z.literal('finished'), ...milestoneBase }),
-  z.object({ kind: z.literal('failed'), reason: z.string().max(6000), ...milestoneBase }),
-  z.object({ kind: z.literal('interrupted'), ...milestoneBase }),
-  z.object({ kind: z.literal('cancelled'), ...milestoneBase }),
-]);
-export type Milestone = z.infer<typeof milestoneSchema>;
-
 /** Runner → bot: a task's state changed or it reached a milestone. Already redacted. */
-export const taskUpdateFrame = z.object({
-  type: z.literal('task.update'),
-  taskId: z.string(),
-  state: z.enum(['queued', 'preparing', 'running', 'verifying', 'publishing', 'awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']),
-  agent: z.string(),
-  milestone: milestoneSchema.optional(),
-  prUrl: z.string().optional(),
-  /** The issue's title as GitHub has it (the bot may only know the number). */
-  title: z.string().max(500).optional(),
-  /** When the task started running on the runner (ms since epoch). */
-  startedAt: z.number().optional(),
-  /** When it finished: what changed, why, decisions and follow-ups, for the channel's project memory. */
-  digest: z.string().max(2000).optional(),
-});
+const taskUpdate = <M extends z.ZodType>(milestone: M) =>
+  z.object({
+    type: z.literal('task.update'),
+    taskId: z.string(),
+    state: taskStateSchema,
+    agent: z.string(),
+    milestone: milestone.optional(),
+    prUrl: z.string().optional(),
+    /** The issue's title as GitHub has it (the bot may only know the number). */
+    title: z.string().max(500).optional(),
+    /** When the task started running on the runner (ms since epoch). */
+    startedAt: z.number().optional(),
+    /** When it finished: what changed, why, decisions and follow-ups, for the channel's project memory. */
+    digest: z.string().max(2000).optional(),
+  });
+/** A task.update as this build sends it: only milestone kinds it knows. */
+export const taskUpdateFrame = taskUpdate(knownMilestoneSchema);
 
 /** Runner → bot: the agent took up a follow-up. */
 export const followUpPickedFrame = z.object({ type: z.literal('task.followup'), taskId: z.string(), followUpId: z.string() });
 
-/** Every application frame. */
-export const appFrameSchema = z.discriminatedUnion('type', [
-  runnerStatusFrame,
+/** Every frame the bot sends a runner. */
+export const botToRunnerSchema = z.discriminatedUnion('type', [
   noteFrame,
   issuesFindFrame,
-  issuesFoundFrame,
   taskStartFrame,
   taskSteerFrame,
   taskStopFrame,
   taskRetryFrame,
   taskRestartFrame,
   taskAskFrame,
+]);
+export type BotToRunner = z.infer<typeof botToRunnerSchema>;
+
+/** Every frame a runner sends the bot, as this build sends them. */
+export const runnerToBotSchema = z.discriminatedUnion('type', [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, taskUpdateFrame, followUpPickedFrame]);
+export type RunnerToBot = z.infer<typeof runnerToBotSchema>;
+
+/** Every frame a runner sends the bot, as the bot accepts them: milestones of a newer runner included. */
+export const runnerToBotReceivedSchema = z.discriminatedUnion('type', [
+  runnerStatusFrame,
+  noteFrame,
+  issuesFoundFrame,
   taskSummaryFrame,
-  taskUpdateFrame,
+  taskUpdate(milestoneSchema),
   followUpPickedFrame,
 ]);
-export type AppFrame = z.infer<typeof appFrameSchema>;
-export type TaskUpdateFrame = z.infer<typeof taskUpdateFrame>;
+export type RunnerToBotReceived = z.output<typeof runnerToBotReceivedSchema>;
+export type TaskUpdateReceived = Extract<RunnerToBotReceived, { type: 'task.update' }>;
 export type IssueQuery = z.infer<typeof issueQuerySchema>;
-export const appFrameTypes: ReadonlySet<string> = new Set(appFrameSchema.options.map((o) => o.shape.type.value));
+
+/** What one side does with each frame type it receives: one handler per type, none forgotten. */
+export type FrameHandlers<F extends { type: string }, Args extends unknown[] = []> = {
+  [T in F['type']]: (frame: Extract<F, { type: T }>, ...args: Args) => void;
+};
+
+/** Calls the frame's handler from a complete handler map. */
+export function dispatchFrame<F extends { type: string }, Args extends unknown[]>(handlers: FrameHandlers<F, Args>, frame: F, ...args: Args): void {
+  // The map is complete by its type; TypeScript cannot correlate a union's member with its handler.
+  const handler = handlers[frame.type as F['type']] as (frame: F, ...args: Args) => void;
+  handler(frame, ...args);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Link frames: the envelope that carries application frames with delivery guarantees.

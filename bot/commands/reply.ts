@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { escapeMrkdwn } from '../../shared/text.ts';
 import type { ParsedCommand } from './parse.ts';
 import { usageText } from './usage.ts';
 

@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { RunnerHub } from '../runners/hub.ts';
 import type { Pairing } from '../runners/pairing.ts';
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { escapeMrkdwn } from '../../shared/text.ts';
 import type { RunnerStore } from '../store/runners.ts';
 
 export interface RunnerCommandDeps {

@@ -1,17 +1,9 @@
-import type { MessageBody } from '../store/slack-messages.ts';
+import { isActive, type BotTaskState } from '../../shared/task-states.ts';
+import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
 import type { BotTask } from '../store/directors.ts';
-import { isActive } from '../store/directors.ts';
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+import type { MessageBody } from '../store/slack-messages.ts';
 
-/** Section text limit (3,000) with room for the note. */
-const SECTION_MAX = 2900;
-
-/** Cuts text to Slack's limits with a note, rather than having Slack reject the message. */
-export function cut(text: string, max = SECTION_MAX): string {
-  return text.length <= max ? text : `${text.slice(0, max - 40)}… _(cut to fit Slack)_`;
-}
-
-const STATE_LABEL: Record<string, string> = {
+const STATE_LABEL = {
   held: ':hourglass: waiting for a free slot in this channel',
   waiting: ':zzz: waiting for runner',
   queued: ':hourglass_flowing_sand: queued',
@@ -24,11 +16,11 @@ const STATE_LABEL: Record<string, string> = {
   failed: ':x: failed',
   cancelled: ':black_square_for_stop: stopped',
   interrupted: ':double_vertical_bar: interrupted',
-};
+} satisfies Record<BotTaskState, string>;
 
-export function stateLabel(state: string, runner?: string): string {
+export function stateLabel(state: BotTaskState, runner?: string): string {
   if (state === 'waiting' && runner) return `:zzz: waiting for runner ${escapeMrkdwn(runner)}`;
-  return STATE_LABEL[state] ?? state;
+  return STATE_LABEL[state];
 }
 
 function elapsed(task: BotTask, now: number): string {
@@ -49,11 +41,11 @@ export function taskCard(task: BotTask, now: number, runner?: string): MessageBo
   const lines = [`*${taskTitle(task)}*`, `${state} · agent: ${escapeMrkdwn(task.agent ?? 'default')}${elapsed(task, now)} · task \`${task.id}\``];
   if (task.milestone) lines.push(`_${escapeMrkdwn(task.milestone)}_`);
   if (task.pr_url) lines.push(`:link: <${task.pr_url}|Draft pull request>`);
-  const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } }];
+  const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(lines.join('\n')) } }];
   if (isActive(task.state)) {
     blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }] });
   }
-  return { text: cut(`${task.issue_number === null ? '' : `#${task.issue_number} `}${task.title} — ${state}`), blocks };
+  return { text: cutMrkdwn(`${task.issue_number === null ? '' : `#${task.issue_number} `}${task.title} — ${state}`), blocks };
 }
 
 /** The batch card of a "fix top N": each task with its state, edited in place. */
@@ -62,7 +54,7 @@ export function batchCard(title: string, tasks: BotTask[]): MessageBody {
   const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · <${t.pr_url}|PR>` : ''}`);
   const header = `*${escapeMrkdwn(title)}* — ${done}/${tasks.length} done`;
   return {
-    text: cut(`${title} — ${done}/${tasks.length} done`),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cut([header, ...lines].join('\n')) } }],
+    text: cutMrkdwn(`${title} — ${done}/${tasks.length} done`),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }],
   };
 }

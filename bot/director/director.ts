@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import { appFrameSchema, type AppFrame, type TaskUpdateFrame } from '../../shared/protocol.ts';
+import { botToRunnerSchema, type BotToRunner, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
+import { isActive } from '../../shared/task-states.ts';
 import type { ParsedCommand } from '../commands/parse.ts';
 import type { RunnerHub } from '../runners/hub.ts';
-import { escapeEntities, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { cutMrkdwn, escapeEntities, escapeMrkdwn } from '../../shared/text.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore, BotTask, ChannelBinding } from '../store/directors.ts';
-import { isActive } from '../store/directors.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
-import { batchCard, cut, taskCard } from './cards.ts';
+import { batchCard, taskCard } from './cards.ts';
 import { batchKey, CardRefresher, cardKey } from './card-refresher.ts';
 import { TaskSummaries } from './task-summaries.ts';
 import type { MemoryEntry, ProjectMemory } from './memory.ts';
@@ -171,7 +171,7 @@ export class Director {
     const title = source.kind === 'issue' ? source.title : source.text.split('\n')[0]?.slice(0, 120) || 'Request';
     const chosenAgent = agent ?? binding.agent ?? undefined;
     const memory = this.options.memory.relevant(ctx.channel, source.kind === 'issue' ? source.title : source.text);
-    const frame: AppFrame = {
+    const frame: BotToRunner = {
       type: 'task.start',
       taskId: id,
       project: binding.project,
@@ -211,7 +211,7 @@ export class Director {
   private status(channel: string): string {
     const tasks = this.options.store.tasks(channel).slice(-30);
     if (tasks.length === 0) return 'No tasks in this channel yet. Try `/director fix top 3 issues`.';
-    return cut(['Tasks of this channel:', ...tasks.map((t) => `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`)].join('\n'));
+    return cutMrkdwn(['Tasks of this channel:', ...tasks.map((t) => `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`)].join('\n'));
   }
 
   private restart(ctx: CommandContext, taskId: string, binding: ChannelBinding): string {
@@ -278,7 +278,7 @@ export class Director {
     const binding = store.binding(channel);
     for (const task of store.heldTasks(channel)) {
       if (binding?.concurrency != null && store.runningCount(channel) >= binding.concurrency) return;
-      const frame = appFrameSchema.safeParse(JSON.parse(task.start_frame ?? 'null'));
+      const frame = botToRunnerSchema.safeParse(JSON.parse(task.start_frame ?? 'null'));
       if (!frame.success || !store.release(task.id, clock.now())) continue;
       hub.send(task.runner_id, frame.data);
       this.cards.task(task.id);
@@ -304,7 +304,7 @@ export class Director {
   }
 
   /** Frames from runners about tasks (inside the frame's transaction: only quick writes here). */
-  onRunnerFrame(frame: AppFrame, seq: number, runner: RunnerRecord): void {
+  onRunnerFrame(frame: RunnerToBotReceived, seq: number, runner: RunnerRecord): void {
     const { store, requests, outbox } = this.options;
     switch (frame.type) {
       case 'issues.found':
@@ -325,7 +325,7 @@ export class Director {
     }
   }
 
-  private onTaskUpdate(frame: TaskUpdateFrame, seq: number, runner: RunnerRecord): void {
+  private onTaskUpdate(frame: TaskUpdateReceived, seq: number, runner: RunnerRecord): void {
     const { store, outbox, clock } = this.options;
     const task = store.task(frame.taskId);
     if (!task || task.runner_id !== runner.id) return;
@@ -337,7 +337,7 @@ export class Director {
       // Milestones quote agents and issues: nothing in them may become a mention, a link or break out of its code block.
       const detail = milestone.detail ? (milestone.kind === 'pr' ? escapeEntities(milestone.detail) : `\`\`\`${escapeMrkdwn(milestone.detail)}\`\`\``) : '';
       const body = [`${mention}${escapeEntities(milestone.text)}`, detail].filter(Boolean).join('\n');
-      void outbox.show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cut(body) }).catch(() => undefined);
+      void outbox.show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cutMrkdwn(body) }).catch(() => undefined);
     }
     this.cards.task(task.id);
     if (task.batch_id && frame.state !== task.state) this.cards.batch(task.batch_id);

@@ -1,5 +1,5 @@
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
-import { cut } from './cards.ts';
+import { escapeMrkdwn } from '../../shared/text.ts';
+import { cutMrkdwn } from '../../shared/text.ts';
 import type { MemoryEntry } from './memory.ts';
 
 /** `/director memory`: every entry, numbered as `forget <n>` takes them. */
@@ -10,7 +10,7 @@ export function memoryReply(entries: MemoryEntry[]): string {
     const head = e.task_id === null ? `:pushpin: ${escapeMrkdwn(first)}${e.author ? ` — <@${e.author}>` : ''}` : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${e.task_id}\`)`;
     return [`${e.id}. ${head}`, ...rest.map((l) => `      ${escapeMrkdwn(l)}`)].join('\n');
   });
-  return cut(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);
+  return cutMrkdwn(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);
 }
 
 export function rememberReply(id: number): string {

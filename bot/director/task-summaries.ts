@@ -1,11 +1,11 @@
 import type { Logger } from '../../shared/log.ts';
 import type { RunnerHub } from '../runners/hub.ts';
-import { escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { escapeMrkdwn } from '../../shared/text.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore } from '../store/directors.ts';
 import type { RunnerStore } from '../store/runners.ts';
 import { cardKey } from './card-refresher.ts';
-import { cut } from './cards.ts';
+import { cutMrkdwn } from '../../shared/text.ts';
 import type { RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
 export interface TaskSummariesOptions {
@@ -37,7 +37,7 @@ export class TaskSummaries {
     const { summary, error } = await answer;
     if (error) return `No summary of \`${task.id}\`: ${escapeMrkdwn(error)}. ${last}`;
     // Cut inside the code block, so its closing fence always stays.
-    return `*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${cut(escapeMrkdwn(summary), 11_500)}\`\`\``;
+    return `*Where \`${task.id}\` stands* (from the runner's summary of its log, not from the agent):\n\`\`\`${cutMrkdwn(escapeMrkdwn(summary), 11_500)}\`\`\``;
   }
 
   /** `status?` in a task's thread: the answer goes into the thread. */

@@ -1,11 +1,11 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { AppFrame } from '../../shared/protocol.ts';
+import type { RunnerToBotReceived } from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 /** What the bot does with each frame a runner sends (runs inside the frame's transaction). */
-export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger, tasks: (frame: AppFrame, seq: number, runner: RunnerRecord) => void) {
-  return (runner: RunnerRecord, frame: AppFrame, seq: number): void => {
+export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger, tasks: (frame: RunnerToBotReceived, seq: number, runner: RunnerRecord) => void) {
+  return (runner: RunnerRecord, frame: RunnerToBotReceived, seq: number): void => {
     switch (frame.type) {
       case 'runner.status':
         store.markStatus(runner.id, frame, clock.now());

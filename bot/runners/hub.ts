@@ -7,7 +7,8 @@ import { announcedProtocol, decodeLinkFrame } from '../../shared/link/decode.ts'
 import { LinkEndpoint, rawText, defaultLinkTuning, type LinkTuning } from '../../shared/link/endpoint.ts';
 import { LinkStore } from '../../shared/link/store.ts';
 import type { Logger } from '../../shared/log.ts';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type AppFrame, type LinkFrame } from '../../shared/protocol.ts';
+import { botSide, type BotEndpoint } from '../../shared/link/sides.ts';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type BotToRunner, type LinkFrame, type RunnerToBotReceived } from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import type { Pairing } from './pairing.ts';
 
@@ -17,8 +18,6 @@ export interface RunnerHubOptions {
   pairing: Pairing;
   clock: Clock;
   log: Logger;
-  /** Handles a frame from a runner, inside the transaction that records it (see LinkEndpoint). */
-  handle: (runner: RunnerRecord, frame: AppFrame, seq: number) => void;
   tuning?: Partial<LinkTuning>;
   /** How long a new connection may take to say hello. */
   helloTimeoutMs?: number;
@@ -30,8 +29,9 @@ export interface RunnerHubOptions {
  */
 export class RunnerHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  private readonly endpoints = new Map<string, LinkEndpoint>();
+  private readonly endpoints = new Map<string, BotEndpoint>();
   private readonly tuning: LinkTuning;
+  private handle: ((runner: RunnerRecord, frame: RunnerToBotReceived, seq: number) => void) | undefined;
 
   constructor(private readonly options: RunnerHubOptions) {
     this.tuning = { ...defaultLinkTuning, ...options.tuning };
@@ -51,8 +51,16 @@ export class RunnerHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, auth.runner));
   };
 
+  /**
+   * Sets who handles the runners' frames, inside the transaction that records each (see
+   * LinkEndpoint); needed before the first runner connects.
+   */
+  onFrame(handle: (runner: RunnerRecord, frame: RunnerToBotReceived, seq: number) => void): void {
+    this.handle = handle;
+  }
+
   /** Queues a frame for a runner; it is delivered when the runner is (or comes) online. */
-  send(runnerId: string, frame: AppFrame): number {
+  send(runnerId: string, frame: BotToRunner): number {
     return this.endpoint(runnerId).send(frame);
   }
 
@@ -71,19 +79,20 @@ export class RunnerHub {
     this.wss.close();
   }
 
-  private endpoint(runnerId: string): LinkEndpoint {
+  private endpoint(runnerId: string): BotEndpoint {
     let endpoint = this.endpoints.get(runnerId);
     if (!endpoint) {
-      const runner = () => this.options.store.byId(runnerId);
       endpoint = new LinkEndpoint({
+        side: botSide,
         store: new LinkStore(this.options.db, `runner:${runnerId}`),
-        handle: (frame, seq) => {
-          const record = runner();
-          if (record) this.options.handle(record, frame, seq);
-        },
         log: this.options.log.child({ runner: runnerId }),
         clock: this.options.clock,
         tuning: this.tuning,
+      });
+      endpoint.onFrame((frame, seq) => {
+        const record = this.options.store.byId(runnerId);
+        if (!this.handle) throw new Error('RunnerHub: a runner frame arrived before onFrame');
+        if (record) this.handle(record, frame, seq);
       });
       endpoint.onConnectionChange(() => this.options.store.markSeen(runnerId, this.options.clock.now()));
       this.endpoints.set(runnerId, endpoint);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { activeStates, botTaskStateSchema, type BotTaskState } from '../../shared/task-states.ts';
 
 const channelRow = z.object({
   channel: z.string(),
@@ -27,7 +28,7 @@ const taskRow = z.object({
   title: z.string(),
   url: z.string().nullable(),
   agent: z.string().nullable(),
-  state: z.string(),
+  state: botTaskStateSchema,
   starter: z.string(),
   batch_id: z.string().nullable(),
   pr_url: z.string().nullable(),
@@ -40,7 +41,8 @@ const taskRow = z.object({
 /** The bot's record of a task: what its card shows. */
 export type BotTask = z.output<typeof taskRow>;
 
-const ACTIVE = ['held', 'queued', 'waiting', 'preparing', 'running', 'verifying', 'publishing'];
+/** Active states of tasks that have left the bot's hold: queued on the link or on the runner, or running. */
+const ON_RUNNER = activeStates.filter((s) => s !== 'held');
 
 /** Channel bindings, tasks, batches and follow-ups of every channel's Director. */
 export class DirectorStore {
@@ -56,7 +58,7 @@ export class DirectorStore {
       ),
       binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers, steer, concurrency, verify FROM channels WHERE channel = ?'),
       held: db.prepare("SELECT * FROM tasks WHERE channel = ? AND state = 'held' ORDER BY created_at, rowid"),
-      running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ACTIVE.filter((s) => s !== 'held').map(() => '?').join(', ')})`),
+      running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ON_RUNNER.map(() => '?').join(', ')})`),
       release: db.prepare("UPDATE tasks SET state = 'queued', start_frame = NULL, updated_at = ? WHERE id = ? AND state = 'held'"),
       addTask: db.prepare(
         `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, created_at, updated_at)
@@ -65,7 +67,7 @@ export class DirectorStore {
       task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       tasks: db.prepare('SELECT * FROM tasks WHERE channel = ? ORDER BY created_at, rowid'),
       batchTasks: db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY created_at, rowid'),
-      activeIssues: db.prepare(`SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${ACTIVE.map(() => '?').join(', ')})`),
+      activeIssues: db.prepare(`SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`),
       update: db.prepare('UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url), milestone = COALESCE(@milestone, milestone), started_at = COALESCE(started_at, @started_at), updated_at = @now WHERE id = @id'),
       addBatch: db.prepare('INSERT INTO batches (id, channel, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
@@ -88,7 +90,7 @@ export class DirectorStore {
   }
 
   addTask(
-    task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: string; starter: string; batch_id: string | null; start_frame: string | null },
+    task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: BotTaskState; starter: string; batch_id: string | null; start_frame: string | null },
     now: number,
   ): void {
     this.s.addTask.run({ ...task, now });
@@ -101,7 +103,7 @@ export class DirectorStore {
 
   /** Tasks of the channel on the runner now (queued there or running). */
   runningCount(channel: string): number {
-    return z.object({ n: z.number() }).parse(this.s.running.get(channel, ...ACTIVE.filter((s) => s !== 'held'))).n;
+    return z.object({ n: z.number() }).parse(this.s.running.get(channel, ...ON_RUNNER)).n;
   }
 
   /** Moves a held task to the runner's queue; true if it was held. */
@@ -122,10 +124,10 @@ export class DirectorStore {
   }
 
   activeIssueNumbers(channel: string): number[] {
-    return parseRows(z.object({ issue_number: z.number() }), this.s.activeIssues.all(channel, ...ACTIVE)).map((r) => r.issue_number);
+    return parseRows(z.object({ issue_number: z.number() }), this.s.activeIssues.all(channel, ...activeStates)).map((r) => r.issue_number);
   }
 
-  updateTask(id: string, update: { state: string; title?: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number }, now: number): void {
+  updateTask(id: string, update: { state: BotTaskState; title?: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number }, now: number): void {
     this.s.update.run({ id, state: update.state, title: update.title ?? null, agent: update.agent ?? null, pr_url: update.pr_url ?? null, milestone: update.milestone ?? null, started_at: update.started_at ?? null, now });
   }
 
@@ -146,8 +148,4 @@ export class DirectorStore {
     if (this.s.pick.run(id).changes !== 1) return undefined;
     return parseRow(z.object({ task_id: z.string(), channel: z.string(), message_ts: z.string() }), this.s.followUp.get(id));
   }
-}
-
-export function isActive(state: string): boolean {
-  return ACTIVE.includes(state);
 }

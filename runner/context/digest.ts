@@ -1,6 +1,6 @@
 import type { TaskRecord } from '../tasks/store.ts';
 import type { ContextState } from './state.ts';
-import { clip, oneLine } from './text.ts';
+import { clip, oneLine } from '../../shared/text.ts';
 
 /** Characters of a finished task's digest in the channel's project memory. */
 export const DIGEST_CHARS = 1500;

@@ -1,6 +1,6 @@
 import type { TaskEvent } from '../tasks/task-events.ts';
 import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
-import { clip, oneLine } from './text.ts';
+import { clip, oneLine } from '../../shared/text.ts';
 
 /** Sentences where an agent states a decision or a conclusion. */
 const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;

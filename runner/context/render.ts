@@ -1,6 +1,6 @@
 import type { TaskInput } from '../agents/prompt.ts';
 import { LIMITS, type ContextState, type Digest } from './state.ts';
-import { clip } from './text.ts';
+import { clip, cutBytes, utf8Bytes as bytes } from '../../shared/text.ts';
 
 /** A task summary's default size budget, in UTF-8 bytes. */
 export const SUMMARY_BUDGET = 8 * 1024;
@@ -50,21 +50,6 @@ interface Line {
   /** Lower goes in first when space runs out. */
   priority: number;
   text: string;
-}
-
-const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
-
-/** Cuts text to at most `max` bytes, on a character boundary, marking the cut. */
-export function cutBytes(text: string, max: number): string {
-  if (bytes(text) <= max) return text;
-  let out = '';
-  let used = bytes('…');
-  for (const ch of text) {
-    used += bytes(ch);
-    if (used > max) break;
-    out += ch;
-  }
-  return `${out}…`;
 }
 
 const quoteBlock = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');

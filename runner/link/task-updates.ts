@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
-import type { LinkEndpoint } from '../../shared/link/endpoint.ts';
+import type { RunnerEndpoint } from '../../shared/link/sides.ts';
 import type { Redactor } from '../../shared/redact.ts';
 import { milestoneFor } from '../tasks/milestones.ts';
 import type { TaskRecord } from '../tasks/store.ts';
@@ -13,7 +13,7 @@ const PROGRESS_EVERY_MS = 2000;
  * milestones (progress rate-limited; a finished task's carries its digest for the channel's
  * memory), and runner.status when the number of running tasks changes.
  */
-export function taskUpdates({ endpoint, clock, capacity, running, digest, redact }: { endpoint: LinkEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string; redact?: Redactor }) {
+export function taskUpdates({ endpoint, clock, capacity, running, digest, redact }: { endpoint: RunnerEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string; redact?: Redactor }) {
   const lastProgress = new Map<string, number>();
   const lastState = new Map<string, string>();
   const lastPlan = new Map<string, string>();

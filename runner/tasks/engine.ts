@@ -5,20 +5,14 @@ import type { ContextKeeper } from '../context/keeper.ts';
 import { fixupPrompt, type TaskInput } from '../agents/prompt.ts';
 import { killRun } from '../process/kill.ts';
 import type { AgentRun } from '../process/spawn.ts';
-import { taskBranch, type ProjectCheckout, type Worktrees } from '../worktrees.ts';
+import { taskBranch, type Worktrees } from '../worktrees.ts';
+import type { EngineProject } from './project.ts';
 import { newTaskId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
-import { settledStates, type NewTask, type TaskRecord, type TaskStore } from './store.ts';
+import { settledStates } from '../../shared/task-states.ts';
+import type { NewTask, TaskRecord, TaskStore } from './store.ts';
 import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
-
-/** A project the engine can run tasks for. */
-export interface EngineProject extends ProjectCheckout {
-  /** owner/name on GitHub, for publishing. */
-  repo?: string;
-  /** The project's test command, named in prompts and allowed to the agent. */
-  testCommand?: string;
-}
 
 export interface TaskEngineOptions {
   store: TaskStore;

@@ -1,7 +1,7 @@
-import type { Milestone } from '../../shared/protocol.ts';
+import type { KnownMilestone as Milestone } from '../../shared/milestones.ts';
 import type { TaskRecord } from './store.ts';
 import type { TaskEvent } from './task-events.ts';
-import { firstLine, shorten as clip } from '../context/text.ts';
+import { firstLine, shorten } from '../../shared/text.ts';
 
 const RESTART_WHY = {
   requested: 'as asked',
@@ -11,7 +11,7 @@ const RESTART_WHY = {
 
 /** The milestone a state change amounts to when it ends (or pauses) the task. */
 function endingMilestone(task: TaskRecord): Milestone | undefined {
-  const detail = (text: string | null) => (text ? { detail: clip(text, 6000) } : {});
+  const detail = (text: string | null) => (text ? { detail: shorten(text, 6000) } : {});
   switch (task.state) {
     case 'finished':
       return { kind: 'finished', text: `Finished: ${firstLine(task.summary ?? 'no summary')}`, ...detail(task.summary), post: true };
@@ -19,7 +19,7 @@ function endingMilestone(task: TaskRecord): Milestone | undefined {
       return { kind: 'finished', text: 'Verified; the draft PR awaits review', ...detail(task.summary), post: true };
     case 'failed': {
       const reason = task.error ?? 'unknown reason';
-      return { kind: 'failed', reason: clip(reason, 6000), text: `Failed: ${firstLine(reason)}`, ...detail(task.error), post: true };
+      return { kind: 'failed', reason: shorten(reason, 6000), text: `Failed: ${firstLine(reason)}`, ...detail(task.error), post: true };
     }
     case 'interrupted':
       return { kind: 'interrupted', text: 'Interrupted: the runner stopped; resume when ready', post: true };
@@ -49,23 +49,23 @@ export function milestoneFor(record: TaskRecord, event: TaskEvent | undefined, r
     }
     case 'question': {
       const question = redact(event.text);
-      return { kind: 'question', question: clip(question, 3000), text: `Question: ${firstLine(question)}`, detail: clip(question, 3000), post: true };
+      return { kind: 'question', question: shorten(question, 3000), text: `Question: ${firstLine(question)}`, detail: shorten(question, 3000), post: true };
     }
     case 'verification_started': {
       const command = event.command === undefined ? undefined : redact(event.command);
-      return { kind: 'verification_started', ...(command && { command: clip(command, 500) }), text: command ? `testing: \`${firstLine(command, 80)}\`` : 'testing', post: false };
+      return { kind: 'verification_started', ...(command && { command: shorten(command, 500) }), text: command ? `testing: \`${firstLine(command, 80)}\`` : 'testing', post: false };
     }
     case 'verification': {
       const counts = [event.passed !== undefined && `${event.passed} passed`, event.failed !== undefined && `${event.failed} failed`].filter(Boolean).join(', ');
       const outcome = event.ok ? 'passed' : event.timedOut ? 'timed_out' : 'failed';
       const verdict = { passed: 'Tests passed', failed: 'Tests failed', timed_out: 'Tests timed out' }[outcome];
-      const failing = event.failing.slice(0, 50).map((name) => clip(redact(name), 300));
+      const failing = event.failing.slice(0, 50).map((name) => shorten(redact(name), 300));
       const command = redact(event.command);
       const bullets = failing.slice(0, 10).map((name) => `• ${name}`).join('\n');
       return {
         kind: 'verification',
         outcome,
-        command: clip(command, 500),
+        command: shorten(command, 500),
         ...(event.passed !== undefined && { passed: event.passed }),
         ...(event.failed !== undefined && { failed: event.failed }),
         failing,
@@ -79,7 +79,7 @@ export function milestoneFor(record: TaskRecord, event: TaskEvent | undefined, r
       return { kind: 'pr', number: event.prNumber, url, updated: event.updated, text: event.updated ? `Draft PR #${event.prNumber} updated` : `Draft PR #${event.prNumber} opened`, detail: url, post: true };
     }
     case 'file_changed': {
-      const paths = event.changes.map((c) => clip(redact(c.path), 500));
+      const paths = event.changes.map((c) => shorten(redact(c.path), 500));
       const shown = paths.slice(0, 3).join(', ');
       return { kind: 'files_changed', count: paths.length, paths: paths.slice(0, 20), text: `changed ${paths.length} file(s): ${shown}${paths.length > 3 ? ' …' : ''}`, post: false };
     }

@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../agents/events.ts';
 import { tail } from '../agents/events.ts';
 import type { RunExit } from '../process/spawn.ts';
-import type { TaskState } from './store.ts';
+import type { TaskState } from '../../shared/task-states.ts';
 import type { RestartReason } from './task-events.ts';
 
 /** What one agent turn amounted to, from its events and how its process ended. */

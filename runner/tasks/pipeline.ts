@@ -7,7 +7,8 @@ import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
 import { runVerification } from '../verify/run.ts';
-import type { EngineProject, TaskEngineOptions } from './engine.ts';
+import type { TaskEngineOptions } from './engine.ts';
+import type { EngineProject } from './project.ts';
 import type { TaskRecord } from './store.ts';
 
 /** The engine's verify step: the project's test command (configured, else detected) in the worktree. */

@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { settledStates, taskStateSchema, type TaskState } from '../../shared/task-states.ts';
 import { taskEventSchema, type TaskEvent } from './task-events.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 
-/** Where a task is in its life on the runner. */
-export const taskStateSchema = z.enum(['queued', 'preparing', 'running', 'verifying', 'publishing', 'awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']);
-export type TaskState = z.infer<typeof taskStateSchema>;
-/** States in which no agent process runs and none will start by itself. */
-export const settledStates: ReadonlySet<TaskState> = new Set(['awaiting_review', 'finished', 'failed', 'cancelled', 'interrupted']);
 
 const taskInputSchema: z.ZodType<TaskInput> = z.discriminatedUnion('kind', [
   z.object({

@@ -4,7 +4,7 @@ import type { AgentDriver } from '../agents/driver.ts';
 import { followUpPrompt, summaryPrompt, taskPrompt } from '../agents/prompt.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { AgentRun } from '../process/spawn.ts';
-import type { EngineProject } from './engine.ts';
+import type { EngineProject } from './project.ts';
 import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
 import { EventRecorder } from './recorder.ts';
 import type { TaskRecord, TaskStore } from './store.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appFrameSchema, appFrameTypes, linkFrameSchema, linkFrameTypes, type AppFrame, type ErrorFrame, type LinkFrame } from '../protocol.ts';
+import { linkFrameSchema, linkFrameTypes, type ErrorFrame, type LinkFrame } from '../protocol.ts';
 
 export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: ErrorFrame };
 
@@ -30,13 +30,24 @@ export function decodeLinkFrame(text: string): Decoded<LinkFrame> {
   return { ok: true, frame: parsed.data };
 }
 
-/** Parses the body of a data frame into an application frame. */
-export function decodeAppFrame(body: unknown, seq: number): Decoded<AppFrame> {
+/** The application frames one side receives: their schema and the types it knows. */
+export interface FrameSchema<F> {
+  schema: z.ZodType<F, unknown>;
+  types: ReadonlySet<string>;
+}
+
+/** A received-frame schema from a discriminated union of frames. */
+export function frameSchema<F>(schema: z.ZodType<F, unknown> & { options: readonly { shape: { type: { value: string } } }[] }): FrameSchema<F> {
+  return { schema, types: new Set(schema.options.map((option) => option.shape.type.value)) };
+}
+
+/** Parses the body of a data frame into an application frame of the receiving side. */
+export function decodeAppFrame<F>(body: unknown, seq: number, frames: FrameSchema<F>): Decoded<F> {
   const head = typed.safeParse(body);
-  if (head.success && !appFrameTypes.has(head.data.type)) {
+  if (head.success && !frames.types.has(head.data.type)) {
     return { ok: false, error: { type: 'error', code: 'unknown_type', message: `unknown application frame type ${JSON.stringify(head.data.type.slice(0, 40))}`, seq } };
   }
-  const parsed = appFrameSchema.safeParse(body);
+  const parsed = frames.schema.safeParse(body);
   if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_body', message: `invalid application frame: ${summarize(parsed.error)}`, seq } };
   return { ok: true, frame: parsed.data };
 }

@@ -2,8 +2,9 @@ import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import { appFrameSchema, CloseCode, type AppFrame, type ErrorFrame, type LinkFrame } from '../protocol.ts';
-import { decodeAppFrame, decodeLinkFrame } from './decode.ts';
+import type { z } from 'zod';
+import { CloseCode, type ErrorFrame, type LinkFrame } from '../protocol.ts';
+import { decodeAppFrame, decodeLinkFrame, type FrameSchema } from './decode.ts';
 import type { LinkStore } from './store.ts';
 
 export interface LinkTuning {
@@ -20,19 +21,28 @@ export interface LinkTuning {
 
 export const defaultLinkTuning: LinkTuning = { heartbeatMs: 15_000, highWaterBytes: 1024 * 1024, ackEvery: 100, ackDelayMs: 5, maxBadFrames: 20 };
 
-export interface LinkEndpointOptions {
+/**
+ * Handles one application frame. Runs synchronously inside the SQLite transaction that records
+ * the frame as handled, so its database writes and "handled" commit together: exactly once,
+ * even across kill -9. Start async work from what it wrote, after it returns.
+ */
+export type FrameHandler<In> = (frame: In, seq: number) => void;
+
+/** The frames one side sends and receives (see `./sides.ts`). */
+export interface LinkSide<Out, In> {
+  /** Every frame sent is checked against it before it is stored. */
+  sends: z.ZodType<Out>;
+  receives: FrameSchema<In>;
+}
+
+export interface LinkEndpointOptions<Out, In> {
+  side: LinkSide<Out, In>;
   store: LinkStore;
-  /**
-   * Handles one application frame. Runs synchronously inside the SQLite transaction that records
-   * the frame as handled, so its database writes and "handled" commit together: exactly once,
-   * even across kill -9. Start async work from what it wrote, after it returns.
-   */
-  handle: (frame: AppFrame, seq: number) => void;
   log: Logger;
   clock?: Clock;
   tuning?: Partial<LinkTuning>;
   /** Applied to every frame before it is stored for sending (the runner redacts secrets here). */
-  outgoing?: (frame: AppFrame) => AppFrame;
+  outgoing?: (frame: Out) => Out;
 }
 
 interface Session {
@@ -48,17 +58,18 @@ interface Session {
 }
 
 /**
- * One side of the link with one peer. Application code calls `send` and gets its frames
- * handled by `handle`; connections come and go underneath through `attach`.
+ * One side of the link with one peer. Application code calls `send` and gets the peer's frames
+ * through the handler it gave `onFrame`; connections come and go underneath through `attach`.
  */
-export class LinkEndpoint {
+export class LinkEndpoint<Out, In> {
   private readonly tuning: LinkTuning;
   private readonly clock: Clock;
   private session: Session | undefined;
   private handledSeq: number;
   private readonly listeners = new Set<(connected: boolean) => void>();
+  private handle: FrameHandler<In> | undefined;
 
-  constructor(private readonly options: LinkEndpointOptions) {
+  constructor(private readonly options: LinkEndpointOptions<Out, In>) {
     this.tuning = { ...defaultLinkTuning, ...options.tuning };
     this.clock = options.clock ?? systemClock;
     this.handledSeq = options.store.handled();
@@ -78,6 +89,11 @@ export class LinkEndpoint {
     return this.handledSeq;
   }
 
+  /** Sets who handles the peer's frames; needed before the first connection is attached. */
+  onFrame(handle: FrameHandler<In>): void {
+    this.handle = handle;
+  }
+
   /** Calls `listener` whenever a connection is attached or lost. */
   onConnectionChange(listener: (connected: boolean) => void): () => void {
     this.listeners.add(listener);
@@ -85,8 +101,8 @@ export class LinkEndpoint {
   }
 
   /** Stores the frame durably and sends it when connected. Returns its seq. */
-  send(frame: AppFrame): number {
-    const checked = appFrameSchema.parse(frame);
+  send(frame: Out): number {
+    const checked = this.options.side.sends.parse(frame);
     const seq = this.options.store.enqueue(JSON.stringify(this.options.outgoing ? this.options.outgoing(checked) : checked));
     if (this.session) this.scheduleFlush(this.session);
     return seq;
@@ -94,6 +110,7 @@ export class LinkEndpoint {
 
   /** Takes over an open, handshaken socket. `peerReceived` is what the peer has handled from us. */
   attach(ws: WebSocket, peerReceived: number): void {
+    if (!this.handle) throw new Error('LinkEndpoint.attach before onFrame: frames would have no handler');
     this.detach();
     const sent = this.options.store.lastAssigned();
     if (peerReceived > sent) {
@@ -208,15 +225,16 @@ export class LinkEndpoint {
   }
 
   private receive(session: Session, seq: number, body: unknown): void {
-    const { store, handle, log } = this.options;
+    const { store, log, side } = this.options;
+    const handle = this.handle;
     if (seq <= this.handledSeq) return this.scheduleAck(session); // a replay of something handled
     if (seq !== this.handledSeq + 1) {
       return this.reject(session, { type: 'error', code: 'unexpected', message: `expected seq ${this.handledSeq + 1}, got ${seq}`, seq });
     }
-    const decoded = decodeAppFrame(body, seq);
+    const decoded = decodeAppFrame(body, seq, side.receives);
     try {
       store.transaction(() => {
-        if (decoded.ok) handle(decoded.frame, seq);
+        if (decoded.ok) handle?.(decoded.frame, seq);
         store.markHandled(seq);
       });
     } catch (error) {

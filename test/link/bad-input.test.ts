@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { RunnerLink } from '../../runner/link/client.ts';
 import { LinkEndpoint } from '../../shared/link/endpoint.ts';
+import { runnerSide } from '../../shared/link/sides.ts';
 import { LinkStore } from '../../shared/link/store.ts';
 import { openDatabase } from '../../shared/db/open.ts';
 import { runnerMigrations } from '../../runner/store/migrations.ts';
@@ -153,7 +154,8 @@ describe('runner link: bad input', () => {
     expect((await raw.whenClosed()).code).toBe(4002);
 
     const db = openDatabase({ file: `${home.dir}/runner.sqlite`, migrations: runnerMigrations });
-    const endpoint = new LinkEndpoint({ store: new LinkStore(db, 'bot'), handle: () => undefined, log: quietLog });
+    const endpoint = new LinkEndpoint({ side: runnerSide, store: new LinkStore(db, 'bot'), log: quietLog });
+    endpoint.onFrame(() => undefined);
     const link = new RunnerLink({ botUrl: hub.url, token, hello: { runner: 'laptop', capacity: 1, agents: [], version: 'new' }, endpoint, log: quietLog, protocol: PROTOCOL_VERSION + 1 });
     link.start();
     expect(await link.stopped).toEqual({ fatal: true, reason: `runner speaks v${PROTOCOL_VERSION + 1}, bot speaks v${PROTOCOL_VERSION}: upgrade the bot` });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { milestoneFor } from '../../runner/tasks/milestones.ts';
 import type { TaskRecord } from '../../runner/tasks/store.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
-import { milestoneSchema, type Milestone } from '../../shared/protocol.ts';
+import { knownMilestoneSchema, type KnownMilestone as Milestone } from '../../shared/milestones.ts';
 import { createRedactor, type Redactor } from '../../shared/redact.ts';
 
 const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
@@ -33,7 +33,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
 /** Every milestone must pass the frame schema the bot checks, whatever the agent produced. */
 const derive = (event: TaskEvent | undefined, record = task(), redact?: Redactor): Milestone | undefined => {
   const milestone = milestoneFor(record, event, redact);
-  if (milestone) milestoneSchema.parse(milestone);
+  if (milestone) knownMilestoneSchema.parse(milestone);
   return milestone;
 };
 

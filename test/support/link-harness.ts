@@ -16,13 +16,13 @@ import { openDatabase, type Db } from '../../shared/db/open.ts';
 import { parseRows } from '../../shared/db/rows.ts';
 import type { LinkTuning } from '../../shared/link/endpoint.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
-import type { AppFrame } from '../../shared/protocol.ts';
+import type { BotToRunner, RunnerToBotReceived } from '../../shared/protocol.ts';
 import { createRedactor } from '../../shared/redact.ts';
 
 export const quietLog: Logger = createLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent', redact: createRedactor() });
 
 /** A table both sides' tests record received notes in, inside the frame's transaction. */
-export function recordNotes(db: Db): (frame: AppFrame) => void {
+export function recordNotes(db: Db): (frame: BotToRunner | RunnerToBotReceived) => void {
   db.exec('CREATE TABLE IF NOT EXISTS test_received (n INTEGER NOT NULL)');
   const insert = db.prepare('INSERT INTO test_received (n) VALUES (?)');
   return (frame) => {
@@ -54,7 +54,7 @@ export interface StartHubOptions {
   port?: number;
   tuning?: Partial<LinkTuning>;
   /** Replaces the default handling (recording notes in test_received). */
-  handle?: (runner: RunnerRecord, frame: AppFrame, hub: RunnerHub) => void;
+  handle?: (runner: RunnerRecord, frame: RunnerToBotReceived, hub: RunnerHub) => void;
 }
 
 export async function startHub({ file, port = 0, tuning, handle }: StartHubOptions): Promise<HubUnderTest> {
@@ -68,9 +68,9 @@ export async function startHub({ file, port = 0, tuning, handle }: StartHubOptio
     pairing,
     clock: systemClock,
     log: quietLog,
-    handle: (runner, frame) => (handle ? handle(runner, frame, hub) : record(frame)),
     tuning,
   });
+  hub.onFrame((runner, frame) => (handle ? handle(runner, frame, hub) : record(frame)));
   const server = createBotServer({ pairListener: pairRoute(pairing, quietLog), upgradeListener: hub.handleUpgrade });
   const bound = await listen(server, port, '127.0.0.1');
   return {

@@ -1,0 +1,87 @@
+import type { RunnerEndpoint } from '../../shared/link/sides.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { BotToRunner, FrameHandlers } from '../../shared/protocol.ts';
+import { clip } from '../../shared/text.ts';
+import type { GitHubIssues } from '../github/issues.ts';
+import type { TaskEngine } from '../tasks/engine.ts';
+import type { EngineProject } from '../tasks/project.ts';
+import type { TaskStore } from '../tasks/store.ts';
+
+/** Characters of a summary sent to the bot (the frame allows 16,000; redaction may lengthen it a little). */
+const SUMMARY_FRAME_CHARS = 15_000;
+
+export interface BotFrameDeps {
+  engine: TaskEngine;
+  store: TaskStore;
+  projects: ReadonlyMap<string, EngineProject & { agent?: string }>;
+  /** Undefined when the runner has no GitHub token. */
+  issues: GitHubIssues | undefined;
+  endpoint: RunnerEndpoint;
+  defaultAgent: string;
+  /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
+  summarise: (taskId: string) => Promise<string>;
+  log: Logger;
+}
+
+/**
+ * What the runner does with each of the bot's frames. Runs inside the frame's transaction: task
+ * rows are written before the frame counts as handled; slow work (GitHub reads, stopping) starts after.
+ */
+export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner> {
+  const { engine, store, projects, issues, endpoint, log } = deps;
+  const later = (work: () => Promise<void>) => setImmediate(() => void work().catch((error: unknown) => log.error({ err: error }, 'handling a bot request failed')));
+  return {
+    note: (frame) => log.debug({ n: frame.n }, 'note from the bot'),
+    'task.start': (frame) => {
+      if (store.get(frame.taskId)) return; // already started: the frame was replayed
+      const project = projects.get(frame.project);
+      const agent = frame.agent ?? project?.agent ?? deps.defaultAgent;
+      const input =
+        frame.source.kind === 'issue'
+          ? { kind: 'issue' as const, repo: project?.repo ?? frame.project, issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] } }
+          : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
+      engine.create({
+        id: frame.taskId,
+        project: frame.project,
+        agent,
+        title: frame.title,
+        input,
+        ...(frame.verifyCommand && { verifyCommand: frame.verifyCommand }),
+        ...(frame.memory && { memory: frame.memory }),
+      });
+    },
+    'task.steer': (frame) => {
+      if (store.get(frame.taskId)) engine.steer(frame.taskId, frame.text, frame.author, frame.followUpId);
+    },
+    'task.retry': (frame) => {
+      if (store.get(frame.taskId)) engine.resume(frame.taskId);
+    },
+    'task.stop': (frame) => {
+      if (store.get(frame.taskId)) later(() => engine.cancel(frame.taskId));
+    },
+    'task.restart': (frame) => {
+      if (store.get(frame.taskId)) later(() => engine.restart(frame.taskId));
+    },
+    'task.ask': (frame) =>
+      later(async () => {
+        const answer = (summary: string, error?: string) => endpoint.send({ type: 'task.summary', requestId: frame.requestId, taskId: frame.taskId, summary, ...(error && { error }) });
+        if (!store.get(frame.taskId)) return void answer('', `this runner has no task ${frame.taskId}`);
+        // A summary budget can be set above what a frame carries: the frame gets the start.
+        const summary = await deps.summarise(frame.taskId);
+        answer(summary.length > SUMMARY_FRAME_CHARS ? `${clip(summary, SUMMARY_FRAME_CHARS)}\n[… cut]` : summary);
+      }),
+    'issues.find': (frame) =>
+      later(async () => {
+        const project = projects.get(frame.project);
+        const send = (found: { issues: { number: number; title: string; url: string }[]; error?: string }) => endpoint.send({ type: 'issues.found', requestId: frame.requestId, ...found });
+        if (!project?.repo) return void send({ issues: [], error: `this runner has no project "${frame.project}" with a GitHub repo: add it to its PROJECTS` });
+        if (!issues) return void send({ issues: [], error: 'this runner has no GITHUB_TOKEN, so it cannot read issues' });
+        try {
+          const found = await issues.top(project.repo, { ...frame.query, busy: new Set(frame.query.busy) });
+          send({ issues: found.map(({ number, title, url }) => ({ number, title, url })) });
+        } catch (error) {
+          send({ issues: [], error: `GitHub refused the issue listing: ${error instanceof Error ? error.message : String(error)}` });
+        }
+      }),
+  };
+}
