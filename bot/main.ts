@@ -16,10 +16,15 @@ import { dedupDeliveries } from './slack/dedup.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
 import { verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
+import { CardRefresher } from './director/card-refresher.ts';
 import { Director } from './director/director.ts';
-import { issueRequests, summaryRequests } from './director/runner-requests.ts';
+import { HeldTasks } from './director/held-tasks.ts';
 import { ProjectMemory } from './director/memory.ts';
-import { runnerFrameHandler } from './runners/frames.ts';
+import { issueRequests, summaryRequests } from './director/runner-requests.ts';
+import { TaskStarter } from './director/task-starter.ts';
+import { TaskSummaries } from './director/task-summaries.ts';
+import { TaskUpdates } from './director/task-updates.ts';
+import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
@@ -74,14 +79,34 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 
   const runners = new RunnerStore(db);
   const pairing = new Pairing({ store: runners, clock });
-  const requests = issueRequests(clock);
   const hub = new RunnerHub({ db, store: runners, pairing, clock, log, tuning: link });
-  const director = new Director({ store: new DirectorStore(db), runners, hub, outbox, requests, summaryRequests: summaryRequests(clock), memory: new ProjectMemory(db), clock, log });
-  hub.onFrame(runnerFrameHandler(runners, clock, log, (frame, seq, runner) => director.onRunnerFrame(frame, seq, runner)));
+
+  // Each channel's Director and the collaborators it shares with the inbound task updates.
+  const store = new DirectorStore(db);
+  const memory = new ProjectMemory(db);
+  const issues = issueRequests(clock);
+  const summaryAnswers = summaryRequests(clock);
+  const cards = new CardRefresher({ store, runners, outbox, clock });
+  const held = new HeldTasks({ store, hub, cards, clock });
+  const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
+  const director = new Director({ store, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
+  const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
+  const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
+  hub.onFrame(
+    handleRunnerFrames({
+      runners,
+      clock,
+      log,
+      issuesFound: (requestId, answer) => issues.answer(requestId, answer),
+      summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
+      taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+      followUpPicked: (followUpId) => updates.followUpPicked(followUpId),
+    }),
+  );
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
-  registerCommandHandlers(slack.app, { outbox, messages, director, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
+  registerCommandHandlers(slack.app, { outbox, messages, director, summaries, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();
@@ -109,7 +134,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       return result.token;
     },
     stop: async () => {
-      director.close();
+      cards.close();
       outbox.stop();
       hub.close();
       await slack.disconnect();

@@ -4,12 +4,13 @@ import type { RunnerCredentials } from './credentials.ts';
 import { linkPeer } from './link/peer.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { TaskStore } from './tasks/store.ts';
+import { shorten } from '../shared/text.ts';
 
 /** Running tasks, and settled ones whose worktree is kept (failed, interrupted, stopped) until closed. */
 function taskLines(store: TaskStore): string[] {
   const running = store.inStates(['queued', 'preparing', 'running', 'verifying', 'publishing']);
   const kept = store.inStates(['failed', 'interrupted', 'cancelled']).filter((t) => t.worktree);
-  const line = (t: { id: string; state: string; title: string; worktree: string | null }) => `  ${t.id}  ${t.state.padEnd(11)} ${t.title.slice(0, 60)}${t.worktree ? `  (${t.worktree})` : ''}`;
+  const line = (t: { id: string; state: string; title: string; worktree: string | null }) => `  ${t.id}  ${t.state.padEnd(11)} ${shorten(t.title, 60)}${t.worktree ? `  (${t.worktree})` : ''}`;
   return [
     running.length === 0 ? 'Running:   no tasks' : `Running:   ${running.length} task(s)`,
     ...running.map(line),

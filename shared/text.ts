@@ -34,12 +34,12 @@ export const oneLine = (text: string, max: number): string => shorten(text.repla
 /** The first line of `text`, in at most `max` characters. */
 export const firstLine = (text: string, max = 200): string => shorten(text.trim().split('\n')[0] ?? '', max);
 
-/** The last `max` UTF-16 units of `text`, fewer where the cut would split a grapheme. */
+/** The end of `text` in at most `max` characters, marked with a leading "…" when cut: the part of long output that usually says what failed. */
 export function tail(text: string, max: number): string {
   if (text.length <= max) return text;
-  const from = text.length - max;
-  const boundary = boundaryBefore(text, from);
-  return text.slice(boundary === from ? from : Math.min(text.length, nextBoundary(text, from)));
+  const from = text.length - max + 1;
+  const start = boundaryBefore(text, from) === from ? from : nextBoundary(text, from);
+  return `…${text.slice(start)}`;
 }
 
 function nextBoundary(text: string, index: number): number {

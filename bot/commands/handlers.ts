@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
+import type { CommandContext, DirectorCommand, ParsedCommand } from '../director/command.ts';
 import type { Director } from '../director/director.ts';
+import type { TaskSummaries } from '../director/task-summaries.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
-import { parseCommand, stripMention, type ParsedCommand } from './parse.ts';
+import { parseCommand, stripMention } from './parse.ts';
 import { staticReply } from './reply.ts';
 import { connectReply, revokeReply, runnersReply, type RunnerCommandDeps } from './runners.ts';
 
@@ -12,46 +14,45 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   outbox: SlackOutbox;
   messages: SlackMessageStore;
   director: Director;
+  summaries: TaskSummaries;
   log: Logger;
 }
 
-/** Who typed a command, and where. */
-interface CommandContext {
-  channel: string;
-  user: string;
-  slashCommand: string;
-}
+type Reply<K extends ParsedCommand['kind']> = (command: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext, deps: CommandHandlerDeps) => string | Promise<string>;
+
+/** A channel's commands go to its Director; a failure is answered with the reason. */
+const directed = (command: DirectorCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> =>
+  deps.director.command(command, ctx).catch((error: unknown) => {
+    deps.log.error({ err: error, command: command.kind }, 'command failed');
+    return `That did not work: ${error instanceof Error ? error.message : String(error)}. \`/director status\` shows what did start.`;
+  });
+
+/** One answer per command: a command without one fails to compile. */
+const replies = {
+  help: (command, ctx) => staticReply(command, ctx.slashCommand),
+  unknown: (command, ctx) => staticReply(command, ctx.slashCommand),
+  invalid: (command, ctx) => staticReply(command, ctx.slashCommand),
+  connect: (_command, ctx, deps) => connectReply(deps, ctx.channel, ctx.user),
+  runners: (_command, _ctx, deps) => runnersReply(deps),
+  'revoke-runner': (command, _ctx, deps) => revokeReply(deps, command.name),
+  // Only reads: it need not wait behind the channel's other commands (and they not behind it).
+  'task-status': (command, ctx, deps) => deps.summaries.status(ctx.channel, command.task),
+  init: directed,
+  'fix-top': directed,
+  'fix-issues': directed,
+  do: directed,
+  status: directed,
+  stop: directed,
+  retry: directed,
+  restart: directed,
+  memory: directed,
+  remember: directed,
+  forget: directed,
+} satisfies { [K in ParsedCommand['kind']]: Reply<K> };
 
 function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> {
-  switch (command.kind) {
-    case 'connect':
-      return Promise.resolve(connectReply(deps, ctx.channel, ctx.user));
-    case 'runners':
-      return Promise.resolve(runnersReply(deps));
-    case 'revoke-runner':
-      return Promise.resolve(revokeReply(deps, command.name));
-    case 'task-status':
-      // Only reads: it need not wait behind the channel's other commands (and they not behind it).
-      return deps.director.summaries.status(ctx.channel, command.task);
-    case 'init':
-    case 'fix-top':
-    case 'fix-issues':
-    case 'do':
-    case 'status':
-    case 'stop':
-    case 'retry':
-    case 'restart':
-    case 'memory':
-    case 'remember':
-    case 'forget':
-      // A channel's commands run in order; channels do not wait for each other.
-      return deps.director.serial(ctx.channel, () => deps.director.command(command, ctx)).catch((error: unknown) => {
-        deps.log.error({ err: error, command: command.kind }, 'command failed');
-        return `That did not work: ${error instanceof Error ? error.message : String(error)}. \`/director status\` shows what did start.`;
-      });
-    default:
-      return Promise.resolve(staticReply(command, ctx.slashCommand));
-  }
+  const answer = replies[command.kind] as Reply<ParsedCommand['kind']>;
+  return Promise.resolve(answer(command, ctx, deps));
 }
 
 /** A thread reply that only asks where the task stands. */
@@ -69,7 +70,7 @@ const threadReply = z.object({
 
 /** `/director …`, mentions, thread replies (steering) and the Stop button. */
 export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): void {
-  const { outbox, log, director, messages } = deps;
+  const { outbox, log, director, summaries, messages } = deps;
   app.command('/director', async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
@@ -106,7 +107,7 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
     if (!taskId) return Promise.resolve();
     // "status?" is answered from the task's summary; it is not an instruction for the agent.
-    if (isStatusQuestion(parsed.data.text)) director.summaries.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
+    if (isStatusQuestion(parsed.data.text)) summaries.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
     else director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
     return Promise.resolve();
   });

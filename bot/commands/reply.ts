@@ -1,5 +1,5 @@
-import { escapeMrkdwn } from '../../shared/text.ts';
-import type { ParsedCommand } from './parse.ts';
+import { escapeMrkdwn, shorten } from '../../shared/text.ts';
+import type { ParsedCommand } from '../director/command.ts';
 import { usageText } from './usage.ts';
 
 /** The answer to a command that needs nothing but its text: help, unknown and misused commands. */
@@ -10,7 +10,7 @@ export function staticReply(command: Extract<ParsedCommand, { kind: 'help' | 'un
     case 'invalid':
       return `${command.problem}\n\n${usageText(slashCommand)}`;
     case 'unknown': {
-      const shown = escapeMrkdwn(command.input.length > 60 ? `${command.input.slice(0, 60)}…` : command.input);
+      const shown = escapeMrkdwn(shorten(command.input, 61));
       const hint = command.suggestion ? ` Did you mean \`${slashCommand} ${command.suggestion}\`?` : '';
       return `I don't know the command \`${shown}\`.${hint}\n\n${usageText(slashCommand)}`;
     }

@@ -1,5 +1,4 @@
-import { escapeMrkdwn } from '../../shared/text.ts';
-import { cutMrkdwn } from '../../shared/text.ts';
+import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
 import type { MemoryEntry } from './memory.ts';
 
 /** `/director memory`: every entry, numbered as `forget <n>` takes them. */

@@ -1,11 +1,10 @@
 import type { Logger } from '../../shared/log.ts';
 import type { RunnerHub } from '../runners/hub.ts';
-import { escapeMrkdwn } from '../../shared/text.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore } from '../store/directors.ts';
 import type { RunnerStore } from '../store/runners.ts';
 import { cardKey } from './card-refresher.ts';
-import { cutMrkdwn } from '../../shared/text.ts';
+import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
 import type { RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
 export interface TaskSummariesOptions {

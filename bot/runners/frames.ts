@@ -1,20 +1,34 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { RunnerToBotReceived } from '../../shared/protocol.ts';
+import { dispatchFrame, type FrameHandlers, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
-/** What the bot does with each frame a runner sends (runs inside the frame's transaction). */
-export function runnerFrameHandler(store: RunnerStore, clock: Clock, log: Logger, tasks: (frame: RunnerToBotReceived, seq: number, runner: RunnerRecord) => void) {
-  return (runner: RunnerRecord, frame: RunnerToBotReceived, seq: number): void => {
-    switch (frame.type) {
-      case 'runner.status':
-        store.markStatus(runner.id, frame, clock.now());
-        return;
-      case 'note':
-        log.debug({ runner: runner.name, n: frame.n }, 'note from runner');
-        return;
-      default:
-        tasks(frame, seq, runner);
-    }
+export interface RunnerFrameDeps {
+  runners: RunnerStore;
+  clock: Clock;
+  log: Logger;
+  /** An issue listing the Director asked for. */
+  issuesFound: (requestId: string, answer: { issues: { number: number; title: string; url: string }[]; error?: string }) => void;
+  /** A task summary the Director asked for. */
+  summaryGiven: (requestId: string, answer: { summary: string; error?: string }) => void;
+  taskUpdate: (frame: TaskUpdateReceived, seq: number, runner: RunnerRecord) => void;
+  followUpPicked: (followUpId: string) => void;
+}
+
+/** What the bot does with each frame a runner sends: one handler per frame type. */
+export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<RunnerToBotReceived, [number, RunnerRecord]> {
+  return {
+    'runner.status': (frame, _seq, runner) => deps.runners.markStatus(runner.id, frame, deps.clock.now()),
+    note: (frame, _seq, runner) => deps.log.debug({ runner: runner.name, n: frame.n }, 'note from runner'),
+    'issues.found': (frame) => deps.issuesFound(frame.requestId, { issues: frame.issues, ...(frame.error && { error: frame.error }) }),
+    'task.summary': (frame) => deps.summaryGiven(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) }),
+    'task.update': (frame, seq, runner) => deps.taskUpdate(frame, seq, runner),
+    'task.followup': (frame) => deps.followUpPicked(frame.followUpId),
   };
+}
+
+/** The hub's frame handler (runs inside the frame's transaction). */
+export function handleRunnerFrames(deps: RunnerFrameDeps): (runner: RunnerRecord, frame: RunnerToBotReceived, seq: number) => void {
+  const handlers = runnerFrameHandlers(deps);
+  return (runner, frame, seq) => dispatchFrame(handlers, frame, seq, runner);
 }

@@ -72,8 +72,3 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   errorEvent,
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
-
-/** Keeps the end of long output: the part that usually says what failed. */
-export function tail(text: string, max = 4000): string {
-  return text.length <= max ? text : `…${text.slice(text.length - max)}`;
-}

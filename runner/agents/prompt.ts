@@ -3,6 +3,7 @@
  * comments and Slack messages are untrusted; the framing tells the agent to treat them as a
  * description of work, never as instructions about its environment, secrets or network.
  */
+import { clip, tail } from '../../shared/text.ts';
 
 /** An issue as the prompt needs it. */
 export interface IssueInput {
@@ -21,7 +22,7 @@ const MAX_COMMENTS = 10;
 
 /** Quotes text under a label in a fence the text cannot close. */
 export function quote(label: string, text: string): string {
-  const cut = text.length > MAX_FIELD ? `${text.slice(0, MAX_FIELD)}\n[… cut at ${MAX_FIELD} characters]` : text;
+  const cut = text.length > MAX_FIELD ? `${clip(text, MAX_FIELD)}\n[… cut at ${MAX_FIELD} characters]` : text;
   // A fence the text cannot close: longer than any backtick run inside it.
   const longest = Math.max(2, ...[...cut.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
@@ -79,7 +80,7 @@ export function followUpPrompt(text: string, author: string): string {
 export function fixupPrompt(v: { command: string; failing: string[]; output: string; timedOut: boolean }): string {
   const what = v.timedOut ? `\`${v.command}\` did not finish within its time limit.` : `\`${v.command}\` failed after your changes.`;
   const names = v.failing.length > 0 ? `\nFailing tests:\n${v.failing.map((n) => `- ${n}`).join('\n')}` : '';
-  return [`${what}${names}`, quote('The end of the test output', v.output.slice(-4000)), 'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.'].join('\n\n');
+  return [`${what}${names}`, quote('The end of the test output', tail(v.output, 4000)), 'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.'].join('\n\n');
 }
 
 /** The start of a fresh session on a task with history: the runner's summary of the work so far. */

@@ -3,8 +3,7 @@ import { WebSocket, type RawData } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
 import { announcedProtocol, decodeLinkFrame } from '../../shared/link/decode.ts';
-import { rawText } from '../../shared/link/endpoint.ts';
-import type { RunnerEndpoint } from '../../shared/link/sides.ts';
+import { rawText, type LinkEndpoint } from '../../shared/link/endpoint.ts';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type HelloFrame } from '../../shared/protocol.ts';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.ts';
 
@@ -21,7 +20,8 @@ export interface RunnerLinkOptions {
   token: string;
   /** What the runner says about itself in its hello. */
   hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version'>;
-  endpoint: RunnerEndpoint;
+  /** The durable endpoint this link connects (whatever frames it carries). */
+  endpoint: Pick<LinkEndpoint<unknown, unknown>, 'received' | 'attach' | 'detach'>;
   log: Logger;
   backoff?: Partial<BackoffOptions>;
   handshakeTimeoutMs?: number;

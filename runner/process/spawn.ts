@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentEvent } from '../agents/events.ts';
-import { tail } from '../agents/events.ts';
+import { tail } from '../../shared/text.ts';
 import { killRun } from './kill.ts';
 import { RUN_MARKER } from './tree.ts';
 

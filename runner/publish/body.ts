@@ -1,4 +1,5 @@
 import type { Redactor } from '../../shared/redact.ts';
+import { clip } from '../../shared/text.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 import type { VerificationEvent } from '../tasks/task-events.ts';
 
@@ -26,5 +27,5 @@ export function pullRequestBody(input: TaskInput, summary: string | undefined, v
   else parts.push(`Requested by ${input.requestedBy} in Slack.`, '');
   parts.push('---', '_Opened as a draft by Director. The runner, not the agent, committed and pushed this branch._');
   const body = redact(parts.join('\n'));
-  return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n[cut at ${MAX_BODY} characters]` : body;
+  return body.length > MAX_BODY ? `${clip(body, MAX_BODY)}\n\n[cut at ${MAX_BODY} characters]` : body;
 }

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../agents/events.ts';
-import { tail } from '../agents/events.ts';
+import { tail } from '../../shared/text.ts';
 import type { RunExit } from '../process/spawn.ts';
 import type { TaskState } from '../../shared/task-states.ts';
 import type { RestartReason } from './task-events.ts';

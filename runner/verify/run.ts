@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import { tail } from '../agents/events.ts';
+import { tail } from '../../shared/text.ts';
 import { spawnAgent } from '../process/spawn.ts';
 import { parseTestOutput, type TestReport } from './parse.ts';
 

@@ -1,0 +1,51 @@
+/** The commands people type, as the Director and the Slack handlers see them (parsed in `bot/commands/parse.ts`). */
+
+/** What a person asked for, from the text after `/director` or after mentioning the bot. */
+export type ParsedCommand =
+  /** `help`, or nothing at all. */
+  | { kind: 'help' }
+  /** `connect`: pair a runner. */
+  | { kind: 'connect' }
+  /** `runners`: list them. */
+  | { kind: 'runners' }
+  /** `runners revoke <name>`. */
+  | { kind: 'revoke-runner'; name: string }
+  /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
+  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[]; steer: 'members' | 'maintainers'; concurrency?: number; verify?: string }
+  /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
+  | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
+  /** `fix #12 #15`. */
+  | { kind: 'fix-issues'; numbers: number[]; agent?: string }
+  /** `do <free text>`: one task from a request. */
+  | { kind: 'do'; text: string; agent?: string }
+  /** `status`. */
+  | { kind: 'status' }
+  /** `status <task>`: where the task stands, from its summary. */
+  | { kind: 'task-status'; task: string }
+  /** `restart <task>`: a fresh agent session seeded with the task's summary. */
+  | { kind: 'restart'; task: string }
+  /** `memory`: the channel's project memory. */
+  | { kind: 'memory' }
+  /** `remember <fact>`. */
+  | { kind: 'remember'; fact: string }
+  /** `forget <n>`. */
+  | { kind: 'forget'; n: number }
+  /** `stop <task>` or `stop all`. */
+  | { kind: 'stop'; task: string }
+  /** `retry <task>`: run a failed, stopped or interrupted task again. */
+  | { kind: 'retry'; task: string }
+  /** A known command used wrongly; `problem` says how. */
+  | { kind: 'invalid'; problem: string }
+  /** Something the bot does not understand; `suggestion` is the closest known command. */
+  | { kind: 'unknown'; input: string; suggestion?: string };
+
+/** Who typed a command, and where. */
+export interface CommandContext {
+  channel: string;
+  user: string;
+  /** The slash command as typed (`/director`), for help texts. */
+  slashCommand: string;
+}
+
+/** The commands a channel's Director answers. */
+export type DirectorCommand = Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }>;

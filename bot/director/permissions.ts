@@ -1,0 +1,24 @@
+import type { BotTask, ChannelBinding } from '../store/directors.ts';
+import type { MemoryEntry } from './memory.ts';
+
+/** Every "may this person do this" decision of a channel's Director, in one place. */
+
+/** A maintainer of the channel: whoever bound it, plus those they named. */
+export function isMaintainer(user: string, binding: ChannelBinding | undefined): boolean {
+  return binding?.maintainers.includes(user) ?? false;
+}
+
+/** Stop or restart a task: its starter or a maintainer. */
+export function mayStop(user: string, task: BotTask, binding: ChannelBinding | undefined): boolean {
+  return task.starter === user || isMaintainer(user, binding);
+}
+
+/** Steer a task from its thread: any member, or only its starter and the maintainers (`--steer maintainers`). */
+export function maySteer(user: string, task: BotTask, binding: ChannelBinding | undefined): boolean {
+  return binding?.steer !== 'maintainers' || mayStop(user, task, binding);
+}
+
+/** Forget a memory entry: its author, its task's starter or a maintainer; anyone where there are no maintainers. */
+export function mayForget(user: string, entry: MemoryEntry, binding: ChannelBinding, taskStarter: string | undefined): boolean {
+  return binding.maintainers.length === 0 || isMaintainer(user, binding) || entry.author === user || (taskStarter !== undefined && taskStarter === user);
+}

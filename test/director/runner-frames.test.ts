@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { frameSchema } from '../../shared/link/decode.ts';
+import type { LinkSide } from '../../shared/link/endpoint.ts';
+import { runnerSide } from '../../shared/link/sides.ts';
+import { botToRunnerSchema, type BotToRunner } from '../../shared/protocol.ts';
+import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
+import { tempHome, until } from '../support/link-harness.ts';
+import { startScriptedRunner, type ScriptedRunner } from '../support/scripted-runner.ts';
+
+/** A runner build from the future: its task.update may carry milestone kinds and fields this bot has never seen. */
+const newerRunnerSide: LinkSide<Record<string, unknown>, BotToRunner> = {
+  sends: z.looseObject({ type: z.string() }),
+  receives: frameSchema(botToRunnerSchema),
+};
+
+describe('the bot and a runner it did not build: frames the test writes', () => {
+  let home: ReturnType<typeof tempHome>;
+  let slack: SlackEmulator;
+  let bot: BotUnderTest;
+  let channel: string;
+  let token: string;
+  const stops: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => {
+    home = tempHome('director-frames-');
+    slack = await startSlackEmulator();
+    slack.addUser({ id: 'U0ALICE', name: 'alice' });
+    channel = slack.addChannel({ name: 'demo', members: ['U0ALICE'] }).id;
+    bot = await startBotAgainst(slack, { mode: 'socket', home: join(home.dir, 'bot') });
+    token = bot.bot.pairLocalRunner('laptop');
+  });
+
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+    await bot.stop();
+    await slack.close();
+    home.remove();
+  });
+
+  const alice = () => slack.person('U0ALICE');
+  const runner = async <Out>(side: LinkSide<Out, BotToRunner>): Promise<ScriptedRunner<Out>> => {
+    const started = await startScriptedRunner({ botUrl: `http://127.0.0.1:${bot.bot.port}`, token, name: 'laptop', home: join(home.dir, 'runner'), side });
+    stops.push(() => started.stop());
+    return started;
+  };
+  const card = (text: string) => slack.messages(channel).find((m) => m.text?.includes(text));
+
+  it('applies a newer runner’s update: an unknown milestone kind is shown by its text, unknown fields are ignored', async () => {
+    const newer = await runner(newerRunnerSide);
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do write the changelog');
+    const start = await newer.next('task.start');
+
+    newer.send({
+      type: 'task.update',
+      taskId: start.taskId,
+      state: 'running',
+      agent: 'codex',
+      startedAt: Date.now(),
+      milestone: { kind: 'merge_queued', queuePosition: 3, text: 'Queued for merge behind 2 PRs', detail: 'position 3 of 3', post: true },
+      cost: { usd: 0.42 },
+    });
+
+    await until(() => card('write the changelog')?.text?.includes('running'), 10_000, 'the card showing the state change');
+    expect(JSON.stringify(card('write the changelog')?.blocks)).toContain('Queued for merge behind 2 PRs');
+    const root = card('write the changelog');
+    if (!root) throw new Error('no card');
+    await until(() => slack.thread(channel, root.ts).some((m) => m.text?.includes('Queued for merge behind 2 PRs')), 10_000, 'the milestone posted in the thread');
+    expect(slack.thread(channel, root.ts).find((m) => m.text?.includes('Queued for merge'))?.text).toContain('position 3 of 3');
+  });
+
+  it('refuses a known milestone kind with a broken shape, and still takes the next update', async () => {
+    const newer = await runner(newerRunnerSide);
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do write the changelog');
+    const start = await newer.next('task.start');
+    const update = { type: 'task.update', taskId: start.taskId, agent: 'codex', startedAt: Date.now() };
+
+    newer.send({ ...update, state: 'verifying', milestone: { kind: 'pr', text: 'Draft PR', post: true } });
+    newer.send({ ...update, state: 'running', milestone: { kind: 'progress', text: 'still going', post: false } });
+
+    await until(() => JSON.stringify(card('write the changelog')?.blocks ?? '').includes('still going'), 10_000, 'the valid update applied');
+    expect(slack.messages(channel).some((m) => m.text?.includes('verifying'))).toBe(false);
+  });
+
+  it('answers `stop all` at once while a fix top N waits for the runner’s issue listing', async () => {
+    const scripted = await runner(runnerSide);
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do write the changelog');
+    const first = await scripted.next('task.start');
+
+    expect((await alice().slash(channel, '/director', 'fix top 2 issues')).ack).toMatchObject({ text: 'Asking the runner for the issues…' });
+    const find = await scripted.next('issues.find');
+    // The listing is still unanswered: stop all must not wait behind it.
+    const stop = await alice().slash(channel, '/director', 'stop all');
+    expect(JSON.stringify(stop.ack)).toContain('Stopping 1 task(s).');
+    expect((await scripted.next('task.stop')).taskId).toBe(first.taskId);
+
+    scripted.send({ type: 'issues.found', requestId: find.requestId, issues: [{ number: 7, title: 'Crash on empty config', url: 'https://github.com/acme/demo/issues/7' }] });
+    await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes('Started 1 task(s)')), 10_000, 'the batch started after the listing');
+    await until(() => scripted.received.filter((f) => f.type === 'task.start').length === 2, 10_000, 'the batch’s task sent to the runner');
+  });
+});

@@ -1,0 +1,39 @@
+import { LinkEndpoint, type LinkSide } from '../../shared/link/endpoint.ts';
+import { LinkStore } from '../../shared/link/store.ts';
+import type { BotToRunner, RunnerToBot } from '../../shared/protocol.ts';
+import { RunnerLink } from '../../runner/link/client.ts';
+import { linkPeer } from '../../runner/link/peer.ts';
+import { runnerDatabase } from '../../runner/main.ts';
+import { quietLog, until } from './link-harness.ts';
+
+/**
+ * A runner whose every frame the test writes: the real link (endpoint, seqs, acks, replay) with
+ * no engine behind it. `side` is this build's `runnerSide`, or a newer build's to send what this one would not.
+ */
+export interface ScriptedRunner<Out> {
+  received: BotToRunner[];
+  /** The first frame of `type` received, once it arrives. */
+  next<T extends BotToRunner['type']>(type: T, after?: number): Promise<Extract<BotToRunner, { type: T }>>;
+  send(frame: Out): void;
+  stop(): Promise<void>;
+}
+
+export async function startScriptedRunner<Out = RunnerToBot>(options: { botUrl: string; token: string; name: string; home: string; side: LinkSide<Out, BotToRunner> }): Promise<ScriptedRunner<Out>> {
+  const db = runnerDatabase(options.home);
+  const endpoint = new LinkEndpoint({ side: options.side, store: new LinkStore(db, linkPeer(options.token)), log: quietLog });
+  const received: BotToRunner[] = [];
+  endpoint.onFrame((frame) => received.push(frame));
+  const link = new RunnerLink({ botUrl: options.botUrl, token: options.token, hello: { runner: options.name, capacity: 2, agents: ['codex'], version: 'scripted' }, endpoint, log: quietLog });
+  link.start();
+  await until(() => endpoint.connected, 10_000, 'the scripted runner connected');
+  return {
+    received,
+    next: (type, after = 0) => until(() => received.slice(after).find((f): f is Extract<BotToRunner, { type: typeof type }> => f.type === type), 10_000, `a ${type} frame`),
+    send: (frame) => void endpoint.send(frame),
+    stop: async () => {
+      link.stop();
+      await link.stopped;
+      db.close();
+    },
+  };
+}
