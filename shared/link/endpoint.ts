@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { z } from 'zod';
-import { CloseCode, type ErrorFrame, type LinkFrame } from '../protocol.ts';
+import { CloseCode, dispatchFrame, type ErrorFrame, type FrameHandlers, type LinkFrame } from '../protocol.ts';
 import { decodeAppFrame, decodeLinkFrame, type FrameSchema } from './decode.ts';
 import type { LinkStore } from './store.ts';
 
@@ -210,18 +210,16 @@ export class LinkEndpoint<Out, In> {
   }
 
   private dispatch(session: Session, frame: LinkFrame): void {
-    switch (frame.type) {
-      case 'data':
-        return this.receive(session, frame.seq, frame.body);
-      case 'ack':
-        this.options.store.acknowledge(Math.min(frame.seq, session.sentUpTo));
-        return;
-      case 'error':
-        this.options.log.warn({ peer: this.options.store.peer, code: frame.code, seq: frame.seq, problem: frame.message }, 'peer refused a frame');
-        return;
-      default:
-        return this.reject(session, { type: 'error', code: 'unexpected', message: `a ${frame.type} frame is not expected after the handshake` });
-    }
+    const unexpected = () => this.reject(session, { type: 'error', code: 'unexpected', message: `a ${frame.type} frame is not expected after the handshake` });
+    const handlers: FrameHandlers<LinkFrame> = {
+      data: (data) => this.receive(session, data.seq, data.body),
+      ack: (ack) => this.options.store.acknowledge(Math.min(ack.seq, session.sentUpTo)),
+      error: (error) => this.options.log.warn({ peer: this.options.store.peer, code: error.code, seq: error.seq, problem: error.message }, 'peer refused a frame'),
+      hello: unexpected,
+      welcome: unexpected,
+      refused: unexpected,
+    };
+    dispatchFrame(handlers, frame);
   }
 
   private receive(session: Session, seq: number, body: unknown): void {
