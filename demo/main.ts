@@ -1,6 +1,6 @@
 // `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
 // emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
-import type { Playbook } from '../test/emulators/model/index.ts';
+import type { Playbook } from '../emulators/model/index.ts';
 import { z } from 'zod';
 import { until } from '../test/support/link-harness.ts';
 import { startWholeLoop } from '../test/support/whole-loop.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
 
 describe.each(['socket', 'http'] as const)('a retried Slack event in %s mode', (mode) => {

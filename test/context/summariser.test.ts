@@ -14,7 +14,7 @@ import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/open.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { createRedactor, type Redactor } from '../../shared/redact.ts';
-import { startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
+import { startModelEmulator, type ModelEmulator } from '../../emulators/model/index.ts';
 import { quietLog, tempHome, until } from '../support/link-harness.ts';
 import { driverFor, type Kind } from '../support/real-agents.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Playbook } from '../emulators/model/index.ts';
+import type { Playbook } from '../../emulators/model/index.ts';
 import { until } from '../support/link-harness.ts';
 import { startWholeLoop, type WholeLoop } from '../support/whole-loop.ts';
 

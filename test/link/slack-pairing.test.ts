@@ -1,7 +1,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsSchema } from '../../runner/credentials.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
 import { runDirector, spawnDirector, type DirectorProcess } from '../support/cli.ts';
 import { tempHome } from '../support/link-harness.ts';

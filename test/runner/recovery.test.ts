@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { processesOfRun, signalAll } from '../../runner/process/tree.ts';
-import { startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
+import { startModelEmulator, type ModelEmulator } from '../../emulators/model/index.ts';
 import { scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
 import { tempHome, until } from '../support/link-harness.ts';
 import { driverFor } from '../support/real-agents.ts';
