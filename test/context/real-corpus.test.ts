@@ -10,7 +10,7 @@ import { type EmulatorUrls, type Playbook, type RecordedRequest, type Step } fro
 import { useRealAgentWorld } from '../support/real-agent-world.ts';
 import { request } from '../support/engine-harness.ts';
 import { git } from '../support/git-repo.ts';
-import { until } from '../support/link-harness.ts';
+import { until } from '../../emulators/support/until.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 
 type ErrorEvent = Extract<TaskEvent, { type: 'error' }>;
