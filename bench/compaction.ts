@@ -11,7 +11,7 @@ import { renderSummary, SUMMARY_BUDGET } from '../runner/context/render.ts';
 import { emptyContext } from '../runner/context/state.ts';
 import { runnerDatabase } from '../runner/main.ts';
 import { TaskStore } from '../runner/tasks/store.ts';
-import { tempHome } from '../test/support/link-harness.ts';
+import { tempHome } from '../emulators/support/temp-home.ts';
 import { batches, MUST_KEEP, SYNTHETIC_TASK, syntheticLog } from '../test/context/synthetic-log.ts';
 import type { BenchRow } from './table.ts';
 

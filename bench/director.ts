@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { settledStates } from '../shared/task-states.ts';
 import { TaskStore } from '../runner/tasks/store.ts';
-import { gitEnv } from '../test/support/git-repo.ts';
-import { tempHome, until } from '../test/support/link-harness.ts';
-import { sampleFiles, startWholeLoop } from '../test/support/whole-loop.ts';
+import { gitEnv } from '../emulators/support/git.ts';
+import { tempHome } from '../emulators/support/temp-home.ts';
+import { until } from '../emulators/support/until.ts';
+import { sampleFiles, startWholeLoop } from '../emulators/world.ts';
 import type { BenchRow } from './table.ts';
 
 const TASKS = 10;

@@ -4,9 +4,10 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexDriver } from '../runner/agents/codex.ts';
 import { commandDriver } from '../runner/agents/command.ts';
-import { gitEnv } from '../test/support/git-repo.ts';
+import { gitEnv } from '../emulators/support/git.ts';
 import { request, startEngine } from '../test/support/engine-harness.ts';
-import { tempHome, until } from '../test/support/link-harness.ts';
+import { tempHome } from '../emulators/support/temp-home.ts';
+import { until } from '../emulators/support/until.ts';
 import type { BenchRow } from './table.ts';
 
 const FILES = 5000;

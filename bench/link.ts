@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { saveCredentials } from '../runner/credentials.ts';
 import { startRunner } from '../runner/main.ts';
-import { credentials, runnerConfig, startHub, tempHome, until } from '../test/support/link-harness.ts';
+import { credentials, runnerConfig, startHub } from '../test/support/link-harness.ts';
+import { tempHome } from '../emulators/support/temp-home.ts';
+import { until } from '../emulators/support/until.ts';
 import type { BenchRow } from './table.ts';
 
 const ROUND_TRIPS = 2000;

@@ -8,7 +8,7 @@ import { systemClock } from '../shared/clock.ts';
 import { openDatabase } from '../shared/db/open.ts';
 import { createLogger } from '../shared/log.ts';
 import { createRedactor } from '../shared/redact.ts';
-import { startSlackEmulator, type SlackEmulator } from '../test/emulators/slack/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
 import type { BenchRow } from './table.ts';
 
 const MESSAGES = 50;

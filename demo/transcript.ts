@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SlackEmulator } from '../test/emulators/slack/index.ts';
+import type { SlackEmulator } from '../emulators/slack/index.ts';
 
 const users: Record<string, string> = { U0BOT: 'director', U0ALICE: 'alice', U0BOB: 'bob' };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { runDirector, spawnDirector, type DirectorProcess } from '../support/cli.ts';
 
 describe('the director command', () => {

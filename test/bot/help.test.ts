@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
 
 describe.each(['socket', 'http'] as const)('/director in %s mode', (mode) => {
   let emu: SlackEmulator;

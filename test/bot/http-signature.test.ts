@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { signingSecret, startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
+import { signingSecret, startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
 
 function slashBody(text: string): string {
   return new URLSearchParams({

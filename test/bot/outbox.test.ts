@@ -8,7 +8,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { openDatabase, type Db } from '../../shared/db/open.ts';
 import { createLogger } from '../../shared/log.ts';
 import { createRedactor } from '../../shared/redact.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 
 const fast: Partial<OutboxLimits> = { postsPerSecond: 100, postBurst: 100, editsPerSecond: 100, editBurst: 100 };
 

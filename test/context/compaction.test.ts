@@ -5,7 +5,7 @@ import { runnerDatabase } from '../../runner/main.ts';
 import { TaskStore } from '../../runner/tasks/store.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 import type { Db } from '../../shared/db/open.ts';
-import { tempHome } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
 import {
   batches,
   MUST_KEEP,

@@ -6,11 +6,11 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type EmulatorUrls, type Playbook, type RecordedRequest, type Step } from '../emulators/model/index.ts';
+import { type EmulatorUrls, type Playbook, type RecordedRequest, type Step } from '../../emulators/model/index.ts';
 import { useRealAgentWorld } from '../support/real-agent-world.ts';
 import { request } from '../support/engine-harness.ts';
 import { git } from '../support/git-repo.ts';
-import { until } from '../support/link-harness.ts';
+import { until } from '../../emulators/support/until.ts';
 import type { TaskEvent } from '../../runner/tasks/task-events.ts';
 
 type ErrorEvent = Extract<TaskEvent, { type: 'error' }>;

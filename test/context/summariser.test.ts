@@ -14,8 +14,10 @@ import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/open.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { createRedactor, type Redactor } from '../../shared/redact.ts';
-import { startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
-import { quietLog, tempHome, until } from '../support/link-harness.ts';
+import { startModelEmulator, type ModelEmulator } from '../../emulators/model/index.ts';
+import { quietLog } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { driverFor, type Kind } from '../support/real-agents.ts';
 
 const API_KEY = 'summariser-test-key-0001';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskStore } from '../../runner/tasks/store.ts';
-import { until } from '../support/link-harness.ts';
-import { startWholeLoop, type WholeLoop } from '../support/whole-loop.ts';
+import { until } from '../../emulators/support/until.ts';
+import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
 
 const fail = (): never => {
   throw new Error('the runner is not running');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Playbook } from '../emulators/model/index.ts';
-import { until } from '../support/link-harness.ts';
-import { startWholeLoop, type WholeLoop } from '../support/whole-loop.ts';
+import type { Playbook } from '../../emulators/model/index.ts';
+import { until } from '../../emulators/support/until.ts';
+import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
 
 const fixes = (n: number): Playbook => ({
   turns: [

@@ -5,9 +5,10 @@ import { frameSchema } from '../../shared/link/decode.ts';
 import type { LinkSide } from '../../shared/link/endpoint.ts';
 import { runnerSide } from '../../shared/link/sides.ts';
 import { botToRunnerSchema, type BotToRunner } from '../../shared/protocol.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
-import { tempHome, until } from '../support/link-harness.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { startScriptedRunner, type ScriptedRunner } from '../support/scripted-runner.ts';
 
 /** A runner build from the future: its task.update may carry milestone kinds and fields this bot has never seen. */

@@ -9,7 +9,9 @@ import { LinkStore } from '../../shared/link/store.ts';
 import { openDatabase } from '../../shared/db/open.ts';
 import { runnerMigrations } from '../../runner/store/migrations.ts';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../shared/protocol.ts';
-import { quietLog, receivedNotes, startHub, tempHome, until, type HubUnderTest } from '../support/link-harness.ts';
+import { quietLog, receivedNotes, startHub, type HubUnderTest } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 
 const frameSchema = z.looseObject({ type: z.string(), code: z.string().optional(), message: z.string().optional(), seq: z.number().optional() });
 type Frame = z.infer<typeof frameSchema>;

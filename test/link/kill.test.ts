@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { botMigrations } from '../../bot/store/migrations.ts';
 import { runnerDatabase, startRunner, type RunningRunner } from '../../runner/main.ts';
 import { openDatabase } from '../../shared/db/open.ts';
-import { credentials, receivedNotes, recordNotes, runnerConfig, startHub, tempHome, until, type HubUnderTest } from '../support/link-harness.ts';
+import { credentials, receivedNotes, recordNotes, runnerConfig, startHub, type HubUnderTest } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 
 const COUNT = 3000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRunner, type RunningRunner } from '../../runner/main.ts';
 import { REDACTED } from '../../shared/redact.ts';
-import { credentials, runnerConfig, startHub, tempHome, until, type HubUnderTest } from '../support/link-harness.ts';
+import { credentials, runnerConfig, startHub, type HubUnderTest } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 
 describe('what leaves the runner', () => {
   let home: ReturnType<typeof tempHome>;

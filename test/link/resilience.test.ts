@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunnerLinkState } from '../../runner/link/client.ts';
 import { startRunner, type RunningRunner } from '../../runner/main.ts';
-import { credentials, receivedNotes, runnerConfig, startHub, tempHome, until, type HubUnderTest } from '../support/link-harness.ts';
+import { credentials, receivedNotes, runnerConfig, startHub, type HubUnderTest } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 describe('runner link resilience', () => {

@@ -1,10 +1,10 @@
 import { statSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsSchema } from '../../runner/credentials.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { startBotAgainst, type BotUnderTest } from '../support/bot-harness.ts';
+import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
 import { runDirector, spawnDirector, type DirectorProcess } from '../support/cli.ts';
-import { tempHome } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
 
 describe('pairing a runner from Slack, end to end', () => {
   let emu: SlackEmulator;

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRunner, type RunningRunner } from '../../runner/main.ts';
-import { credentials, receivedNotes, recordNotes, runnerConfig, startHub, tempHome, until, type HubUnderTest } from '../support/link-harness.ts';
+import { credentials, receivedNotes, recordNotes, runnerConfig, startHub, type HubUnderTest } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const FRAMES = 10_000;

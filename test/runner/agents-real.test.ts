@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentEnvironment } from '../../runner/agents/env.ts';
 import { processesOfRun } from '../../runner/process/tree.ts';
-import type { Playbook } from '../emulators/model/index.ts';
+import type { Playbook } from '../../emulators/model/index.ts';
 import { useRealAgentWorld } from '../support/real-agent-world.ts';
 import { request } from '../support/engine-harness.ts';
-import { until } from '../support/link-harness.ts';
+import { until } from '../../emulators/support/until.ts';
 
 const files = {
   'package.json': JSON.stringify({ name: 'demo', private: true, scripts: { test: 'node test.js' } }),

@@ -6,7 +6,8 @@ import { processesOfRun } from '../../runner/process/tree.ts';
 import { describeStatus } from '../../runner/status.ts';
 import { git } from '../support/git-repo.ts';
 import { request, scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
-import { tempHome, until } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 
 describe('task engine with stand-in agents', () => {
   let home: ReturnType<typeof tempHome>;

@@ -4,9 +4,10 @@ import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubIssues } from '../../runner/github/issues.ts';
 import { waitOutRateLimits } from '../../runner/github/rate-limit.ts';
-import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.ts';
-import { gitAsync } from '../support/git-repo.ts';
-import { quietLog, tempHome } from '../support/link-harness.ts';
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulators/github/index.ts';
+import { gitAsync } from '../../emulators/support/git.ts';
+import { quietLog } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 
 describe('GitHub issues for "fix top N"', () => {

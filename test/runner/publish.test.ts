@@ -5,11 +5,13 @@ import { GitHubIssues } from '../../runner/github/issues.ts';
 import { githubPublisher, projectVerifier } from '../../runner/tasks/pipeline.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { createRedactor, REDACTED } from '../../shared/redact.ts';
-import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.ts';
-import { startModelEmulator, type ModelEmulator, type Playbook } from '../emulators/model/index.ts';
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulators/github/index.ts';
+import { startModelEmulator, type ModelEmulator, type Playbook } from '../../emulators/model/index.ts';
 import { startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
-import { gitAsync } from '../support/git-repo.ts';
-import { quietLog, tempHome, until } from '../support/link-harness.ts';
+import { gitAsync } from '../../emulators/support/git.ts';
+import { quietLog } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { driverFor } from '../support/real-agents.ts';
 
 const RUNNER_SECRET = 'runner-secret-value-7788';

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { processesOfRun, signalAll } from '../../runner/process/tree.ts';
-import { startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
+import { startModelEmulator, type ModelEmulator } from '../../emulators/model/index.ts';
 import { scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
-import { tempHome, until } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { driverFor } from '../support/real-agents.ts';
 
 const tsx = fileURLToPath(new URL('../../bin/tsx.js', import.meta.url));

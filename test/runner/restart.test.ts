@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request, scriptAgent, startEngine, type EngineUnderTest } from '../support/engine-harness.ts';
-import { tempHome, until } from '../support/link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 
 describe('restarting an agent in a fresh session from the task’s summary', () => {
   let home: ReturnType<typeof tempHome>;

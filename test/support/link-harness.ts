@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RunnerHub } from '../../bot/runners/hub.ts';
 import { pairRoute } from '../../bot/runners/pair-route.ts';
 import { Pairing } from '../../bot/runners/pairing.ts';
@@ -95,25 +92,10 @@ export async function startHub({ file, port = 0, tuning, handle }: StartHubOptio
   };
 }
 
-export function tempHome(prefix = 'director-link-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }) };
-}
-
 export function runnerConfig(home: string, heartbeatMs = 15_000): RunnerConfig {
   return { ...parseRunnerConfig({ DIRECTOR_HOME: home, LOG_LEVEL: 'silent' }), heartbeatMs };
 }
 
 export function credentials(botUrl: string, name: string, token: string): RunnerCredentials {
   return { botUrl, name, token, pairedAt: new Date().toISOString() };
-}
-
-export async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

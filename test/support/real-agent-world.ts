@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { startModelEmulator, type EmulatorUrls, type ModelEmulator } from '../emulators/model/index.ts';
+import { startModelEmulator, type EmulatorUrls, type ModelEmulator } from '../../emulators/model/index.ts';
 import { startEngine, type EngineUnderTest } from './engine-harness.ts';
-import { tempHome } from './link-harness.ts';
+import { tempHome } from '../../emulators/support/temp-home.ts';
 import { driverFor, type Kind } from './real-agents.ts';
 
 export interface EngineChoice {

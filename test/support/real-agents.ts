@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { claudeDriver } from '../../runner/agents/claude.ts';
 import { codexDriver } from '../../runner/agents/codex.ts';
 import type { AgentDriver } from '../../runner/agents/driver.ts';
-import { claudeEnv, codexArgs, codexEnv, type EmulatorUrls } from '../emulators/model/index.ts';
+import { claudeEnv, codexArgs, codexEnv, type EmulatorUrls } from '../../emulators/model/index.ts';
 
 const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 

@@ -4,7 +4,8 @@ import type { BotToRunner, RunnerToBot } from '../../shared/protocol.ts';
 import { RunnerLink } from '../../runner/link/client.ts';
 import { linkPeer } from '../../runner/link/peer.ts';
 import { runnerDatabase } from '../../runner/main.ts';
-import { quietLog, until } from './link-harness.ts';
+import { until } from '../../emulators/support/until.ts';
+import { quietLog } from './link-harness.ts';
 
 /**
  * A runner whose every frame the test writes: the real link (endpoint, seqs, acks, replay) with

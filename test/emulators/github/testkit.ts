@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { z } from 'zod';
-import { isolatedGitEnv } from './git.ts';
-import { startGitHubEmulator } from './index.ts';
-import type { GitHubEmulator, GitHubEmulatorOptions } from './index.ts';
+import { isolatedGitEnv } from '../../../emulators/github/git.ts';
+import { startGitHubEmulator } from '../../../emulators/github/index.ts';
+import type { GitHubEmulator, GitHubEmulatorOptions } from '../../../emulators/github/index.ts';
 import { checkResponse } from './openapi.ts';
 
 /** Outcome of a git command that is allowed to fail. */

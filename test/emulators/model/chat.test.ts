@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: OpenAI's response and error shapes, scripted answers, failures, delays.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startModelEmulator } from './index.ts';
-import type { ModelEmulator } from './index.ts';
+import { startModelEmulator } from '../../../emulators/model/index.ts';
+import type { ModelEmulator } from '../../../emulators/model/index.ts';
 
 let emu: ModelEmulator | undefined;
 afterEach(async () => {

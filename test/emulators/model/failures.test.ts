@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Kit } from './testkit.ts';
-import type { Failure } from './index.ts';
+import type { Failure } from '../../../emulators/model/index.ts';
 
 const kit = new Kit();
 afterEach(() => kit.cleanup());

@@ -1,13 +1,13 @@
 // The turn planner with both dialects, without any CLI: which response comes next.
 import { describe, expect, it } from 'vitest';
-import { writePatch } from './apply-patch.ts';
-import { claudeDialect } from './claude-dialect.ts';
-import type { ToolUse } from './claude-dialect.ts';
-import { codexDialect } from './codex-dialect.ts';
-import type { CodexCall } from './codex-dialect.ts';
-import { DEFAULT_REPLY, nextMove } from './planner.ts';
-import type { Move } from './planner.ts';
-import type { Step } from './types.ts';
+import { writePatch } from '../../../emulators/model/apply-patch.ts';
+import { claudeDialect } from '../../../emulators/model/claude-dialect.ts';
+import type { ToolUse } from '../../../emulators/model/claude-dialect.ts';
+import { codexDialect } from '../../../emulators/model/codex-dialect.ts';
+import type { CodexCall } from '../../../emulators/model/codex-dialect.ts';
+import { DEFAULT_REPLY, nextMove } from '../../../emulators/model/planner.ts';
+import type { Move } from '../../../emulators/model/planner.ts';
+import type { Step } from '../../../emulators/model/types.ts';
 
 const codex = (tools: string[], files: Record<string, string> = {}) =>
   codexDialect({ tools: new Set(tools), cwd: '/w', readFile: (p) => files[p] });

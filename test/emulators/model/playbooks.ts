@@ -1,4 +1,4 @@
-import type { Playbook } from './types.ts';
+import type { Playbook } from '../../../emulators/model/types.ts';
 
 /** Plan, overwrite an existing file, a failing command, a final message: the same script for both CLIs. */
 export const TIDY_README: Playbook = {

@@ -1,6 +1,6 @@
 // Script selection and the runaway-loop guard.
 import { describe, expect, it } from 'vitest';
-import { LoopGuard, MAX_RESPONSES_PER_TURN, Scripts, matches } from './scripts.ts';
+import { LoopGuard, MAX_RESPONSES_PER_TURN, Scripts, matches } from '../../../emulators/model/scripts.ts';
 
 describe('Scripts', () => {
   it('selects by first human message, turn by turn, defaulting to "ok"', () => {

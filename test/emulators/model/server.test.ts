@@ -1,8 +1,8 @@
 // The emulator's HTTP surface without the CLIs: side routes, SSE shapes, bad input, delays, matching.
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startModelEmulator } from './index.ts';
-import type { ModelEmulator } from './index.ts';
+import { startModelEmulator } from '../../../emulators/model/index.ts';
+import type { ModelEmulator } from '../../../emulators/model/index.ts';
 
 let emu: ModelEmulator | undefined;
 afterEach(async () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { claudeEnv, codexArgs, codexEnv, startModelEmulator } from './index.ts';
-import type { CodexArgsOptions, ModelEmulator } from './index.ts';
+import { claudeEnv, codexArgs, codexEnv, startModelEmulator } from '../../../emulators/model/index.ts';
+import type { CodexArgsOptions, ModelEmulator } from '../../../emulators/model/index.ts';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../../../node_modules/.bin');

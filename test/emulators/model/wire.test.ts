@@ -1,8 +1,8 @@
 // Reading requests shaped like the ones the CLIs were seen sending: human messages, turn results, cwd.
 import { describe, expect, it } from 'vitest';
-import { humanText } from './exchange.ts';
-import { MessagesRequest, createdTasks, readMessages } from './wire-messages.ts';
-import { ResponsesRequest, readResponses } from './wire-responses.ts';
+import { humanText } from '../../../emulators/model/exchange.ts';
+import { MessagesRequest, createdTasks, readMessages } from '../../../emulators/model/wire-messages.ts';
+import { ResponsesRequest, readResponses } from '../../../emulators/model/wire-responses.ts';
 
 const text = (t: string) => ({ type: 'input_text', text: t });
 

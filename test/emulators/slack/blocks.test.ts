@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockListErrors, checkMessageBlocks, checkView } from './blocks.ts';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { blockListErrors, checkMessageBlocks, checkView } from '../../../emulators/slack/blocks.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { botClient, platformError } from './testkit.ts';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });

@@ -1,8 +1,8 @@
 // End to end with the real, unmodified bolt App in both modes.
 import { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { silentLogger } from './testkit.ts';
 
 let emu: SlackEmulator | undefined;

@@ -1,8 +1,8 @@
 import { ErrorCode } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { botClient, platformError } from './testkit.ts';
 
 const ClientError = z.looseObject({ code: z.string(), retryAfter: z.number().optional(), statusCode: z.number().optional() });

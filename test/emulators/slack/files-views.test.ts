@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { botClient, platformError, startFakeApp } from './testkit.ts';
 import type { FakeApp } from './testkit.ts';
 

@@ -1,8 +1,8 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator, SlackEmulatorOptions } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator, SlackEmulatorOptions } from '../../../emulators/slack/index.ts';
 import { startFakeApp } from './testkit.ts';
 import type { AppAnswer, FakeApp, ReceivedRequest } from './testkit.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { botClient, startFakeApp } from './testkit.ts';
 import type { FakeApp, ReceivedRequest } from './testkit.ts';
 

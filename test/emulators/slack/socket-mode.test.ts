@@ -2,8 +2,8 @@ import type { SocketModeClient } from '@slack/socket-mode';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator, SlackEmulatorOptions } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator, SlackEmulatorOptions } from '../../../emulators/slack/index.ts';
 import { SlackEventArgs, socketClient } from './testkit.ts';
 
 let emu: SlackEmulator | undefined;

@@ -5,7 +5,7 @@ import { LogLevel, SocketModeClient } from '@slack/socket-mode';
 import type { Logger } from '@slack/web-api';
 import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { SlackEmulator } from './index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 
 /** A logger that drops everything (the clients log expected failures loudly). */
 export function silentLogger(): Logger {

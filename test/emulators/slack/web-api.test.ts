@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from './index.ts';
-import type { SlackEmulator } from './index.ts';
+import { startSlackEmulator } from '../../../emulators/slack/index.ts';
+import type { SlackEmulator } from '../../../emulators/slack/index.ts';
 import { botClient, platformError, silentLogger } from './testkit.ts';
 
 let emu: SlackEmulator;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BotConfig } from '../../bot/config.ts';
 import { startBot, type RunningBot, type StartBotOptions } from '../../bot/main.ts';
-import type { SlackEmulator } from '../emulators/slack/index.ts';
+import type { SlackEmulator } from '../slack/index.ts';
 
 export const signingSecret = 'harnesssigningsecret0123';
 

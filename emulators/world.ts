@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { parseRunnerConfig } from '../../runner/config.ts';
-import { startRunner, type RunningRunner } from '../../runner/main.ts';
-import { pairWithBot } from '../../runner/pair.ts';
-import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.ts';
-import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from '../emulators/model/index.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { startBotAgainst, type BotUnderTest } from './bot-harness.ts';
-import { gitAsync } from './git-repo.ts';
-import { tempHome } from './link-harness.ts';
+import { parseRunnerConfig } from '../runner/config.ts';
+import { startRunner, type RunningRunner } from '../runner/main.ts';
+import { pairWithBot } from '../runner/pair.ts';
+import { startGitHubEmulator, type GitHubEmulator } from './github/index.ts';
+import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from './model/index.ts';
+import { startSlackEmulator, type SlackEmulator } from './slack/index.ts';
+import { startBotAgainst, type BotUnderTest } from './support/bot-harness.ts';
+import { gitAsync } from './support/git.ts';
+import { tempHome } from './support/temp-home.ts';
 
-const codexBin = new URL('../../node_modules/.bin/codex', import.meta.url).pathname;
-const claudeBin = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
+const codexBin = new URL('../node_modules/.bin/codex', import.meta.url).pathname;
+const claudeBin = new URL('../node_modules/.bin/claude', import.meta.url).pathname;
 
 export const sampleFiles: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'demo', private: true, scripts: { test: 'node test.js' } }, null, 2),
