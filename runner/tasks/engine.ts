@@ -9,8 +9,8 @@ import { taskBranch, type Worktrees } from '../worktrees.ts';
 import type { EngineProject } from './project.ts';
 import { newTaskId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
-import { settledStates } from '../../shared/task-states.ts';
-import type { NewTask, TaskRecord, TaskStore } from './store.ts';
+import { settledStates, type TaskState } from '../../shared/task-states.ts';
+import type { NewTask, StateDetails, TaskRecord, TaskStore } from './store.ts';
 import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
 
@@ -82,9 +82,7 @@ export class TaskEngine {
         const left = await killRun(runId, graceMs, clock);
         if (left.length > 0) log.error({ task: task.id, pids: left }, 'leftover agent processes would not die');
       }
-      store.setState(task.id, 'interrupted', clock.now(), { error: 'the runner stopped while this task was running' });
-      interrupted.push(store.require(task.id));
-      this.changed(task.id);
+      interrupted.push(this.transition(task.id, 'interrupted', { error: 'the runner stopped while this task was running' }));
     }
     this.pump();
     return interrupted;
@@ -135,7 +133,6 @@ export class TaskEngine {
   }
 
   async cancel(taskId: string): Promise<void> {
-    const { store, clock } = this.options;
     const active = this.active.get(taskId);
     if (active) {
       active.cancelled = true;
@@ -143,10 +140,7 @@ export class TaskEngine {
       await active.done;
       return;
     }
-    if (store.require(taskId).state === 'queued') {
-      store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled before it started' });
-      this.changed(taskId);
-    }
+    if (this.options.store.require(taskId).state === 'queued') this.transition(taskId, 'cancelled', { error: 'cancelled before it started' });
   }
 
   /** Removes a settled task's worktree and branch. */
@@ -185,9 +179,16 @@ export class TaskEngine {
   }
 
   private requeue(taskId: string): void {
-    this.options.store.setState(taskId, 'queued', this.options.clock.now());
-    this.changed(taskId);
+    this.transition(taskId, 'queued');
     this.pump();
+  }
+
+  /** Sets the task's state (and its error or summary), tells the listeners, and returns the fresh record. */
+  private transition(taskId: string, state: TaskState, details?: StateDetails): TaskRecord {
+    this.options.store.setState(taskId, state, this.options.clock.now(), details);
+    const record = this.options.store.require(taskId);
+    this.changed(taskId, undefined, record);
+    return record;
   }
 
   private changed(taskId: string, event?: TaskEvent, record?: TaskRecord): void {
@@ -215,8 +216,7 @@ export class TaskEngine {
   private fail(taskId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error({ task: taskId, err: error }, 'task failed');
-    this.options.store.setState(taskId, 'failed', this.options.clock.now(), { error: message });
-    this.changed(taskId);
+    this.transition(taskId, 'failed', { error: message });
   }
 
   private async runTask(taskId: string): Promise<void> {
@@ -227,8 +227,7 @@ export class TaskEngine {
     if (!project) throw new Error(`this runner has no project "${task.project}": add it to the runner's config`);
     if (!driver) throw new Error(`this runner has no agent "${task.agent}": configure it, or use one of ${[...drivers.keys()].join(', ')}`);
     if (!task.worktree) {
-      store.setState(taskId, 'preparing', clock.now());
-      this.changed(taskId);
+      this.transition(taskId, 'preparing');
       if (this.options.resolveInput) store.setInput(taskId, await this.options.resolveInput(task), clock.now());
       const worktree = await worktrees.prepare(project, taskId, taskBranch(taskId, task.title));
       store.setWorktree(taskId, worktree.branch, worktree.path, clock.now());
@@ -237,13 +236,11 @@ export class TaskEngine {
     let autoRestarts = this.options.autoRestarts ?? 2;
     for (;;) {
       if (this.active.get(taskId)?.cancelled) {
-        store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled' });
-        this.changed(taskId);
+        this.transition(taskId, 'cancelled', { error: 'cancelled' });
         return;
       }
       if (this.stopped) {
-        store.setState(taskId, 'interrupted', clock.now(), { error: 'the runner shut down before this task could go on' });
-        this.changed(taskId);
+        this.transition(taskId, 'interrupted', { error: 'the runner shut down before this task could go on' });
         return;
       }
       let outcome = await this.runTurn(task, project, driver);
@@ -258,19 +255,14 @@ export class TaskEngine {
           continue;
         }
       }
-      store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
-      this.changed(taskId);
-      task = store.require(taskId);
+      task = this.transition(taskId, outcome.state, { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       // A session that cannot go on is not resumed: the next turn starts a fresh one from the summary.
       if (outcome.restart) store.clearSession(taskId, clock.now());
       const pending = store.pendingFollowUps(taskId).length > 0;
       const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
       if (!pending || outcome.state === 'cancelled' || outcome.state === 'interrupted') return;
       // A follow-up that arrived during a failed turn gets its own turn.
-      if (!settledOk) {
-        store.setState(taskId, 'running', clock.now());
-        this.changed(taskId);
-      }
+      if (!settledOk) this.transition(taskId, 'running');
     }
   }
 
@@ -279,6 +271,7 @@ export class TaskEngine {
     const { store, clock, log } = this.options;
     log.info({ task: taskId, reason }, 'restarting the agent in a fresh session from the summary');
     store.clearSession(taskId, clock.now());
+    // No state notification of its own: the restarted event below carries the record to the listeners.
     store.setState(taskId, 'running', clock.now());
     this.record(taskId, { type: 'restarted', reason });
   }
@@ -290,8 +283,7 @@ export class TaskEngine {
     let summary = turn.summary;
     let verification: VerificationEvent | undefined;
     for (let fixups = 0; ; fixups++) {
-      store.setState(task.id, 'verifying', clock.now());
-      this.changed(task.id);
+      this.transition(task.id, 'verifying');
       const halt = this.halted(task.id);
       if (halt) return halt;
       this.record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
@@ -309,9 +301,7 @@ export class TaskEngine {
     if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
     const halt = this.halted(task.id);
     if (halt) return halt;
-    store.setState(task.id, 'publishing', clock.now());
-    this.changed(task.id);
-    const published = await publish(store.require(task.id), project, summary, verification);
+    const published = await publish(this.transition(task.id, 'publishing'), project, summary, verification);
     if (published === 'nothing') return { state: 'finished', error: 'the agent changed nothing, so there is nothing to publish', ...(summary && { summary }) };
     store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
     this.record(task.id, { type: 'published', ...published });
