@@ -2,17 +2,18 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
-import { fixupPrompt, type TaskInput } from '../agents/prompt.ts';
-import { killRun } from '../process/kill.ts';
+import type { TaskInput } from '../agents/prompt.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import { taskBranch, type Worktrees } from '../worktrees.ts';
 import type { EngineProject } from './project.ts';
 import { newTaskId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
+import { recoverTasks } from './recovery.ts';
 import { settledStates, type TaskState } from '../../shared/task-states.ts';
 import type { NewTask, StateDetails, TaskRecord, TaskStore } from './store.ts';
-import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
+import type { RestartReason, TaskEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
+import { verifyAndPublish, type Publish, type Verify } from './verify-and-publish.ts';
 
 export interface TaskEngineOptions {
   store: TaskStore;
@@ -39,9 +40,9 @@ export interface TaskEngineOptions {
   /** Every state change and event, for milestones and the link. */
   onChange?: (task: TaskRecord, event?: TaskEvent) => void;
   /** Runs the project's tests in the task's worktree; undefined when the project has none. */
-  verify?: (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
+  verify?: Verify;
   /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
-  publish?: (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
+  publish?: Publish;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
   /** Completes a task's input before its first turn (the runner reads the issue from GitHub). */
@@ -49,9 +50,6 @@ export interface TaskEngineOptions {
   /** Follow-ups handed to the agent, by the id their sender gave them. */
   onFollowUpsPicked?: (taskId: string, externalIds: string[]) => void;
 }
-
-/** The run id of a task's test run (one at a time), so recovery can find its processes. */
-const verifyRunId = (taskId: string) => `${taskId}.verify`;
 
 interface ActiveTask {
   /** The agent process of the turn under way, if one is. */
@@ -74,16 +72,8 @@ export class TaskEngine {
 
   /** After a crash: ends leftover agent processes and marks their tasks interrupted. */
   async recover(): Promise<TaskRecord[]> {
-    const { store, clock, log, graceMs = 10_000 } = this.options;
-    const interrupted: TaskRecord[] = [];
-    for (const task of store.inStates(['preparing', 'running', 'verifying', 'publishing'])) {
-      for (const runId of [task.run_id, verifyRunId(task.id)]) {
-        if (!runId) continue;
-        const left = await killRun(runId, graceMs, clock);
-        if (left.length > 0) log.error({ task: task.id, pids: left }, 'leftover agent processes would not die');
-      }
-      interrupted.push(this.transition(task.id, 'interrupted', { error: 'the runner stopped while this task was running' }));
-    }
+    const { graceMs = 10_000 } = this.options;
+    const interrupted = await recoverTasks({ ...this.options, graceMs, transition: (id, state, details) => this.transition(id, state, details) });
     this.pump();
     return interrupted;
   }
@@ -276,36 +266,16 @@ export class TaskEngine {
     this.record(taskId, { type: 'restarted', reason });
   }
 
-  /** Tests the turn's work, gives the agent fix-up turns on failure, then publishes the draft PR. */
-  private async verifyAndPublish(task: TaskRecord, project: EngineProject, driver: AgentDriver, turn: TurnOutcome): Promise<TurnOutcome> {
-    const { store, clock, verify, publish, fixupTurns = 2 } = this.options;
-    if (!verify) return turn;
-    let summary = turn.summary;
-    let verification: VerificationEvent | undefined;
-    for (let fixups = 0; ; fixups++) {
-      this.transition(task.id, 'verifying');
-      const halt = this.halted(task.id);
-      if (halt) return halt;
-      this.record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
-      verification = await verify(store.require(task.id), project, verifyRunId(task.id));
-      if (verification) this.record(task.id, verification);
-      if (!verification || verification.ok) break;
-      if (fixups >= fixupTurns) {
-        const failing = verification.failing.length > 0 ? `: ${verification.failing.slice(0, 5).join(', ')}` : '';
-        return { state: 'failed', error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`, ...(summary && { summary }) };
-      }
-      const fix = await this.runTurn(store.require(task.id), project, driver, fixupPrompt(verification));
-      if (fix.state !== 'finished') return fix;
-      summary = fix.summary ?? summary;
-    }
-    if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
-    const halt = this.halted(task.id);
-    if (halt) return halt;
-    const published = await publish(this.transition(task.id, 'publishing'), project, summary, verification);
-    if (published === 'nothing') return { state: 'finished', error: 'the agent changed nothing, so there is nothing to publish', ...(summary && { summary }) };
-    store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
-    this.record(task.id, { type: 'published', ...published });
-    return { state: 'awaiting_review', ...(summary && { summary }) };
+  /** The tests, the fix-up turns and the draft PR after a finished turn. */
+  private verifyAndPublish(task: TaskRecord, project: EngineProject, driver: AgentDriver, turn: TurnOutcome): Promise<TurnOutcome> {
+    const deps = {
+      ...this.options,
+      transition: (id: string, state: TaskState) => this.transition(id, state),
+      record: (id: string, event: TaskEvent) => this.record(id, event),
+      halted: (id: string) => this.halted(id),
+      fixup: (current: TaskRecord, prompt: string) => this.runTurn(current, project, driver, prompt),
+    };
+    return verifyAndPublish(deps, task, project, turn);
   }
 
   /** Set when a person cancelled the task or the runner is shutting down: stop before the next step. */
