@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'runner': {
-      const { runRunnerCli } = await import('../runner/main.ts');
+      const { runRunnerCli } = await import('../runner/cli.ts');
       return runRunnerCli(rest, process.env, (line) => console.log(line));
     }
     default:

@@ -34,9 +34,13 @@ export const projectSchema = z.object({
 });
 export type ProjectConfig = z.infer<typeof projectSchema>;
 
+/** The agents the runner has a driver for (each needs one in agents/registry.ts). */
+export const agentKindSchema = z.enum(['codex', 'claude', 'command']);
+export type AgentKind = z.infer<typeof agentKindSchema>;
+
 /** How to run one agent. */
 export const agentSchema = z.object({
-  kind: z.enum(['codex', 'claude', 'command']),
+  kind: agentKindSchema,
   /** The executable (default `codex` / `claude` on PATH; required for `command`). */
   command: z.string().min(1).optional(),
   /** Extra arguments, e.g. `-m`, a model, or `-c` overrides. */

@@ -1,4 +1,4 @@
-import type { TaskEvent } from '../tasks/task-events.ts';
+import { handleTaskEvent, type TaskEvent, type TaskEventHandlers } from '../tasks/task-events.ts';
 import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
 import { clip, oneLine } from '../../shared/text.ts';
 
@@ -94,87 +94,91 @@ function closeEpisode(state: ContextState): void {
   state.digests.unshift(merged);
 }
 
+/** How each event changes the context (in place: the hot path, no copies). */
+const FOLD: TaskEventHandlers<ContextState, void> = {
+  instruction: (event, state) => addInstruction(state, event.author, event.text),
+  agent_message: (event, state) => {
+    state.episode.messages++;
+    state.episode.said = oneLine(event.text.split('\n')[0] ?? '', 120);
+    for (const d of statedDecisions(event.text)) addDecision(state, d);
+  },
+  plan: (event, state) => {
+    state.plan = event.steps.slice(0, 20).map((s) => ({ text: oneLine(s.text, 160), done: s.done }));
+  },
+  command_finished: (event, state) => {
+    state.commands++;
+    state.episode.commands++;
+    const command = oneLine(event.command, 200);
+    const at = state.failedCommands.findIndex((f) => f.command === command);
+    if (event.exitCode === 0) {
+      const known = state.failedCommands[at];
+      if (known) known.fixed = true;
+      return;
+    }
+    state.episode.failedCommands++;
+    const lastLine = oneLine(event.output.trim().split('\n').at(-1) ?? '', 200);
+    const previous = at >= 0 ? state.failedCommands.splice(at, 1)[0] : undefined;
+    state.failedCommands.push({ command, exitCode: event.exitCode, lastLine, times: (previous?.times ?? 0) + 1, fixed: false });
+    if (state.failedCommands.length > LIMITS.failedCommands) state.failedCommands.shift();
+  },
+  file_changed: (event, state) => {
+    for (const change of event.changes) {
+      state.episode.fileChanges++;
+      // Own properties only: a path such as "constructor" or "__proto__" is a file like any other.
+      const known = Object.hasOwn(state.files, change.path) ? state.files[change.path] : undefined;
+      if (known) {
+        known.kind = change.kind;
+        known.n++;
+      } else if (state.moreFiles === 0 && Object.keys(state.files).length < LIMITS.files) state.files[change.path] = { kind: change.kind, n: 1 };
+      else countOtherPath(state, change.path);
+    }
+  },
+  question: (event, state) => {
+    const question = oneLine(event.text, LIMITS.statement);
+    state.questions = [...state.questions.filter((q) => q !== question), question].slice(-LIMITS.questions);
+  },
+  turn_finished: (event, state) => {
+    state.turns++;
+    if (event.summary) {
+      state.conclusion = clip(event.summary.trim(), LIMITS.conclusion);
+      for (const d of statedDecisions(event.summary)) addDecision(state, d);
+    }
+    closeEpisode(state);
+  },
+  error: (event, state) => {
+    if (event.fatal) state.lastError = oneLine(event.message, LIMITS.statement);
+  },
+  verification: (event, state) => {
+    state.verifications++;
+    state.verification = {
+      ok: event.ok,
+      command: event.command,
+      ...(event.passed !== undefined && { passed: event.passed }),
+      ...(event.failed !== undefined && { failed: event.failed }),
+      failing: event.failing.slice(0, 50).map((name) => oneLine(name, 200)),
+      timedOut: event.timedOut,
+    };
+  },
+  published: (event, state) => {
+    state.pr = { number: event.prNumber, url: event.prUrl, headSha: event.headSha };
+  },
+  restarted: (_event, state) => {
+    state.restarts++;
+    closeEpisode(state);
+  },
+  // Counted in the episode's events only.
+  reasoning: () => undefined,
+  command_started: () => undefined,
+  usage: () => undefined,
+  session_started: () => undefined,
+  verification_started: () => undefined,
+};
+
 /** Folds one event into the task's context. Mutates `state` (the hot path: no copies). */
 export function foldEvent(state: ContextState, event: TaskEvent): void {
   state.events++;
   const episode = state.episode;
-  switch (event.type) {
-    case 'instruction':
-      addInstruction(state, event.author, event.text);
-      break;
-    case 'agent_message':
-      episode.messages++;
-      episode.said = oneLine(event.text.split('\n')[0] ?? '', 120);
-      for (const d of statedDecisions(event.text)) addDecision(state, d);
-      break;
-    case 'plan':
-      state.plan = event.steps.slice(0, 20).map((s) => ({ text: oneLine(s.text, 160), done: s.done }));
-      break;
-    case 'command_finished': {
-      state.commands++;
-      episode.commands++;
-      const command = oneLine(event.command, 200);
-      const at = state.failedCommands.findIndex((f) => f.command === command);
-      if (event.exitCode === 0) {
-        const known = state.failedCommands[at];
-        if (known) known.fixed = true;
-        break;
-      }
-      episode.failedCommands++;
-      const lastLine = oneLine(event.output.trim().split('\n').at(-1) ?? '', 200);
-      const previous = at >= 0 ? state.failedCommands.splice(at, 1)[0] : undefined;
-      state.failedCommands.push({ command, exitCode: event.exitCode, lastLine, times: (previous?.times ?? 0) + 1, fixed: false });
-      if (state.failedCommands.length > LIMITS.failedCommands) state.failedCommands.shift();
-      break;
-    }
-    case 'file_changed':
-      for (const change of event.changes) {
-        episode.fileChanges++;
-        // Own properties only: a path such as "constructor" or "__proto__" is a file like any other.
-        const known = Object.hasOwn(state.files, change.path) ? state.files[change.path] : undefined;
-        if (known) {
-          known.kind = change.kind;
-          known.n++;
-        } else if (state.moreFiles === 0 && Object.keys(state.files).length < LIMITS.files) state.files[change.path] = { kind: change.kind, n: 1 };
-        else countOtherPath(state, change.path);
-      }
-      break;
-    case 'question': {
-      const question = oneLine(event.text, LIMITS.statement);
-      state.questions = [...state.questions.filter((q) => q !== question), question].slice(-LIMITS.questions);
-      break;
-    }
-    case 'turn_finished':
-      state.turns++;
-      if (event.summary) {
-        state.conclusion = clip(event.summary.trim(), LIMITS.conclusion);
-        for (const d of statedDecisions(event.summary)) addDecision(state, d);
-      }
-      closeEpisode(state);
-      return;
-    case 'error':
-      if (event.fatal) state.lastError = oneLine(event.message, LIMITS.statement);
-      break;
-    case 'verification':
-      state.verifications++;
-      state.verification = {
-        ok: event.ok,
-        command: event.command,
-        ...(event.passed !== undefined && { passed: event.passed }),
-        ...(event.failed !== undefined && { failed: event.failed }),
-        failing: event.failing.slice(0, 50).map((name) => oneLine(name, 200)),
-        timedOut: event.timedOut,
-      };
-      break;
-    case 'published':
-      state.pr = { number: event.prNumber, url: event.prUrl, headSha: event.headSha };
-      break;
-    case 'restarted':
-      state.restarts++;
-      closeEpisode(state);
-      return;
-    default:
-      break;
-  }
-  if (state.events - episode.from + 1 >= LIMITS.episodeEvents) closeEpisode(state);
+  handleTaskEvent(FOLD, event, state);
+  // An episode the event did not end itself (a turn's end, a restart) ends when it grows too long.
+  if (state.episode === episode && state.events - episode.from + 1 >= LIMITS.episodeEvents) closeEpisode(state);
 }

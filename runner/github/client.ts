@@ -1,10 +1,10 @@
 import { Octokit } from '@octokit/rest';
-import { systemClock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import { waitOutRateLimits } from './rate-limit.ts';
 
 /** The runner's one Octokit: its token, its logger, and rate limits waited out. */
-export function githubClient({ token, apiUrl }: { token?: string; apiUrl: string }, log: Logger): Octokit {
+export function githubClient({ token, apiUrl }: { token?: string; apiUrl: string }, log: Logger, clock: Clock): Octokit {
   const child = log.child({ component: 'github' });
   const octokit = new Octokit({
     ...(token && { auth: token }),
@@ -17,6 +17,6 @@ export function githubClient({ token, apiUrl }: { token?: string; apiUrl: string
       error: (message: string) => child.error(message),
     },
   });
-  waitOutRateLimits(octokit, { clock: systemClock, log: child });
+  waitOutRateLimits(octokit, { clock, log: child });
   return octokit;
 }

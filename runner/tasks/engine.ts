@@ -2,17 +2,18 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
-import { fixupPrompt, type TaskInput } from '../agents/prompt.ts';
-import { killRun } from '../process/kill.ts';
+import type { TaskInput } from '../agents/prompt.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import { taskBranch, type Worktrees } from '../worktrees.ts';
 import type { EngineProject } from './project.ts';
 import { newTaskId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
-import { settledStates } from '../../shared/task-states.ts';
-import type { NewTask, TaskRecord, TaskStore } from './store.ts';
-import type { PublishedEvent, RestartReason, TaskEvent, VerificationEvent } from './task-events.ts';
+import { recoverTasks } from './recovery.ts';
+import { settledStates, type TaskState } from '../../shared/task-states.ts';
+import type { NewTask, StateDetails, TaskRecord, TaskStore } from './store.ts';
+import type { RestartReason, TaskEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
+import { verifyAndPublish, type Publish, type Verify } from './verify-and-publish.ts';
 
 export interface TaskEngineOptions {
   store: TaskStore;
@@ -39,9 +40,9 @@ export interface TaskEngineOptions {
   /** Every state change and event, for milestones and the link. */
   onChange?: (task: TaskRecord, event?: TaskEvent) => void;
   /** Runs the project's tests in the task's worktree; undefined when the project has none. */
-  verify?: (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
+  verify?: Verify;
   /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
-  publish?: (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
+  publish?: Publish;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
   /** Completes a task's input before its first turn (the runner reads the issue from GitHub). */
@@ -49,9 +50,6 @@ export interface TaskEngineOptions {
   /** Follow-ups handed to the agent, by the id their sender gave them. */
   onFollowUpsPicked?: (taskId: string, externalIds: string[]) => void;
 }
-
-/** The run id of a task's test run (one at a time), so recovery can find its processes. */
-const verifyRunId = (taskId: string) => `${taskId}.verify`;
 
 interface ActiveTask {
   /** The agent process of the turn under way, if one is. */
@@ -74,18 +72,8 @@ export class TaskEngine {
 
   /** After a crash: ends leftover agent processes and marks their tasks interrupted. */
   async recover(): Promise<TaskRecord[]> {
-    const { store, clock, log, graceMs = 10_000 } = this.options;
-    const interrupted: TaskRecord[] = [];
-    for (const task of store.inStates(['preparing', 'running', 'verifying', 'publishing'])) {
-      for (const runId of [task.run_id, verifyRunId(task.id)]) {
-        if (!runId) continue;
-        const left = await killRun(runId, graceMs, clock);
-        if (left.length > 0) log.error({ task: task.id, pids: left }, 'leftover agent processes would not die');
-      }
-      store.setState(task.id, 'interrupted', clock.now(), { error: 'the runner stopped while this task was running' });
-      interrupted.push(store.require(task.id));
-      this.changed(task.id);
-    }
+    const { graceMs = 10_000 } = this.options;
+    const interrupted = await recoverTasks({ ...this.options, graceMs, transition: (id, state, details) => this.transition(id, state, details) });
     this.pump();
     return interrupted;
   }
@@ -135,7 +123,6 @@ export class TaskEngine {
   }
 
   async cancel(taskId: string): Promise<void> {
-    const { store, clock } = this.options;
     const active = this.active.get(taskId);
     if (active) {
       active.cancelled = true;
@@ -143,10 +130,7 @@ export class TaskEngine {
       await active.done;
       return;
     }
-    if (store.require(taskId).state === 'queued') {
-      store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled before it started' });
-      this.changed(taskId);
-    }
+    if (this.options.store.require(taskId).state === 'queued') this.transition(taskId, 'cancelled', { error: 'cancelled before it started' });
   }
 
   /** Removes a settled task's worktree and branch. */
@@ -185,9 +169,16 @@ export class TaskEngine {
   }
 
   private requeue(taskId: string): void {
-    this.options.store.setState(taskId, 'queued', this.options.clock.now());
-    this.changed(taskId);
+    this.transition(taskId, 'queued');
     this.pump();
+  }
+
+  /** Sets the task's state (and its error or summary), tells the listeners, and returns the fresh record. */
+  private transition(taskId: string, state: TaskState, details?: StateDetails): TaskRecord {
+    this.options.store.setState(taskId, state, this.options.clock.now(), details);
+    const record = this.options.store.require(taskId);
+    this.changed(taskId, undefined, record);
+    return record;
   }
 
   private changed(taskId: string, event?: TaskEvent, record?: TaskRecord): void {
@@ -215,8 +206,7 @@ export class TaskEngine {
   private fail(taskId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error({ task: taskId, err: error }, 'task failed');
-    this.options.store.setState(taskId, 'failed', this.options.clock.now(), { error: message });
-    this.changed(taskId);
+    this.transition(taskId, 'failed', { error: message });
   }
 
   private async runTask(taskId: string): Promise<void> {
@@ -227,8 +217,7 @@ export class TaskEngine {
     if (!project) throw new Error(`this runner has no project "${task.project}": add it to the runner's config`);
     if (!driver) throw new Error(`this runner has no agent "${task.agent}": configure it, or use one of ${[...drivers.keys()].join(', ')}`);
     if (!task.worktree) {
-      store.setState(taskId, 'preparing', clock.now());
-      this.changed(taskId);
+      this.transition(taskId, 'preparing');
       if (this.options.resolveInput) store.setInput(taskId, await this.options.resolveInput(task), clock.now());
       const worktree = await worktrees.prepare(project, taskId, taskBranch(taskId, task.title));
       store.setWorktree(taskId, worktree.branch, worktree.path, clock.now());
@@ -237,13 +226,11 @@ export class TaskEngine {
     let autoRestarts = this.options.autoRestarts ?? 2;
     for (;;) {
       if (this.active.get(taskId)?.cancelled) {
-        store.setState(taskId, 'cancelled', clock.now(), { error: 'cancelled' });
-        this.changed(taskId);
+        this.transition(taskId, 'cancelled', { error: 'cancelled' });
         return;
       }
       if (this.stopped) {
-        store.setState(taskId, 'interrupted', clock.now(), { error: 'the runner shut down before this task could go on' });
-        this.changed(taskId);
+        this.transition(taskId, 'interrupted', { error: 'the runner shut down before this task could go on' });
         return;
       }
       let outcome = await this.runTurn(task, project, driver);
@@ -258,19 +245,14 @@ export class TaskEngine {
           continue;
         }
       }
-      store.setState(taskId, outcome.state, clock.now(), { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
-      this.changed(taskId);
-      task = store.require(taskId);
+      task = this.transition(taskId, outcome.state, { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       // A session that cannot go on is not resumed: the next turn starts a fresh one from the summary.
       if (outcome.restart) store.clearSession(taskId, clock.now());
       const pending = store.pendingFollowUps(taskId).length > 0;
       const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
       if (!pending || outcome.state === 'cancelled' || outcome.state === 'interrupted') return;
       // A follow-up that arrived during a failed turn gets its own turn.
-      if (!settledOk) {
-        store.setState(taskId, 'running', clock.now());
-        this.changed(taskId);
-      }
+      if (!settledOk) this.transition(taskId, 'running');
     }
   }
 
@@ -279,43 +261,21 @@ export class TaskEngine {
     const { store, clock, log } = this.options;
     log.info({ task: taskId, reason }, 'restarting the agent in a fresh session from the summary');
     store.clearSession(taskId, clock.now());
+    // No state notification of its own: the restarted event below carries the record to the listeners.
     store.setState(taskId, 'running', clock.now());
     this.record(taskId, { type: 'restarted', reason });
   }
 
-  /** Tests the turn's work, gives the agent fix-up turns on failure, then publishes the draft PR. */
-  private async verifyAndPublish(task: TaskRecord, project: EngineProject, driver: AgentDriver, turn: TurnOutcome): Promise<TurnOutcome> {
-    const { store, clock, verify, publish, fixupTurns = 2 } = this.options;
-    if (!verify) return turn;
-    let summary = turn.summary;
-    let verification: VerificationEvent | undefined;
-    for (let fixups = 0; ; fixups++) {
-      store.setState(task.id, 'verifying', clock.now());
-      this.changed(task.id);
-      const halt = this.halted(task.id);
-      if (halt) return halt;
-      this.record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
-      verification = await verify(store.require(task.id), project, verifyRunId(task.id));
-      if (verification) this.record(task.id, verification);
-      if (!verification || verification.ok) break;
-      if (fixups >= fixupTurns) {
-        const failing = verification.failing.length > 0 ? `: ${verification.failing.slice(0, 5).join(', ')}` : '';
-        return { state: 'failed', error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`, ...(summary && { summary }) };
-      }
-      const fix = await this.runTurn(store.require(task.id), project, driver, fixupPrompt(verification));
-      if (fix.state !== 'finished') return fix;
-      summary = fix.summary ?? summary;
-    }
-    if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
-    const halt = this.halted(task.id);
-    if (halt) return halt;
-    store.setState(task.id, 'publishing', clock.now());
-    this.changed(task.id);
-    const published = await publish(store.require(task.id), project, summary, verification);
-    if (published === 'nothing') return { state: 'finished', error: 'the agent changed nothing, so there is nothing to publish', ...(summary && { summary }) };
-    store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
-    this.record(task.id, { type: 'published', ...published });
-    return { state: 'awaiting_review', ...(summary && { summary }) };
+  /** The tests, the fix-up turns and the draft PR after a finished turn. */
+  private verifyAndPublish(task: TaskRecord, project: EngineProject, driver: AgentDriver, turn: TurnOutcome): Promise<TurnOutcome> {
+    const deps = {
+      ...this.options,
+      transition: (id: string, state: TaskState) => this.transition(id, state),
+      record: (id: string, event: TaskEvent) => this.record(id, event),
+      halted: (id: string) => this.halted(id),
+      fixup: (current: TaskRecord, prompt: string) => this.runTurn(current, project, driver, prompt),
+    };
+    return verifyAndPublish(deps, task, project, turn);
   }
 
   /** Set when a person cancelled the task or the runner is shutting down: stop before the next step. */

@@ -6,3 +6,6 @@ const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 export function newTaskId(): string {
   return `t${[...randomBytes(7)].map((b) => ALPHABET[b % ALPHABET.length] ?? 'a').join('')}`;
 }
+
+/** The run id of a task's test run (one at a time), so recovery can find its processes. */
+export const verifyRunId = (taskId: string) => `${taskId}.verify`;

@@ -7,12 +7,12 @@ import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
 import { runVerification } from '../verify/run.ts';
-import type { TaskEngineOptions } from './engine.ts';
 import type { EngineProject } from './project.ts';
 import type { TaskRecord } from './store.ts';
+import type { Publish, Verify } from './verify-and-publish.ts';
 
 /** The engine's verify step: the project's test command (configured, else detected) in the worktree. */
-export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): NonNullable<TaskEngineOptions['verify']> {
+export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): Verify {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
     const configured = task.verify_command ?? project.testCommand;
@@ -51,7 +51,7 @@ function titleOf(task: TaskRecord): string {
 }
 
 /** The engine's publish step: the runner commits, pushes the task's branch and opens or updates its draft PR. */
-export function githubPublisher({ octokit, gitUrl, token, identity, redact, env }: PublisherOptions): NonNullable<TaskEngineOptions['publish']> {
+export function githubPublisher({ octokit, gitUrl, token, identity, redact, env }: PublisherOptions): Publish {
   return async (task, project: EngineProject, summary, verification) => {
     if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
     if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);

@@ -63,6 +63,12 @@ export interface NewTask {
   memory?: string;
 }
 
+/** What a state change may also record: why it failed or stopped, and the agent's summary. */
+export interface StateDetails {
+  error?: string;
+  summary?: string;
+}
+
 /** Tasks, their follow-ups and their event log in the runner's SQLite. */
 export class TaskStore {
   private readonly s;
@@ -118,7 +124,7 @@ export class TaskStore {
     return parseRows(taskRow, this.s.all.all());
   }
 
-  setState(id: string, state: TaskState, now: number, details: { error?: string; summary?: string } = {}): void {
+  setState(id: string, state: TaskState, now: number, details: StateDetails = {}): void {
     this.s.setState.run({ id, state, now, error: details.error ?? null, summary: details.summary ?? null });
   }
 

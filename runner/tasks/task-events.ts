@@ -49,3 +49,15 @@ export type TaskEvent = z.infer<typeof taskEventSchema>;
 export type VerificationEvent = z.infer<typeof verificationEvent>;
 export type PublishedEvent = z.infer<typeof publishedEvent>;
 export type RestartReason = z.infer<typeof restartedEvent>['reason'];
+
+/** What to do with each event type, none forgotten: a new event type without a handler fails to compile. */
+export type TaskEventHandlers<C, R> = {
+  [T in TaskEvent['type']]: (event: Extract<TaskEvent, { type: T }>, context: C) => R;
+};
+
+/** Calls the event's handler from a complete handler map. */
+export function handleTaskEvent<C, R>(handlers: TaskEventHandlers<C, R>, event: TaskEvent, context: C): R {
+  // The map is complete by its type; TypeScript cannot correlate a union's member with its handler.
+  const handler = handlers[event.type] as (event: TaskEvent, context: C) => R;
+  return handler(event, context);
+}

@@ -1,0 +1,64 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { TaskState } from '../../shared/task-states.ts';
+import { fixupPrompt } from '../agents/prompt.ts';
+import { verifyRunId } from './ids.ts';
+import type { TurnOutcome } from './outcome.ts';
+import type { EngineProject } from './project.ts';
+import type { TaskRecord, TaskStore } from './store.ts';
+import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
+
+/** Runs the project's tests in the task's worktree; undefined when the project has none. */
+export type Verify = (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
+
+/** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
+export type Publish = (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
+
+/** What the steps after a finished turn need from the engine. */
+export interface VerifyAndPublishDeps {
+  store: TaskStore;
+  clock: Clock;
+  verify?: Verify;
+  publish?: Publish;
+  /** Turns the agent gets to fix failing tests before the task fails (default 2). */
+  fixupTurns?: number;
+  /** Sets the task's state, tells the listeners, returns the fresh record. */
+  transition: (taskId: string, state: TaskState) => TaskRecord;
+  /** Logs a step of the runner's own in the task's events. */
+  record: (taskId: string, event: TaskEvent) => void;
+  /** Set when the task was stopped or the runner is shutting down: stop before the next step. */
+  halted: (taskId: string) => TurnOutcome | undefined;
+  /** One agent turn with this prompt in place of the follow-ups. */
+  fixup: (task: TaskRecord, prompt: string) => Promise<TurnOutcome>;
+}
+
+/** Tests the turn's work, gives the agent fix-up turns on failure, then publishes the draft PR. */
+export async function verifyAndPublish(deps: VerifyAndPublishDeps, task: TaskRecord, project: EngineProject, turn: TurnOutcome): Promise<TurnOutcome> {
+  const { store, clock, verify, publish, fixupTurns = 2, transition, record, halted } = deps;
+  if (!verify) return turn;
+  let summary = turn.summary;
+  let verification: VerificationEvent | undefined;
+  for (let fixups = 0; ; fixups++) {
+    transition(task.id, 'verifying');
+    const halt = halted(task.id);
+    if (halt) return halt;
+    record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
+    verification = await verify(store.require(task.id), project, verifyRunId(task.id));
+    if (verification) record(task.id, verification);
+    if (!verification || verification.ok) break;
+    if (fixups >= fixupTurns) {
+      const failing = verification.failing.length > 0 ? `: ${verification.failing.slice(0, 5).join(', ')}` : '';
+      return { state: 'failed', error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`, ...(summary && { summary }) };
+    }
+    const fix = await deps.fixup(store.require(task.id), fixupPrompt(verification));
+    if (fix.state !== 'finished') return fix;
+    summary = fix.summary ?? summary;
+  }
+  if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
+  const halt = halted(task.id);
+  if (halt) return halt;
+  const published = await publish(transition(task.id, 'publishing'), project, summary, verification);
+  if (published === 'nothing') return { state: 'finished', error: 'the agent changed nothing, so there is nothing to publish', ...(summary && { summary }) };
+  store.setPull(task.id, published.prNumber, published.prUrl, clock.now());
+  record(task.id, { type: 'published', ...published });
+  return { state: 'awaiting_review', ...(summary && { summary }) };
+}
