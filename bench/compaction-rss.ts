@@ -16,9 +16,20 @@ if (!Number.isInteger(events) || events < 0 || !dir) {
 const db = runnerDatabase(join(dir, `rss-${events}`));
 const store = new TaskStore(db);
 const keeper = new ContextKeeper(db, store);
-store.create({ id: 't1', project: 'bench', agent: 'codex', title: SYNTHETIC_TASK.title, input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy } }, Date.now());
+store.create(
+  {
+    id: 't1',
+    project: 'bench',
+    agent: 'codex',
+    title: SYNTHETIC_TASK.title,
+    input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy },
+  },
+  Date.now(),
+);
 store.setWorktree('t1', SYNTHETIC_TASK.branch, SYNTHETIC_TASK.worktree, Date.now());
 if (events > 0) for (const batch of batches(syntheticLog({ events }))) keeper.append('t1', batch);
 const summaryBytes = Buffer.byteLength(keeper.storedSummary('t1') ?? '', 'utf8');
 db.close();
-console.log(JSON.stringify({ events, maxRssKiB: process.resourceUsage().maxRSS, heapUsedKiB: Math.round(process.memoryUsage().heapUsed / 1024), summaryBytes }));
+console.log(
+  JSON.stringify({ events, maxRssKiB: process.resourceUsage().maxRSS, heapUsedKiB: Math.round(process.memoryUsage().heapUsed / 1024), summaryBytes }),
+);

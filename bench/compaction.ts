@@ -26,7 +26,16 @@ function openTask(dir: string) {
   const db = runnerDatabase(dir);
   const store = new TaskStore(db);
   const now = Date.now();
-  store.create({ id: 't1', project: 'bench', agent: 'codex', title: SYNTHETIC_TASK.title, input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy } }, now);
+  store.create(
+    {
+      id: 't1',
+      project: 'bench',
+      agent: 'codex',
+      title: SYNTHETIC_TASK.title,
+      input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy },
+    },
+    now,
+  );
   store.startRun('t1', 'run-1', now);
   store.setWorktree('t1', SYNTHETIC_TASK.branch, SYNTHETIC_TASK.worktree, now);
   store.setPull('t1', SYNTHETIC_TASK.pr.number, SYNTHETIC_TASK.pr.url, now);
@@ -88,7 +97,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const childReport = z.object({ events: z.number(), maxRssKiB: z.number(), heapUsedKiB: z.number(), summaryBytes: z.number() });
 
 async function peakRss(dir: string, events: number): Promise<z.infer<typeof childReport>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin/tsx.js'), join(root, 'bench/compaction-rss.ts'), String(events), dir], { cwd: root, maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin/tsx.js'), join(root, 'bench/compaction-rss.ts'), String(events), dir], {
+    cwd: root,
+    maxBuffer: 1 << 20,
+  });
   return childReport.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''));
 }
 
@@ -126,12 +138,48 @@ export async function benchCompaction(): Promise<BenchRow[]> {
     const growth = mib(at(200_000) - at(25_000));
 
     return [
-      { benchmark: 'compaction', measure: `ingest only: ${EVENTS} events into task_events (batches of ${BATCH}, median of ${ROUNDS})`, value: `${ingestMs.toFixed(0)} ms`, goal: '', verdict: '' },
-      { benchmark: 'compaction', measure: 'ingest + incremental compaction (ContextKeeper.append)', value: `${compactedMs.toFixed(0)} ms`, goal: '', verdict: '' },
-      { benchmark: 'compaction', measure: 'compaction beyond ingest (difference)', value: `${beyond.toFixed(0)} ms`, goal: '≤ 200 ms', verdict: beyond <= 200 ? 'ok' : 'MISSED' },
-      { benchmark: 'compaction', measure: `compaction CPU alone: fold + serialise + render per batch`, value: `${cpuMs.toFixed(0)} ms`, goal: 'reported', verdict: '' },
-      { benchmark: 'compaction', measure: `summary after ${EVENTS} events`, value: `${summaryBytes} bytes`, goal: `≤ ${SUMMARY_BUDGET}`, verdict: summaryBytes <= SUMMARY_BUDGET ? 'ok' : 'MISSED' },
-      { benchmark: 'compaction', measure: 'must-keep facts in the summary', value: `${kept}/${MUST_KEEP.length}`, goal: `${MUST_KEEP.length}/${MUST_KEEP.length}`, verdict: kept === MUST_KEEP.length ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'compaction',
+        measure: `ingest only: ${EVENTS} events into task_events (batches of ${BATCH}, median of ${ROUNDS})`,
+        value: `${ingestMs.toFixed(0)} ms`,
+        goal: '',
+        verdict: '',
+      },
+      {
+        benchmark: 'compaction',
+        measure: 'ingest + incremental compaction (ContextKeeper.append)',
+        value: `${compactedMs.toFixed(0)} ms`,
+        goal: '',
+        verdict: '',
+      },
+      {
+        benchmark: 'compaction',
+        measure: 'compaction beyond ingest (difference)',
+        value: `${beyond.toFixed(0)} ms`,
+        goal: '≤ 200 ms',
+        verdict: beyond <= 200 ? 'ok' : 'MISSED',
+      },
+      {
+        benchmark: 'compaction',
+        measure: `compaction CPU alone: fold + serialise + render per batch`,
+        value: `${cpuMs.toFixed(0)} ms`,
+        goal: 'reported',
+        verdict: '',
+      },
+      {
+        benchmark: 'compaction',
+        measure: `summary after ${EVENTS} events`,
+        value: `${summaryBytes} bytes`,
+        goal: `≤ ${SUMMARY_BUDGET}`,
+        verdict: summaryBytes <= SUMMARY_BUDGET ? 'ok' : 'MISSED',
+      },
+      {
+        benchmark: 'compaction',
+        measure: 'must-keep facts in the summary',
+        value: `${kept}/${MUST_KEEP.length}`,
+        goal: `${MUST_KEEP.length}/${MUST_KEEP.length}`,
+        verdict: kept === MUST_KEEP.length ? 'ok' : 'MISSED',
+      },
       ...rss.map((r): BenchRow => ({
         benchmark: 'compaction',
         measure: r.events === 0 ? 'peak RSS, fresh process, no events (baseline)' : `peak RSS, fresh process, ${r.events} events`,
@@ -139,7 +187,13 @@ export async function benchCompaction(): Promise<BenchRow[]> {
         goal: 'reported',
         verdict: '',
       })),
-      { benchmark: 'compaction', measure: 'peak RSS growth from 25,000 to 200,000 events', value: `${growth.toFixed(1)} MiB`, goal: '≤ 16 MiB (flat)', verdict: growth <= 16 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'compaction',
+        measure: 'peak RSS growth from 25,000 to 200,000 events',
+        value: `${growth.toFixed(1)} MiB`,
+        goal: '≤ 16 MiB (flat)',
+        verdict: growth <= 16 ? 'ok' : 'MISSED',
+      },
     ];
   } finally {
     home.remove();

@@ -20,14 +20,22 @@ function bigRepo(): Record<string, string> {
 
 function git(cwd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    spawn('git', args, { cwd, env: { ...process.env, ...gitEnv }, stdio: 'ignore' }).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`git ${args.join(' ')}: ${code}`))));
+    spawn('git', args, { cwd, env: { ...process.env, ...gitEnv }, stdio: 'ignore' }).once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`git ${args.join(' ')}: ${code}`)),
+    );
   });
 }
 
 export async function benchDirector(): Promise<BenchRow[]> {
   const tmp = tempHome('director-bench-loop-');
   const issues = Array.from({ length: TASKS }, (_, i) => `Benchmark issue ${i + 1}`);
-  const loop = await startWholeLoop({ issues, files: bigRepo(), tmp: tmp.dir, capacity: TASKS, agents: { stub: { kind: 'command', command: 'echo', input: 'arg' } } });
+  const loop = await startWholeLoop({
+    issues,
+    files: bigRepo(),
+    tmp: tmp.dir,
+    capacity: TASKS,
+    agents: { stub: { kind: 'command', command: 'echo', input: 'arg' } },
+  });
   try {
     const runner = loop.startRunner();
     await until(() => runner.endpoint.connected, 30_000, 'runner connected');
@@ -50,13 +58,35 @@ export async function benchDirector(): Promise<BenchRow[]> {
 
     const checkout = join(tmp.dir, 'checkout');
     const rawStarted = performance.now();
-    await Promise.all(Array.from({ length: TASKS }, (_, i) => git(checkout, ['worktree', 'add', '-q', '--no-track', '-b', `raw-${i}`, join(tmp.dir, 'raw', `w${i}`), 'origin/main'])));
+    await Promise.all(
+      Array.from({ length: TASKS }, (_, i) =>
+        git(checkout, ['worktree', 'add', '-q', '--no-track', '-b', `raw-${i}`, join(tmp.dir, 'raw', `w${i}`), 'origin/main']),
+      ),
+    );
     const raw = (performance.now() - rawStarted) / 1000;
     const ratio = seconds / raw;
     return [
-      { benchmark: 'director e2e', measure: `fix top ${TASKS} → ${TASKS} agents running (5,000 files)`, value: `${seconds.toFixed(2)} s`, goal: '', verdict: '' },
-      { benchmark: 'director e2e', measure: `vs ${TASKS} raw git worktree add (${raw.toFixed(2)} s)`, value: `${ratio.toFixed(2)}×`, goal: 'reported', verdict: '' },
-      { benchmark: 'director e2e', measure: 'Slack posts (card + thread) / card edits per task', value: `${posts.toFixed(1)} / ${edits.toFixed(1)}`, goal: '≤ 7 posts', verdict: posts <= 7 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'director e2e',
+        measure: `fix top ${TASKS} → ${TASKS} agents running (5,000 files)`,
+        value: `${seconds.toFixed(2)} s`,
+        goal: '',
+        verdict: '',
+      },
+      {
+        benchmark: 'director e2e',
+        measure: `vs ${TASKS} raw git worktree add (${raw.toFixed(2)} s)`,
+        value: `${ratio.toFixed(2)}×`,
+        goal: 'reported',
+        verdict: '',
+      },
+      {
+        benchmark: 'director e2e',
+        measure: 'Slack posts (card + thread) / card edits per task',
+        value: `${posts.toFixed(1)} / ${edits.toFixed(1)}`,
+        goal: '≤ 7 posts',
+        verdict: posts <= 7 ? 'ok' : 'MISSED',
+      },
     ];
   } finally {
     await loop.close();

@@ -44,23 +44,49 @@ async function fanOut(dir: string): Promise<BenchRow[]> {
   const { engine, changes } = setup;
   const engineSeconds = await timed(async () => {
     for (let i = 0; i < TASKS; i++) engine.create({ project: 'demo', agent: 'stub', title: `fan out ${i}`, input: request(`task ${i}`) });
-    await until(() => {
-      const failed = setup.store.all().find((t) => t.state === 'failed');
-      if (failed) throw new Error(`task ${failed.id} failed: ${failed.error ?? ''}`);
-      return new Set(changes.filter((c) => c.event).map((c) => c.task.id)).size === TASKS;
-    }, 120_000, 'all agents spawned');
+    await until(
+      () => {
+        const failed = setup.store.all().find((t) => t.state === 'failed');
+        if (failed) throw new Error(`task ${failed.id} failed: ${failed.error ?? ''}`);
+        return new Set(changes.filter((c) => c.event).map((c) => c.task.id)).size === TASKS;
+      },
+      120_000,
+      'all agents spawned',
+    );
   });
   await engine.idle();
   setup.close();
   const repo = setup.project.path;
-  const worktreeSeconds = await timed(() => Promise.all(Array.from({ length: TASKS }, (_, i) => run(repo, 'git', ['worktree', 'add', '-q', '-b', `bare-${i}`, join(dir, 'bare', `w${i}`), 'main']))));
-  const cloneSeconds = await timed(() => Promise.all(Array.from({ length: TASKS }, (_, i) => run(dir, 'git', ['clone', '-q', '--no-local', repo, join(dir, 'clones', `c${i}`)]))));
+  const worktreeSeconds = await timed(() =>
+    Promise.all(Array.from({ length: TASKS }, (_, i) => run(repo, 'git', ['worktree', 'add', '-q', '-b', `bare-${i}`, join(dir, 'bare', `w${i}`), 'main']))),
+  );
+  const cloneSeconds = await timed(() =>
+    Promise.all(Array.from({ length: TASKS }, (_, i) => run(dir, 'git', ['clone', '-q', '--no-local', repo, join(dir, 'clones', `c${i}`)]))),
+  );
   const vsWorktree = engineSeconds / worktreeSeconds;
   const vsClone = cloneSeconds / engineSeconds;
   return [
-    { benchmark: 'task fan-out', measure: `${TASKS} tasks on ${FILES} files, until all agents spawned`, value: `${engineSeconds.toFixed(2)} s`, goal: '', verdict: '' },
-    { benchmark: 'task fan-out', measure: `vs ${TASKS} bare git worktree add (${worktreeSeconds.toFixed(2)} s)`, value: `${vsWorktree.toFixed(2)}×`, goal: '≤ 1.2×', verdict: vsWorktree <= 1.2 ? 'ok' : 'MISSED' },
-    { benchmark: 'task fan-out', measure: `vs ${TASKS} git clone --no-local (${cloneSeconds.toFixed(2)} s)`, value: `${vsClone.toFixed(1)}× faster`, goal: '≥ 3× faster', verdict: vsClone >= 3 ? 'ok' : 'MISSED' },
+    {
+      benchmark: 'task fan-out',
+      measure: `${TASKS} tasks on ${FILES} files, until all agents spawned`,
+      value: `${engineSeconds.toFixed(2)} s`,
+      goal: '',
+      verdict: '',
+    },
+    {
+      benchmark: 'task fan-out',
+      measure: `vs ${TASKS} bare git worktree add (${worktreeSeconds.toFixed(2)} s)`,
+      value: `${vsWorktree.toFixed(2)}×`,
+      goal: '≤ 1.2×',
+      verdict: vsWorktree <= 1.2 ? 'ok' : 'MISSED',
+    },
+    {
+      benchmark: 'task fan-out',
+      measure: `vs ${TASKS} git clone --no-local (${cloneSeconds.toFixed(2)} s)`,
+      value: `${vsClone.toFixed(1)}× faster`,
+      goal: '≥ 3× faster',
+      verdict: vsClone >= 3 ? 'ok' : 'MISSED',
+    },
   ];
 }
 
@@ -97,7 +123,13 @@ process.stdout.write(out.join('\\n') + '\\n');
   const rate = stored / seconds;
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   return [
-    { benchmark: 'event ingest', measure: `${EVENTS} codex JSONL events: parse, normalize, persist, compact`, value: `${Math.round(rate)} events/s`, goal: '≥ 50,000/s', verdict: rate >= 50_000 ? 'ok' : 'MISSED' },
+    {
+      benchmark: 'event ingest',
+      measure: `${EVENTS} codex JSONL events: parse, normalize, persist, compact`,
+      value: `${Math.round(rate)} events/s`,
+      goal: '≥ 50,000/s',
+      verdict: rate >= 50_000 ? 'ok' : 'MISSED',
+    },
     { benchmark: 'event ingest', measure: 'peak RSS of the bench process', value: `${rssMiB.toFixed(0)} MiB`, goal: 'reported', verdict: '' },
   ];
 }

@@ -93,9 +93,21 @@ export async function benchLink(): Promise<BenchRow[]> {
     const rate = await throughput(home.dir);
     const rss = await idleRss(home.dir);
     return [
-      { benchmark: 'runner link', measure: `round trip p50 (${ROUND_TRIPS} pings)`, value: `${rtt.p50.toFixed(2)} ms`, goal: '≤ 2 ms', verdict: rtt.p50 <= 2 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'runner link',
+        measure: `round trip p50 (${ROUND_TRIPS} pings)`,
+        value: `${rtt.p50.toFixed(2)} ms`,
+        goal: '≤ 2 ms',
+        verdict: rtt.p50 <= 2 ? 'ok' : 'MISSED',
+      },
       { benchmark: 'runner link', measure: 'round trip p99', value: `${rtt.p99.toFixed(2)} ms`, goal: '≤ 10 ms', verdict: rtt.p99 <= 10 ? 'ok' : 'MISSED' },
-      { benchmark: 'runner link', measure: `acked frames/s (${THROUGHPUT_FRAMES})`, value: rate.toFixed(0), goal: '≥ 5,000', verdict: rate >= 5000 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'runner link',
+        measure: `acked frames/s (${THROUGHPUT_FRAMES})`,
+        value: rate.toFixed(0),
+        goal: '≥ 5,000',
+        verdict: rate >= 5000 ? 'ok' : 'MISSED',
+      },
       { benchmark: 'runner link', measure: 'runner idle RSS', value: `${rss.toFixed(0)} MiB`, goal: 'reported', verdict: '' },
     ];
   } finally {

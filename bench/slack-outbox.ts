@@ -23,7 +23,10 @@ function taskMessage(i: number) {
       { type: 'header', text: { type: 'plain_text', text: `#${100 + i} ${title}`.slice(0, 150) } },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*State:* running · *Agent:* codex · *Elapsed:* 3m 12s\n${'Latest: ran the test suite, 2 failing tests left. '.repeat(8)}` },
+        text: {
+          type: 'mrkdwn',
+          text: `*State:* running · *Agent:* codex · *Elapsed:* 3m 12s\n${'Latest: ran the test suite, 2 failing tests left. '.repeat(8)}`,
+        },
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `branch \`director/t${i}-fix-config\`` }] },
       { type: 'actions', elements: [{ type: 'button', action_id: 'task_stop', value: `t${i}`, text: { type: 'plain_text', text: 'Stop' }, style: 'danger' }] },
@@ -46,7 +49,8 @@ async function deliver(emu: SlackEmulator, channels: string[]): Promise<{ second
   const seconds = (performance.now() - started) / 1000;
   for (const channel of channels) {
     const shown = emu.messages(channel).map((m) => m.text);
-    if (shown.length !== MESSAGES || shown.some((text, i) => text !== taskMessage(i).text)) throw new Error(`channel ${channel}: messages missing or out of order`);
+    if (shown.length !== MESSAGES || shown.some((text, i) => text !== taskMessage(i).text))
+      throw new Error(`channel ${channel}: messages missing or out of order`);
   }
   await outbox.idle();
   db.close();
@@ -59,13 +63,34 @@ export async function benchSlackOutbox(): Promise<BenchRow[]> {
   try {
     const bound = (MESSAGES - SLACK_LIMIT.burst) / SLACK_LIMIT.perSecond;
     const one = await deliver(emu, [emu.addChannel({ name: 'one' }).id]);
-    const three = await deliver(emu, ['a', 'b', 'c'].map((name) => emu.addChannel({ name }).id));
+    const three = await deliver(
+      emu,
+      ['a', 'b', 'c'].map((name) => emu.addChannel({ name }).id),
+    );
     const ratio = (r: { seconds: number }) => r.seconds / bound;
     return [
-      { benchmark: 'slack outbox', measure: `${MESSAGES} task cards, 1 channel`, value: `${one.seconds.toFixed(1)} s`, goal: `bound ${bound.toFixed(0)} s`, verdict: '' },
-      { benchmark: 'slack outbox', measure: 'time / rate-limit bound', value: `${ratio(one).toFixed(2)}×`, goal: '≤ 1.20×', verdict: ratio(one) <= 1.2 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'slack outbox',
+        measure: `${MESSAGES} task cards, 1 channel`,
+        value: `${one.seconds.toFixed(1)} s`,
+        goal: `bound ${bound.toFixed(0)} s`,
+        verdict: '',
+      },
+      {
+        benchmark: 'slack outbox',
+        measure: 'time / rate-limit bound',
+        value: `${ratio(one).toFixed(2)}×`,
+        goal: '≤ 1.20×',
+        verdict: ratio(one) <= 1.2 ? 'ok' : 'MISSED',
+      },
       { benchmark: 'slack outbox', measure: '429s met, 1 channel', value: String(one.rateLimited), goal: 'reported', verdict: '' },
-      { benchmark: 'slack outbox', measure: `3 channels × ${MESSAGES} at once`, value: `${three.seconds.toFixed(1)} s (${ratio(three).toFixed(2)}×)`, goal: '≤ 1.20× (no cross-channel stall)', verdict: ratio(three) <= 1.2 ? 'ok' : 'MISSED' },
+      {
+        benchmark: 'slack outbox',
+        measure: `3 channels × ${MESSAGES} at once`,
+        value: `${three.seconds.toFixed(1)} s (${ratio(three).toFixed(2)}×)`,
+        goal: '≤ 1.20× (no cross-channel stall)',
+        verdict: ratio(three) <= 1.2 ? 'ok' : 'MISSED',
+      },
       { benchmark: 'slack outbox', measure: '429s met, 3 channels', value: String(three.rateLimited), goal: 'reported', verdict: '' },
     ];
   } finally {

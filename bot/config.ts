@@ -12,12 +12,18 @@ const variables = {
     hint: "set it to the Bot User OAuth Token (starts with xoxb-) from your Slack app's OAuth & Permissions page, after installing the app (create the app from manifest.yml).",
   },
   SLACK_APP_TOKEN: {
-    schema: z.string().regex(/^xapp-[A-Za-z0-9-]+$/).optional(),
+    schema: z
+      .string()
+      .regex(/^xapp-[A-Za-z0-9-]+$/)
+      .optional(),
     secret: true,
     hint: 'for Socket Mode, an app-level token (starts with xapp-) with the connections:write scope, from Basic Information → App-Level Tokens in your app settings; unset it to use HTTP mode.',
   },
   SLACK_SIGNING_SECRET: {
-    schema: z.string().regex(/^[A-Za-z0-9]{8,}$/).optional(),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9]{8,}$/)
+      .optional(),
     secret: true,
     hint: 'HTTP mode (no SLACK_APP_TOKEN) needs the Signing Secret from Basic Information → App Credentials in your app settings; or set SLACK_APP_TOKEN to use Socket Mode.',
   },
@@ -51,9 +57,7 @@ const variables = {
 } satisfies Record<string, VariableSpec>;
 
 /** How Slack reaches the bot. */
-export type SlackConnection =
-  | { mode: 'socket'; appToken: string }
-  | { mode: 'http'; signingSecret: string };
+export type SlackConnection = { mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string };
 
 /** The bot's configuration, validated once at start and passed down. */
 export interface BotConfig {

@@ -8,7 +8,7 @@ import { transcript } from './transcript.ts';
 
 const ISSUES = [
   { title: 'Greeting ignores the name argument', fix: 'src/greeting.js', content: "export const greet = (name = 'world') => `Hello, ${name}!`;\n" },
-  { title: 'Config loader crashes on an empty file', fix: 'src/config.js', content: "export const load = (text) => (text.trim() ? JSON.parse(text) : {});\n" },
+  { title: 'Config loader crashes on an empty file', fix: 'src/config.js', content: 'export const load = (text) => (text.trim() ? JSON.parse(text) : {});\n' },
   { title: 'Add a --version flag to the CLI', fix: 'src/version.js', content: "export const version = '1.0.1';\n" },
 ];
 
@@ -27,8 +27,21 @@ const sample = {
 function playbook(issue: (typeof ISSUES)[number]): Playbook {
   return {
     turns: [
-      { steps: [{ plan: ['Reproduce the problem', `Fix it in ${issue.fix}`, 'Run the tests'] }, { shell: 'npm test' }, { writeFile: { path: issue.fix, content: issue.content } }, { shell: 'npm test' }, { message: `Fixed: ${issue.title.toLowerCase()} (${issue.fix}). Tests pass.` }] },
-      { steps: [{ writeFile: { path: `docs/${issue.fix.replace('src/', '').replace('.js', '.md')}`, content: `# ${issue.title}\n\nFixed in ${issue.fix}.\n` } }, { message: 'Added a short doc page, as asked.' }] },
+      {
+        steps: [
+          { plan: ['Reproduce the problem', `Fix it in ${issue.fix}`, 'Run the tests'] },
+          { shell: 'npm test' },
+          { writeFile: { path: issue.fix, content: issue.content } },
+          { shell: 'npm test' },
+          { message: `Fixed: ${issue.title.toLowerCase()} (${issue.fix}). Tests pass.` },
+        ],
+      },
+      {
+        steps: [
+          { writeFile: { path: `docs/${issue.fix.replace('src/', '').replace('.js', '.md')}`, content: `# ${issue.title}\n\nFixed in ${issue.fix}.\n` } },
+          { message: 'Added a short doc page, as asked.' },
+        ],
+      },
     ],
   };
 }
@@ -54,7 +67,12 @@ export async function runDemo(): Promise<number> {
     say('• alice: /director fix top 3 issues');
     const ready = () => slack.messages(channel).filter((m) => m.text?.includes('PR ready for review'));
     await until(() => ready().length === 3, 180_000, 'three verified draft PRs');
-    say(`• 3 tasks verified; draft PRs: ${github.pulls('acme', 'demo').map((p) => `#${p.number}`).join(', ')}`);
+    say(
+      `• 3 tasks verified; draft PRs: ${github
+        .pulls('acme', 'demo')
+        .map((p) => `#${p.number}`)
+        .join(', ')}`,
+    );
 
     const first = ready()[0];
     if (!first) throw new Error('no task card');

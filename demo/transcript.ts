@@ -8,7 +8,23 @@ function plain(text: string): string {
   return text
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<@([A-Z0-9]+)>/g, (_m, id: string) => `@${users[id] ?? id}`)
-    .replace(/:([a-z_]+):/g, (_m, name: string) => ({ white_check_mark: '✅', x: '❌', eyes: '👀', runner: '🏃', test_tube: '🧪', zzz: '💤', outbox_tray: '📤', hourglass_flowing_sand: '⏳', hammer_and_wrench: '🛠', link: '🔗', black_square_for_stop: '⏹' })[name] ?? `:${name}:`)
+    .replace(
+      /:([a-z_]+):/g,
+      (_m, name: string) =>
+        ({
+          white_check_mark: '✅',
+          x: '❌',
+          eyes: '👀',
+          runner: '🏃',
+          test_tube: '🧪',
+          zzz: '💤',
+          outbox_tray: '📤',
+          hourglass_flowing_sand: '⏳',
+          hammer_and_wrench: '🛠',
+          link: '🔗',
+          black_square_for_stop: '⏹',
+        })[name] ?? `:${name}:`,
+    )
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
@@ -28,11 +44,23 @@ export function transcript(slack: SlackEmulator, channel: string): string {
   const lines: string[] = [];
   for (const message of slack.messages(channel)) {
     const who = users[message.user ?? ''] ?? message.user ?? 'someone';
-    lines.push(`${who}:`, ...plain(cardText(message)).split('\n').map((l) => `  ${l}`));
+    lines.push(
+      `${who}:`,
+      ...plain(cardText(message))
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     for (const reply of slack.thread(channel, message.ts).slice(1)) {
       const by = users[reply.user ?? ''] ?? reply.user ?? 'someone';
-      const reactions = slack.reactions(channel, reply.ts).map((r) => plain(`:${r.name}:`)).join(' ');
-      lines.push(`    ↳ ${by}: ${plain(reply.text ?? '').split('\n').join('\n      ')}${reactions ? `  ${reactions}` : ''}`);
+      const reactions = slack
+        .reactions(channel, reply.ts)
+        .map((r) => plain(`:${r.name}:`))
+        .join(' ');
+      lines.push(
+        `    ↳ ${by}: ${plain(reply.text ?? '')
+          .split('\n')
+          .join('\n      ')}${reactions ? `  ${reactions}` : ''}`,
+      );
     }
     lines.push('');
   }

@@ -50,7 +50,11 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
   for (const title of options.issues) github.addIssue('acme', 'demo', { title, body: `Please fix: ${title}.`, labels: ['bug'] });
   const checkout = join(tmp.dir, 'checkout');
   await gitAsync(tmp.dir, 'clone', '-q', github.gitUrl('acme', 'demo'), checkout);
-  for (const [id, name] of [['U0ALICE', 'alice'], ['U0BOB', 'bob']] as const) slack.addUser({ id, name });
+  for (const [id, name] of [
+    ['U0ALICE', 'alice'],
+    ['U0BOB', 'bob'],
+  ] as const)
+    slack.addUser({ id, name });
   const channel = slack.addChannel({ name: 'demo', members: ['U0ALICE', 'U0BOB'] }).id;
   const bot = await startBotAgainst(slack, { mode: 'socket', home: join(tmp.dir, 'bot') });
   const botUrl = `http://127.0.0.1:${bot.bot.port}`;
@@ -90,7 +94,12 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     home: tmp.dir,
     runner: undefined,
     startRunner: () => {
-      loop.runner = startRunner({ config, credentials: { botUrl, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() }, env, backoff: { baseMs: 50, capMs: 500 } });
+      loop.runner = startRunner({
+        config,
+        credentials: { botUrl, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() },
+        env,
+        backoff: { baseMs: 50, capMs: 500 },
+      });
       return loop.runner;
     },
     close: async () => {

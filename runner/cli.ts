@@ -22,7 +22,8 @@ export async function runRunnerCli(args: string[], env: NodeJS.ProcessEnv, out: 
     case 'pair': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { url: { type: 'string' }, name: { type: 'string' } } });
       const code = positionals[0];
-      if (!code || !values.url) throw new DirectorError('usage', `usage: director runner pair <code> --url <bot url> [--name <name>] (the code and URL come from /director connect)`);
+      if (!code || !values.url)
+        throw new DirectorError('usage', `usage: director runner pair <code> --url <bot url> [--name <name>] (the code and URL come from /director connect)`);
       const cfg = config();
       const paired = await pairWithBot({ botUrl: values.url, code, name: values.name ?? cfg.defaultName });
       const file = saveCredentials(cfg.home, { botUrl: values.url, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() });

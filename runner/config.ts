@@ -39,17 +39,19 @@ export const agentKindSchema = z.enum(['codex', 'claude', 'command']);
 export type AgentKind = z.infer<typeof agentKindSchema>;
 
 /** How to run one agent. */
-export const agentSchema = z.object({
-  kind: agentKindSchema,
-  /** The executable (default `codex` / `claude` on PATH; required for `command`). */
-  command: z.string().min(1).optional(),
-  /** Extra arguments, e.g. `-m`, a model, or `-c` overrides. */
-  args: z.array(z.string()).default([]),
-  /** Extra environment for the agent only. */
-  env: z.record(z.string(), z.string()).default({}),
-  /** `command` agents: the prompt as the last argument or on stdin. */
-  input: z.enum(['arg', 'stdin']).default('arg'),
-}).refine((agent) => agent.kind !== 'command' || agent.command !== undefined, { message: 'a command agent needs "command"' });
+export const agentSchema = z
+  .object({
+    kind: agentKindSchema,
+    /** The executable (default `codex` / `claude` on PATH; required for `command`). */
+    command: z.string().min(1).optional(),
+    /** Extra arguments, e.g. `-m`, a model, or `-c` overrides. */
+    args: z.array(z.string()).default([]),
+    /** Extra environment for the agent only. */
+    env: z.record(z.string(), z.string()).default({}),
+    /** `command` agents: the prompt as the last argument or on stdin. */
+    input: z.enum(['arg', 'stdin']).default('arg'),
+  })
+  .refine((agent) => agent.kind !== 'command' || agent.command !== undefined, { message: 'a command agent needs "command"' });
 export type AgentConfig = z.infer<typeof agentSchema>;
 
 /** Who writes the summaries' paragraph on where a task stands; the facts are always deterministic. */
@@ -62,7 +64,10 @@ export const summariserSchema = z.discriminatedUnion('kind', [
     kind: z.literal('openai'),
     baseUrl: z.url({ protocol: /^https?$/ }),
     model: z.string().min(1),
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     timeoutMs: z.number().int().min(1000).max(600_000).default(20_000),
   }),
 ]);
@@ -94,7 +99,12 @@ const variables = {
     hint: 'a JSON list of secret-looking variable names agents may still see, e.g. ["NPM_TOKEN"].',
   },
   TASK_TIME_LIMIT_MIN: {
-    schema: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
     hint: 'minutes an agent turn may run before it is stopped, 1 to 1440 (default 60).',
   },
   AGENT_GRACE_MS: {
@@ -185,13 +195,21 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     agentEnvAllow: vars.AGENT_ENV_ALLOW,
     timeLimitMs: vars.TASK_TIME_LIMIT_MIN * 60_000,
     graceMs: vars.AGENT_GRACE_MS,
-    github: { ...(vars.GITHUB_TOKEN && { token: vars.GITHUB_TOKEN }), apiUrl: vars.GITHUB_API_URL.replace(/\/+$/, ''), url: vars.GITHUB_URL.replace(/\/+$/, '') },
+    github: {
+      ...(vars.GITHUB_TOKEN && { token: vars.GITHUB_TOKEN }),
+      apiUrl: vars.GITHUB_API_URL.replace(/\/+$/, ''),
+      url: vars.GITHUB_URL.replace(/\/+$/, ''),
+    },
     gitIdentity: { name: vars.DIRECTOR_GIT_NAME, email: vars.DIRECTOR_GIT_EMAIL },
     fixupTurns: vars.FIXUP_TURNS,
     verifyTimeLimitMs: vars.VERIFY_TIME_LIMIT_MIN * 60_000,
     eventRetentionMs: vars.EVENT_RETENTION_DAYS * 24 * 60 * 60_000,
     summaryBudget: vars.SUMMARY_BUDGET_BYTES,
     summariser: vars.SUMMARISER,
-    defaultName: host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'runner',
+    defaultName:
+      host
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 63) || 'runner',
   };
 }

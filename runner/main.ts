@@ -61,12 +61,30 @@ export function runnerDatabase(home: string): Db {
 }
 
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
-export function startRunner({ config, credentials, env = {}, logSink, clock = systemClock, handle, backoff, tuning, onState }: StartRunnerOptions): RunningRunner {
+export function startRunner({
+  config,
+  credentials,
+  env = {},
+  logSink,
+  clock = systemClock,
+  handle,
+  backoff,
+  tuning,
+  onState,
+}: StartRunnerOptions): RunningRunner {
   // One redactor for everything that leaves the runner: logs and every frame to the bot.
   const summariserKey = config.summariser.kind === 'openai' && config.summariser.apiKeyEnv ? env[config.summariser.apiKeyEnv] : undefined;
-  const redact = createRedactor([credentials.token, ...(config.github.token ? [config.github.token] : []), ...(summariserKey ? [summariserKey] : []), ...secretValuesFromEnv(env)]);
+  const redact = createRedactor([
+    credentials.token,
+    ...(config.github.token ? [config.github.token] : []),
+    ...(summariserKey ? [summariserKey] : []),
+    ...secretValuesFromEnv(env),
+  ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
-  const drivers = buildDrivers(config.agents, config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])));
+  const drivers = buildDrivers(
+    config.agents,
+    config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])),
+  );
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
   const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock });
@@ -121,7 +139,16 @@ export function startRunner({ config, credentials, env = {}, logSink, clock = sy
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
   });
-  const handlers = botFrameHandlers({ engine, store, projects, issues, endpoint, defaultAgent: Object.keys(config.agents)[0] ?? 'codex', summarise: (id) => Promise.resolve(context.summary(id)), log });
+  const handlers = botFrameHandlers({
+    engine,
+    store,
+    projects,
+    issues,
+    endpoint,
+    defaultAgent: Object.keys(config.agents)[0] ?? 'codex',
+    summarise: (id) => Promise.resolve(context.summary(id)),
+    log,
+  });
   endpoint.onFrame((frame, seq) => {
     dispatchFrame(handlers, frame);
     handle?.(frame, seq, db);

@@ -18,7 +18,9 @@ export async function pairWithBot({ botUrl, code, name, fetch: fetchFn = fetch }
   try {
     res = await fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name }) });
   } catch (cause) {
-    throw new DirectorError('pairing_refused', `cannot reach the bot at ${botUrl}: check --url (the address /director connect showed) and your network.`, { cause });
+    throw new DirectorError('pairing_refused', `cannot reach the bot at ${botUrl}: check --url (the address /director connect showed) and your network.`, {
+      cause,
+    });
   }
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {

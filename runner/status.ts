@@ -10,7 +10,8 @@ import { shorten } from '../shared/text.ts';
 function taskLines(store: TaskStore): string[] {
   const running = store.inStates(['queued', 'preparing', 'running', 'verifying', 'publishing']);
   const kept = store.inStates(['failed', 'interrupted', 'cancelled']).filter((t) => t.worktree);
-  const line = (t: { id: string; state: string; title: string; worktree: string | null }) => `  ${t.id}  ${t.state.padEnd(11)} ${shorten(t.title, 60)}${t.worktree ? `  (${t.worktree})` : ''}`;
+  const line = (t: { id: string; state: string; title: string; worktree: string | null }) =>
+    `  ${t.id}  ${t.state.padEnd(11)} ${shorten(t.title, 60)}${t.worktree ? `  (${t.worktree})` : ''}`;
   return [
     running.length === 0 ? 'Running:   no tasks' : `Running:   ${running.length} task(s)`,
     ...running.map(line),

@@ -68,7 +68,9 @@ export class Worktrees {
     // The metadata is made one at a time; the checkout (the slow part) runs in parallel in each worktree.
     await this.oneAtATime(project.path, async () => {
       const exists = (await repo.raw(['branch', '--list', branch])).trim() !== '';
-      await repo.raw(exists ? ['worktree', 'add', '--no-checkout', path, branch] : ['worktree', 'add', '--no-checkout', '--no-track', '-b', branch, path, base]);
+      await repo.raw(
+        exists ? ['worktree', 'add', '--no-checkout', path, branch] : ['worktree', 'add', '--no-checkout', '--no-track', '-b', branch, path, base],
+      );
     });
     await this.git(path).raw(['reset', '--hard', '-q']);
     return { path, branch };

@@ -157,7 +157,14 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
 
 /** Every frame a runner sends the bot, as this build sends them. */
-export const runnerToBotSchema = z.discriminatedUnion('type', [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, taskUpdateFrame, followUpPickedFrame]);
+export const runnerToBotSchema = z.discriminatedUnion('type', [
+  runnerStatusFrame,
+  noteFrame,
+  issuesFoundFrame,
+  taskSummaryFrame,
+  taskUpdateFrame,
+  followUpPickedFrame,
+]);
 export type RunnerToBot = z.infer<typeof runnerToBotSchema>;
 
 /** Every frame a runner sends the bot, as the bot accepts them: milestones of a newer runner included. */

@@ -77,10 +77,13 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
   // Fast path: native replace. A token glued to the next one needs the span merge (rare).
   const redact = (text: string): string => {
     let glued = false;
-    const replaced = (valuePattern ? text.replace(valuePattern, REDACTED) : text).replace(TOKENS, (match: string, scheme: string | undefined, offset: number, whole: string) => {
-      if (HAS_TOKEN_PREFIX.test(whole.slice(offset + 1, offset + match.length + 12))) glued = true;
-      return scheme === undefined ? REDACTED : `${/^\S+\s+/.exec(match)?.[0] ?? ''}${REDACTED}`;
-    });
+    const replaced = (valuePattern ? text.replace(valuePattern, REDACTED) : text).replace(
+      TOKENS,
+      (match: string, scheme: string | undefined, offset: number, whole: string) => {
+        if (HAS_TOKEN_PREFIX.test(whole.slice(offset + 1, offset + match.length + 12))) glued = true;
+        return scheme === undefined ? REDACTED : `${/^\S+\s+/.exec(match)?.[0] ?? ''}${REDACTED}`;
+      },
+    );
     return glued ? applySpans(text, spans(text)) : replaced;
   };
   return Object.assign(redact, { spans, longestValue: values[0]?.length ?? 0 });

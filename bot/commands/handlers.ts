@@ -18,7 +18,11 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   log: Logger;
 }
 
-type Reply<K extends ParsedCommand['kind']> = (command: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext, deps: CommandHandlerDeps) => string | Promise<string>;
+type Reply<K extends ParsedCommand['kind']> = (
+  command: Extract<ParsedCommand, { kind: K }>,
+  ctx: CommandContext,
+  deps: CommandHandlerDeps,
+) => string | Promise<string>;
 
 /** A channel's commands go to its Director; a failure is answered with the reason. */
 const directed = (command: DirectorCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> =>
@@ -77,7 +81,10 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const ctx = { channel: command.channel_id, user: command.user_id, slashCommand: command.command };
     if ((parsed.kind === 'fix-top' || parsed.kind === 'task-status') && director.isBound(ctx.channel)) {
       // These ask the runner: acknowledge within Slack's 3 s, answer when it replies.
-      await ack({ response_type: 'ephemeral', text: parsed.kind === 'fix-top' ? 'Asking the runner for the issues…' : 'Asking the runner for the task’s summary…' });
+      await ack({
+        response_type: 'ephemeral',
+        text: parsed.kind === 'fix-top' ? 'Asking the runner for the issues…' : 'Asking the runner for the task’s summary…',
+      });
       await respond({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
       return;
     }

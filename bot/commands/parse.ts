@@ -14,19 +14,27 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === '' || word === 'help' || word === '--help' || word === '-h' || word === '?') return { kind: 'help' };
   if (word === 'connect' || word === 'pair') return { kind: 'connect' };
   if (word === 'status') return args[0] ? { kind: 'task-status', task: args[0].toLowerCase() } : { kind: 'status' };
-  if (word === 'restart') return args[0] ? { kind: 'restart', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `restart <task>` (a fresh agent session, seeded with the task’s summary)' };
+  if (word === 'restart')
+    return args[0]
+      ? { kind: 'restart', task: args[0].toLowerCase() }
+      : { kind: 'invalid', problem: 'usage: `restart <task>` (a fresh agent session, seeded with the task’s summary)' };
   if (word === 'memory') return { kind: 'memory' };
   if (word === 'remember') {
     const fact = input.slice(word.length).trim();
     if (!fact) return { kind: 'invalid', problem: 'usage: `remember <fact>`, e.g. `remember the API client is generated: edit the schema, not the client`' };
-    return fact.length > MAX_FACT ? { kind: 'invalid', problem: `a fact to remember is at most ${MAX_FACT} characters (this one has ${fact.length})` } : { kind: 'remember', fact };
+    return fact.length > MAX_FACT
+      ? { kind: 'invalid', problem: `a fact to remember is at most ${MAX_FACT} characters (this one has ${fact.length})` }
+      : { kind: 'remember', fact };
   }
   if (word === 'forget') {
     const n = Number(args[0]);
-    return args.length === 1 && Number.isInteger(n) && n > 0 ? { kind: 'forget', n } : { kind: 'invalid', problem: 'usage: `forget <n>`, with n from `/director memory`' };
+    return args.length === 1 && Number.isInteger(n) && n > 0
+      ? { kind: 'forget', n }
+      : { kind: 'invalid', problem: 'usage: `forget <n>`, with n from `/director memory`' };
   }
   if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
-  if (word === 'retry' || word === 'resume') return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
+  if (word === 'retry' || word === 'resume')
+    return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return args.length > 0 ? { kind: 'do', ...withAgent(args.join(' ')) } : { kind: 'invalid', problem: 'usage: `do <what to do>`' };
   if (word === 'fix') return parseFix(input.slice(3).trim());
@@ -34,7 +42,9 @@ export function parseCommand(text: string): ParsedCommand {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
     if (args[0]?.toLowerCase() === 'revoke') {
       const name = args[1];
-      return name && args.length === 2 ? { kind: 'revoke-runner', name } : { kind: 'invalid', problem: 'usage: `runners revoke <name>` (see `runners` for the names)' };
+      return name && args.length === 2
+        ? { kind: 'revoke-runner', name }
+        : { kind: 'invalid', problem: 'usage: `runners revoke <name>` (see `runners` for the names)' };
     }
     return { kind: 'invalid', problem: '`runners` takes nothing, or `revoke <name>`' };
   }
@@ -50,12 +60,20 @@ function withAgent(text: string): { text: string; agent?: string } {
 
 function parseInit(args: string[]): ParsedCommand {
   const repo = args[0];
-  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) return { kind: 'invalid', problem: 'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]`' };
+  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo))
+    return {
+      kind: 'invalid',
+      problem:
+        'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]`',
+    };
   const flag = (name: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const maintainers = (flag('maintainers') ?? '').split(',').map((m) => /<@([A-Z0-9]+)(?:\|[^>]*)?>/.exec(m)?.[1] ?? m.replace(/^@/, '')).filter(Boolean);
+  const maintainers = (flag('maintainers') ?? '')
+    .split(',')
+    .map((m) => /<@([A-Z0-9]+)(?:\|[^>]*)?>/.exec(m)?.[1] ?? m.replace(/^@/, ''))
+    .filter(Boolean);
   const runner = flag('runner');
   const project = flag('project');
   const agent = flag('agent');
@@ -89,7 +107,11 @@ function parseFix(rest: string): ParsedCommand {
   let label = /(?:^|\s)label:(\S+)/i.exec(text)?.[1];
   const by = /(?:^|\s)by:(newest|comments|reactions)/i.exec(text)?.[1]?.toLowerCase();
   const order: 'newest' | 'comments' | 'reactions' =
-    by === 'comments' || /most[- ]commented|comments/i.test(text) ? 'comments' : by === 'reactions' || /most[- ]reacted|reactions|popular/i.test(text) ? 'reactions' : 'newest';
+    by === 'comments' || /most[- ]commented|comments/i.test(text)
+      ? 'comments'
+      : by === 'reactions' || /most[- ]reacted|reactions|popular/i.test(text)
+        ? 'reactions'
+        : 'newest';
   if (!label && /\bbugs?\b/i.test(text.replace(/label:\S+/i, ''))) label = 'bug';
   return { kind: 'fix-top', limit, order, ...(label && { label }), ...(agent && { agent }) };
 }

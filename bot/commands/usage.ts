@@ -8,11 +8,19 @@ export interface CommandHelp {
 
 /** Every command the bot understands, in the order the usage lists them. */
 export const commands: readonly CommandHelp[] = [
-  { name: 'init', usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]', summary: 'bind this channel to a GitHub repository and a runner' },
+  {
+    name: 'init',
+    usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]',
+    summary: 'bind this channel to a GitHub repository and a runner',
+  },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
   { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },
-  { name: 'status', usage: 'status [task]', summary: 'all tasks of this channel, or where one task stands (from its summary; `status?` in its thread does the same)' },
+  {
+    name: 'status',
+    usage: 'status [task]',
+    summary: 'all tasks of this channel, or where one task stands (from its summary; `status?` in its thread does the same)',
+  },
   { name: 'stop', usage: 'stop <task>|all', summary: 'stop a task, or every task of this channel' },
   { name: 'retry', usage: 'retry <task>', summary: 'run a failed, stopped or interrupted task again, in its worktree' },
   { name: 'restart', usage: 'restart <task>', summary: 'end the agent’s session and start a fresh one from the task’s summary, in the same worktree' },

@@ -21,7 +21,11 @@ export class CardRefresher {
   task(taskId: string): void {
     const wait = (this.lastEdit.get(taskId) ?? 0) + CARD_EVERY_MS - this.options.clock.now();
     if (wait > 0) {
-      if (!this.timers.has(taskId)) this.timers.set(taskId, setTimeout(() => this.edit(taskId), wait));
+      if (!this.timers.has(taskId))
+        this.timers.set(
+          taskId,
+          setTimeout(() => this.edit(taskId), wait),
+        );
       return;
     }
     this.edit(taskId);

@@ -43,7 +43,10 @@ export function taskCard(task: BotTask, now: number, runner?: string): MessageBo
   if (task.pr_url) lines.push(`:link: <${task.pr_url}|Draft pull request>`);
   const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(lines.join('\n')) } }];
   if (isActive(task.state)) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }] });
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }],
+    });
   }
   return { text: cutMrkdwn(`${task.issue_number === null ? '' : `#${task.issue_number} `}${task.title} — ${state}`), blocks };
 }

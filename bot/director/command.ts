@@ -11,7 +11,17 @@ export type ParsedCommand =
   /** `runners revoke <name>`. */
   | { kind: 'revoke-runner'; name: string }
   /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
-  | { kind: 'init'; repo: string; runner?: string; project?: string; agent?: string; maintainers: string[]; steer: 'members' | 'maintainers'; concurrency?: number; verify?: string }
+  | {
+      kind: 'init';
+      repo: string;
+      runner?: string;
+      project?: string;
+      agent?: string;
+      maintainers: string[];
+      steer: 'members' | 'maintainers';
+      concurrency?: number;
+      verify?: string;
+    }
   /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
   | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
   /** `fix #12 #15`. */
@@ -48,4 +58,7 @@ export interface CommandContext {
 }
 
 /** The commands a channel's Director answers. */
-export type DirectorCommand = Extract<ParsedCommand, { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }>;
+export type DirectorCommand = Extract<
+  ParsedCommand,
+  { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }
+>;

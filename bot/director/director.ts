@@ -33,7 +33,9 @@ export interface DirectorOptions {
 
 type Command<K extends DirectorCommand['kind']> = Extract<DirectorCommand, { kind: K }>;
 /** One answer per command of a bound channel: a command without one fails to compile. */
-type BoundHandlers = { [K in Exclude<DirectorCommand['kind'], 'init'>]: (command: Command<K>, ctx: CommandContext, binding: ChannelBinding) => string | Promise<string> };
+type BoundHandlers = {
+  [K in Exclude<DirectorCommand['kind'], 'init'>]: (command: Command<K>, ctx: CommandContext, binding: ChannelBinding) => string | Promise<string>;
+};
 
 const UNBOUND = 'This channel is not bound to a project yet. Bind it with `/director init owner/repo --runner <runner name>`.';
 const noTask = (id: string) => `No task \`${escapeMrkdwn(id)}\` in this channel (\`/director status\` lists them).`;
@@ -59,7 +61,10 @@ export class Director {
       retry: (command, ctx) => this.retry(ctx, command.task),
       'fix-top': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixTop(command, ctx, runner)),
       'fix-issues': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixIssues(command, ctx, binding, runner)),
-      do: (command, ctx, binding) => this.withRunner(binding, (runner) => startedReply([options.starter.start(ctx, binding, runner, { kind: 'request', text: command.text }, command.agent)], 0)),
+      do: (command, ctx, binding) =>
+        this.withRunner(binding, (runner) =>
+          startedReply([options.starter.start(ctx, binding, runner, { kind: 'request', text: command.text }, command.agent)], 0),
+        ),
     };
   }
 
@@ -91,7 +96,8 @@ export class Director {
 
   private init(command: Command<'init'>, ctx: CommandContext): string {
     const { store, runners, clock } = this.options;
-    if (command.runner && !runners.activeByName(command.runner)) return `There is no runner named "${escapeMrkdwn(command.runner)}". \`/director runners\` lists them; \`/director connect\` pairs a new one.`;
+    if (command.runner && !runners.activeByName(command.runner))
+      return `There is no runner named "${escapeMrkdwn(command.runner)}". \`/director runners\` lists them; \`/director connect\` pairs a new one.`;
     const project = command.project ?? command.repo.split('/')[1] ?? command.repo;
     store.bind(
       {
@@ -134,12 +140,18 @@ export class Director {
   /** Lists the issues on the runner (it holds the GitHub token), then starts a batch in the channel's queue. */
   private async fixTop(command: Command<'fix-top'>, ctx: CommandContext, runner: RunnerRecord): Promise<string> {
     const { hub, requests, store } = this.options;
-    if (!hub.isOnline(runner.id)) return `Runner *${escapeMrkdwn(runner.name)}* is offline, and it holds the GitHub token that lists issues. Start it with \`director runner start\`, then try again.`;
+    if (!hub.isOnline(runner.id))
+      return `Runner *${escapeMrkdwn(runner.name)}* is offline, and it holds the GitHub token that lists issues. Start it with \`director runner start\`, then try again.`;
     const binding = store.binding(ctx.channel);
     if (!binding) return UNBOUND;
     const { requestId, answer } = requests.open();
     const busy = store.activeIssueNumbers(ctx.channel);
-    hub.send(runner.id, { type: 'issues.find', requestId, project: binding.project, query: { limit: command.limit, order: command.order, busy, ...(command.label && { label: command.label }) } });
+    hub.send(runner.id, {
+      type: 'issues.find',
+      requestId,
+      project: binding.project,
+      query: { limit: command.limit, order: command.order, busy, ...(command.label && { label: command.label }) },
+    });
     const found = await answer;
     if (found.error) return `Could not list issues: ${escapeMrkdwn(found.error)}`;
     return this.serial(ctx.channel, () => this.startBatch(command, ctx, runner, found.issues));
@@ -165,7 +177,8 @@ export class Director {
   private status(channel: string): string {
     const tasks = this.options.store.tasks(channel).slice(-30);
     if (tasks.length === 0) return 'No tasks in this channel yet. Try `/director fix top 3 issues`.';
-    const line = (t: BotTask) => `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`;
+    const line = (t: BotTask) =>
+      `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`;
     return cutMrkdwn(['Tasks of this channel:', ...tasks.map(line)].join('\n'));
   }
 
@@ -190,7 +203,8 @@ export class Director {
 
   private stopCommand(ctx: CommandContext, which: string, binding: ChannelBinding): string {
     const tasks = this.options.store.tasks(ctx.channel).filter((t) => isActive(t.state) && (which === 'all' || t.id === which));
-    if (tasks.length === 0) return which === 'all' ? 'No task is running here.' : `No running task \`${escapeMrkdwn(which)}\` in this channel (\`/director status\` lists them).`;
+    if (tasks.length === 0)
+      return which === 'all' ? 'No task is running here.' : `No running task \`${escapeMrkdwn(which)}\` in this channel (\`/director status\` lists them).`;
     const allowed = tasks.filter((t) => mayStop(ctx.user, t, binding));
     for (const task of allowed) this.stopTask(task);
     const refused = tasks.length - allowed.length;
@@ -226,7 +240,9 @@ export class Director {
     const task = store.task(taskId);
     if (!task || task.channel !== channel) return;
     if (!maySteer(user, task, store.binding(channel))) {
-      void outbox.ephemeral({ channel, user, text: 'In this channel only the task’s starter and the maintainers steer tasks; your reply was not passed to the agent.' }).catch(() => undefined);
+      void outbox
+        .ephemeral({ channel, user, text: 'In this channel only the task’s starter and the maintainers steer tasks; your reply was not passed to the agent.' })
+        .catch(() => undefined);
       return;
     }
     const followUpId = `${taskId}:${messageTs}`;

@@ -6,7 +6,10 @@ export function memoryReply(entries: MemoryEntry[]): string {
   if (entries.length === 0) return 'This channel’s project memory is empty. Finished tasks add a digest here; `/director remember <fact>` adds a fact.';
   const lines = entries.map((e) => {
     const [first = '', ...rest] = e.text.split('\n');
-    const head = e.task_id === null ? `:pushpin: ${escapeMrkdwn(first)}${e.author ? ` — <@${e.author}>` : ''}` : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${e.task_id}\`)`;
+    const head =
+      e.task_id === null
+        ? `:pushpin: ${escapeMrkdwn(first)}${e.author ? ` — <@${e.author}>` : ''}`
+        : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${e.task_id}\`)`;
     return [`${e.id}. ${head}`, ...rest.map((l) => `      ${escapeMrkdwn(l)}`)].join('\n');
   });
   return cutMrkdwn(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);

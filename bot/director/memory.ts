@@ -20,7 +20,31 @@ export const MAX_FACT = 500;
 /** Characters of project memory in a new task's prompt. */
 export const PROMPT_BUDGET = 3000;
 
-const STOP = new Set(['this', 'that', 'with', 'from', 'have', 'when', 'then', 'than', 'into', 'should', 'would', 'could', 'there', 'their', 'what', 'which', 'about', 'issue', 'task', 'changed', 'file', 'files', 'decided']);
+const STOP = new Set([
+  'this',
+  'that',
+  'with',
+  'from',
+  'have',
+  'when',
+  'then',
+  'than',
+  'into',
+  'should',
+  'would',
+  'could',
+  'there',
+  'their',
+  'what',
+  'which',
+  'about',
+  'issue',
+  'task',
+  'changed',
+  'file',
+  'files',
+  'decided',
+]);
 const words = (text: string) => new Set((text.toLowerCase().match(/[a-z0-9_]{4,}/g) ?? []).filter((w) => !STOP.has(w)));
 
 /**
@@ -91,7 +115,10 @@ export class ProjectMemory {
       .map((d) => d.e);
     const parts: string[] = [];
     let used = 0;
-    for (const [label, list] of [['Remembered', facts], ['From an earlier task', digests]] as const) {
+    for (const [label, list] of [
+      ['Remembered', facts],
+      ['From an earlier task', digests],
+    ] as const) {
       for (const entry of list) {
         const text = `${label}: ${entry.text}`;
         if (used + text.length + 2 > budget) continue;

@@ -30,7 +30,8 @@ export class TaskSummaries {
     if (!task || task.channel !== channel) return `No task \`${escapeMrkdwn(taskId)}\` in this channel (\`/director status\` lists them).`;
     const last = `It is ${task.state}${task.milestone ? `; last: ${escapeMrkdwn(task.milestone)}` : ''}.`;
     if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started on its runner yet. ${last}`;
-    if (!hub.isOnline(task.runner_id)) return `Runner *${escapeMrkdwn(runners.byId(task.runner_id)?.name ?? task.runner_id)}* is offline, and it holds the task's summary. ${last}`;
+    if (!hub.isOnline(task.runner_id))
+      return `Runner *${escapeMrkdwn(runners.byId(task.runner_id)?.name ?? task.runner_id)}* is offline, and it holds the task's summary. ${last}`;
     const { requestId, answer } = requests.open();
     hub.send(task.runner_id, { type: 'task.ask', requestId, taskId: task.id });
     const { summary, error } = await answer;

@@ -43,14 +43,17 @@ export class TaskUpdates {
       },
       clock.now(),
     );
-    if (frame.digest && (frame.state === 'finished' || frame.state === 'awaiting_review')) this.options.memory.addDigest(task.channel, task.id, frame.digest, clock.now());
+    if (frame.digest && (frame.state === 'finished' || frame.state === 'awaiting_review'))
+      this.options.memory.addDigest(task.channel, task.id, frame.digest, clock.now());
     const milestone = frame.milestone;
     if (milestone?.post) {
       const mention = milestone.kind === 'question' ? `<@${task.starter}> ` : '';
       // Milestones quote agents and issues: nothing in them may become a mention, a link or break out of its code block.
       const detail = milestone.detail ? (milestone.kind === 'pr' ? escapeEntities(milestone.detail) : `\`\`\`${escapeMrkdwn(milestone.detail)}\`\`\``) : '';
       const body = [`${mention}${escapeEntities(milestone.text)}`, detail].filter(Boolean).join('\n');
-      void outbox.show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cutMrkdwn(body) }).catch(() => undefined);
+      void outbox
+        .show(`task:${task.id}:post:${seq}`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: cutMrkdwn(body) })
+        .catch(() => undefined);
     }
     cards.task(task.id);
     if (task.batch_id && frame.state !== task.state) cards.batch(task.batch_id);

@@ -8,7 +8,15 @@ import { LinkEndpoint, rawText, defaultLinkTuning, type LinkTuning } from '../..
 import { LinkStore } from '../../shared/link/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { botSide, type BotEndpoint } from '../../shared/link/sides.ts';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, versionMismatch, type BotToRunner, type LinkFrame, type RunnerToBotReceived } from '../../shared/protocol.ts';
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  versionMismatch,
+  type BotToRunner,
+  type LinkFrame,
+  type RunnerToBotReceived,
+} from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import type { Pairing } from './pairing.ts';
 
@@ -42,7 +50,8 @@ export class RunnerHub {
     const path = new URL(req.url ?? '/', 'http://bot').pathname;
     if (path !== '/runner') return refuseUpgrade(socket, 404, 'not_found', 'runners connect at /runner');
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token) return refuseUpgrade(socket, 401, 'missing_token', 'send Authorization: Bearer <runner token>; pair the runner first with director runner pair');
+    if (!token)
+      return refuseUpgrade(socket, 401, 'missing_token', 'send Authorization: Bearer <runner token>; pair the runner first with director runner pair');
     const auth = this.options.pairing.authenticate(token);
     if (!auth.ok) {
       this.options.log.warn({ reason: auth.reason }, 'runner connection refused');

@@ -52,7 +52,12 @@ export class Pairing {
         return { ok: false, status: 410, error: 'code_used', message: 'this pairing code was already used: run /director connect in Slack for a new one' };
       }
       if (code.expires_at <= now) {
-        return { ok: false, status: 410, error: 'code_expired', message: 'this pairing code expired (codes last 10 minutes): run /director connect in Slack for a new one' };
+        return {
+          ok: false,
+          status: 410,
+          error: 'code_expired',
+          message: 'this pairing code expired (codes last 10 minutes): run /director connect in Slack for a new one',
+        };
       }
       if (store.activeByName(name)) {
         return {
@@ -73,7 +78,11 @@ export class Pairing {
 
   /** Checks a bearer token against the stored hash, in constant time. */
   authenticate(token: string): AuthResult {
-    const unknown: AuthResult = { ok: false, reason: 'unknown', message: 'unknown runner token: pair this runner again (/director connect in Slack, then director runner pair)' };
+    const unknown: AuthResult = {
+      ok: false,
+      reason: 'unknown',
+      message: 'unknown runner token: pair this runner again (/director connect in Slack, then director runner pair)',
+    };
     const parts = splitRunnerToken(token);
     if (!parts) return unknown;
     const runner = this.options.store.byId(parts.id);

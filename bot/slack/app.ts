@@ -3,7 +3,6 @@ import type { RequestListener } from 'node:http';
 import type { BotConfig } from '../config.ts';
 import type { BotIdentity } from './identity.ts';
 
-
 /** The Bolt app and how Slack reaches it. */
 export interface SlackApp {
   app: App;

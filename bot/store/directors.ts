@@ -67,8 +67,12 @@ export class DirectorStore {
       task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       tasks: db.prepare('SELECT * FROM tasks WHERE channel = ? ORDER BY created_at, rowid'),
       batchTasks: db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY created_at, rowid'),
-      activeIssues: db.prepare(`SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`),
-      update: db.prepare('UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url), milestone = COALESCE(@milestone, milestone), started_at = COALESCE(started_at, @started_at), updated_at = @now WHERE id = @id'),
+      activeIssues: db.prepare(
+        `SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`,
+      ),
+      update: db.prepare(
+        'UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url), milestone = COALESCE(@milestone, milestone), started_at = COALESCE(started_at, @started_at), updated_at = @now WHERE id = @id',
+      ),
       addBatch: db.prepare('INSERT INTO batches (id, channel, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
       addFollowUp: db.prepare('INSERT INTO followups (id, task_id, channel, message_ts) VALUES (?, ?, ?, ?)'),
@@ -90,7 +94,19 @@ export class DirectorStore {
   }
 
   addTask(
-    task: { id: string; channel: string; runner_id: string; issue_number: number | null; title: string; url: string | null; agent: string | null; state: BotTaskState; starter: string; batch_id: string | null; start_frame: string | null },
+    task: {
+      id: string;
+      channel: string;
+      runner_id: string;
+      issue_number: number | null;
+      title: string;
+      url: string | null;
+      agent: string | null;
+      state: BotTaskState;
+      starter: string;
+      batch_id: string | null;
+      start_frame: string | null;
+    },
     now: number,
   ): void {
     this.s.addTask.run({ ...task, now });
@@ -127,8 +143,21 @@ export class DirectorStore {
     return parseRows(z.object({ issue_number: z.number() }), this.s.activeIssues.all(channel, ...activeStates)).map((r) => r.issue_number);
   }
 
-  updateTask(id: string, update: { state: BotTaskState; title?: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number }, now: number): void {
-    this.s.update.run({ id, state: update.state, title: update.title ?? null, agent: update.agent ?? null, pr_url: update.pr_url ?? null, milestone: update.milestone ?? null, started_at: update.started_at ?? null, now });
+  updateTask(
+    id: string,
+    update: { state: BotTaskState; title?: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number },
+    now: number,
+  ): void {
+    this.s.update.run({
+      id,
+      state: update.state,
+      title: update.title ?? null,
+      agent: update.agent ?? null,
+      pr_url: update.pr_url ?? null,
+      milestone: update.milestone ?? null,
+      started_at: update.started_at ?? null,
+      now,
+    });
   }
 
   addBatch(id: string, channel: string, title: string, user: string, now: number): void {

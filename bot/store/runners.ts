@@ -32,9 +32,7 @@ export class RunnerStore {
 
   constructor(private readonly db: Db) {
     this.statements = {
-      insertRunner: db.prepare(
-        `INSERT INTO runners (id, name, token_hash, created_at, created_by) VALUES (@id, @name, @token_hash, @created_at, @created_by)`,
-      ),
+      insertRunner: db.prepare(`INSERT INTO runners (id, name, token_hash, created_at, created_by) VALUES (@id, @name, @token_hash, @created_at, @created_by)`),
       byId: db.prepare('SELECT * FROM runners WHERE id = ?'),
       activeByName: db.prepare('SELECT * FROM runners WHERE name = ? AND revoked_at IS NULL'),
       active: db.prepare('SELECT * FROM runners WHERE revoked_at IS NULL ORDER BY name'),
@@ -42,9 +40,7 @@ export class RunnerStore {
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
       hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
-      insertCode: db.prepare(
-        'INSERT INTO pairing_codes (code_hash, channel, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       code: db.prepare('SELECT code_hash, channel, created_by, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
       useCode: db.prepare('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
       pruneCodes: db.prepare('DELETE FROM pairing_codes WHERE expires_at < ?'),

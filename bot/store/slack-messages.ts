@@ -50,16 +50,12 @@ export class SlackMessageStore {
          VALUES (@key, @seq, @channel, @thread_key, @thread_ts, @body, 1, @now)`,
       ),
       setBody: db.prepare('UPDATE slack_messages SET body = ?, version = version + 1, updated_at = ? WHERE key = ?'),
-      nextUnposted: db.prepare(
-        'SELECT * FROM slack_messages WHERE channel = ? AND ts IS NULL AND failed IS NULL ORDER BY seq LIMIT 1',
-      ),
+      nextUnposted: db.prepare('SELECT * FROM slack_messages WHERE channel = ? AND ts IS NULL AND failed IS NULL ORDER BY seq LIMIT 1'),
       pendingChannels: db.prepare('SELECT DISTINCT channel FROM slack_messages WHERE ts IS NULL AND failed IS NULL'),
       stale: db.prepare('SELECT key FROM slack_messages WHERE ts IS NOT NULL AND failed IS NULL AND shown_version < version'),
       attempt: db.prepare('UPDATE slack_messages SET attempt_version = ?, attempted_at = ? WHERE key = ?'),
       clearAttempt: db.prepare('UPDATE slack_messages SET attempt_version = NULL, attempted_at = NULL WHERE key = ?'),
-      posted: db.prepare(
-        'UPDATE slack_messages SET ts = ?, shown_version = ?, attempt_version = NULL, attempted_at = NULL, updated_at = ? WHERE key = ?',
-      ),
+      posted: db.prepare('UPDATE slack_messages SET ts = ?, shown_version = ?, attempt_version = NULL, attempted_at = NULL, updated_at = ? WHERE key = ?'),
       shown: db.prepare('UPDATE slack_messages SET shown_version = MAX(shown_version, ?), updated_at = ? WHERE key = ?'),
       fail: db.prepare('UPDATE slack_messages SET failed = ?, updated_at = ? WHERE key = ?'),
       keyForTs: db.prepare('SELECT key FROM slack_messages WHERE channel = ? AND ts = ?'),

@@ -1,14 +1,5 @@
 // Issues endpoints: list (PRs included, as on GitHub), get, and comments.
-import {
-  isoParam,
-  issueByNumber,
-  numberParam,
-  pagedReply,
-  parseBody,
-  parseQuery,
-  syncPulls,
-  visibleRepo,
-} from './api-kit.ts';
+import { isoParam, issueByNumber, numberParam, pagedReply, parseBody, parseQuery, syncPulls, visibleRepo } from './api-kit.ts';
 import type { ApiRequest, RouteSpec } from './api-kit.ts';
 import { commentJson, issueJson } from './render-issue.ts';
 import { DOC, created, ok } from './reply.ts';
@@ -56,8 +47,7 @@ function filterAndSort(req: ApiRequest, all: IssueRecord[], q: IssuesQuery): Iss
       (q.creator === undefined || i.user.toLowerCase() === q.creator.toLowerCase()) &&
       (since === undefined || i.updatedAt >= since),
   );
-  const key = (i: IssueRecord): number =>
-    q.sort === 'updated' ? i.updatedAt : q.sort === 'comments' ? i.comments.length : i.createdAt;
+  const key = (i: IssueRecord): number => (q.sort === 'updated' ? i.updatedAt : q.sort === 'comments' ? i.comments.length : i.createdAt);
   const sign = (q.direction ?? 'desc') === 'asc' ? 1 : -1;
   // Ties fall back to the number, so pages are stable.
   return matching.sort((a, b) => sign * (key(a) - key(b) || a.number - b.number));

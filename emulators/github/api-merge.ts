@@ -76,6 +76,4 @@ async function mergePull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
   });
 }
 
-export const mergeRoutes: RouteSpec[] = [
-  { method: 'PUT', path: '/repos/{owner}/{repo}/pulls/{pull_number}/merge', doc: DOC.mergePull, handler: mergePull },
-];
+export const mergeRoutes: RouteSpec[] = [{ method: 'PUT', path: '/repos/{owner}/{repo}/pulls/{pull_number}/merge', doc: DOC.mergePull, handler: mergePull }];

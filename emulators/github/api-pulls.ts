@@ -26,9 +26,7 @@ function headBranch(repo: RepoRecord, head: string): string | undefined {
 
 /** Another open PR from the same head into the same base (GitHub allows only one). */
 function openTwin(repo: RepoRecord, headRef: string, baseRef: string, except?: number): IssueRecord | undefined {
-  return [...repo.issues.values()].find(
-    (i) => i.number !== except && i.state === 'open' && i.pull?.headRef === headRef && i.pull.baseRef === baseRef,
-  );
+  return [...repo.issues.values()].find((i) => i.number !== except && i.state === 'open' && i.pull?.headRef === headRef && i.pull.baseRef === baseRef);
 }
 
 async function createPull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
@@ -82,14 +80,7 @@ async function createPull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
 }
 
 /** A new PR number, or (body.issue) an existing issue turned into a PR, as GitHub allows. */
-function attachPull(
-  req: ApiRequest,
-  deps: ApiDeps,
-  repo: RepoRecord,
-  body: z.infer<typeof CreatePullBody>,
-  pull: PullRecord,
-  now: number,
-): IssueRecord {
+function attachPull(req: ApiRequest, deps: ApiDeps, repo: RepoRecord, body: z.infer<typeof CreatePullBody>, pull: PullRecord, now: number): IssueRecord {
   if (body.issue !== undefined) {
     const issue = repo.issues.get(body.issue);
     if (!issue || issue.pull) throw validationFailed(req.doc, { resource: 'PullRequest', field: 'issue', code: 'invalid' });
@@ -125,8 +116,7 @@ function listPulls(req: ApiRequest, deps: ApiDeps, repo: RepoRecord): Reply {
       (q.base === undefined || pull.baseRef === q.base) &&
       (head === undefined || `${repo.owner}:${pull.headRef}`.toLowerCase() === head.toLowerCase()),
   );
-  const key = (i: IssueRecord): number =>
-    q.sort === 'updated' ? i.updatedAt : q.sort === 'popularity' ? i.comments.length : i.createdAt;
+  const key = (i: IssueRecord): number => (q.sort === 'updated' ? i.updatedAt : q.sort === 'popularity' ? i.comments.length : i.createdAt);
   // GitHub: desc by default for "created", asc for the other sorts.
   const sign = (q.direction ?? (q.sort === 'created' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;
   matching.sort((a, b) => sign * (key(a.issue) - key(b.issue) || a.issue.number - b.issue.number));
@@ -148,7 +138,12 @@ async function updatePull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
     }
     if (body.state !== undefined && body.state !== issue.state) {
       if (pull.merged) {
-        throw validationFailed(req.doc, { resource: 'PullRequest', field: 'state', code: 'custom', message: 'state cannot be changed. The pull request has been merged.' });
+        throw validationFailed(req.doc, {
+          resource: 'PullRequest',
+          field: 'state',
+          code: 'custom',
+          message: 'state cannot be changed. The pull request has been merged.',
+        });
       }
       if (body.state === 'open' && openTwin(repo, pull.headRef, pull.baseRef, issue.number)) {
         const message = `A pull request already exists for ${repo.owner}:${pull.headRef}.`;

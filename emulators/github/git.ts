@@ -114,11 +114,7 @@ export async function compareStats(
 }
 
 /** Author/committer env for commits the emulator writes, dated by the emulator's clock. */
-export function identityEnv(
-  author: { name: string; email: string },
-  committer: { name: string; email: string },
-  nowMs: number,
-): Record<string, string> {
+export function identityEnv(author: { name: string; email: string }, committer: { name: string; email: string }, nowMs: number): Record<string, string> {
   const date = `${Math.floor(nowMs / 1000)} +0000`;
   return {
     GIT_AUTHOR_NAME: author.name,

@@ -19,9 +19,7 @@ export async function cleanMerge(deps: ApiDeps, repo: RepoRecord, pull: PullReco
 /** True when some check or status on the head is failing or still running ("unstable" on GitHub). */
 function headUnstable(repo: RepoRecord, sha: string): boolean {
   const runs = repo.checkRuns.get(sha) ?? [];
-  const badRun = runs.some(
-    (r) => r.status !== 'completed' || !['success', 'neutral', 'skipped'].includes(r.conclusion ?? ''),
-  );
+  const badRun = runs.some((r) => r.status !== 'completed' || !['success', 'neutral', 'skipped'].includes(r.conclusion ?? ''));
   const statuses = latestStatuses(repo.statuses.get(sha) ?? []);
   return badRun || (statuses.length > 0 && combinedState(statuses) !== 'success');
 }

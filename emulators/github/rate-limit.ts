@@ -4,8 +4,7 @@ import type { RateLimitExhaustion } from './types.ts';
 
 const WINDOW_MS = 60 * 60 * 1000;
 const DOCS_PRIMARY = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
-const DOCS_SECONDARY =
-  'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+const DOCS_SECONDARY = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 
 /** Snapshot of the core bucket, as /rate_limit and the headers show it. */
 export interface CoreLimit {

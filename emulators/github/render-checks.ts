@@ -74,12 +74,7 @@ export function combinedState(latest: readonly StatusRecord[]): 'failure' | 'pen
   return 'success';
 }
 
-export function combinedStatusJson(
-  ctx: RenderContext,
-  repo: RepoRecord,
-  sha: string,
-  statuses: readonly StatusRecord[],
-): Record<string, unknown> {
+export function combinedStatusJson(ctx: RenderContext, repo: RepoRecord, sha: string, statuses: readonly StatusRecord[]): Record<string, unknown> {
   const repoApi = `${ctx.api}/repos/${repo.owner}/${repo.name}`;
   const latest = latestStatuses(statuses);
   return {

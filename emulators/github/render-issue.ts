@@ -66,12 +66,7 @@ export function issueJson(ctx: RenderContext, repo: RepoRecord, issue: IssueReco
 }
 
 /** GitHub's issue-comment object. */
-export function commentJson(
-  ctx: RenderContext,
-  repo: RepoRecord,
-  issue: IssueRecord,
-  comment: CommentRecord,
-): Record<string, unknown> {
+export function commentJson(ctx: RenderContext, repo: RepoRecord, issue: IssueRecord, comment: CommentRecord): Record<string, unknown> {
   const repoApi = `${ctx.api}/repos/${repo.owner}/${repo.name}`;
   const kind = issue.pull ? 'pull' : 'issues';
   return {

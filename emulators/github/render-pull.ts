@@ -17,13 +17,7 @@ function branchJson(ctx: RenderContext, repo: RepoRecord, ref: string, sha: stri
 }
 
 /** pull-request-simple (GET /pulls) or, with `detail`, pull-request (GET/POST/PATCH of one PR). */
-export function pullJson(
-  ctx: RenderContext,
-  repo: RepoRecord,
-  issue: IssueRecord,
-  pull: PullRecord,
-  detail?: PullDetail,
-): Record<string, unknown> {
+export function pullJson(ctx: RenderContext, repo: RepoRecord, issue: IssueRecord, pull: PullRecord, detail?: PullDetail): Record<string, unknown> {
   const repoApi = `${ctx.api}/repos/${repo.owner}/${repo.name}`;
   const api = `${repoApi}/pulls/${issue.number}`;
   const html = `${ctx.html}/${repo.owner}/${repo.name}/pull/${issue.number}`;
@@ -114,12 +108,7 @@ export function reviewJson(ctx: RenderContext, repo: RepoRecord, number: number,
 }
 
 /** pull-request-review-comment. */
-export function reviewCommentJson(
-  ctx: RenderContext,
-  repo: RepoRecord,
-  number: number,
-  comment: ReviewCommentRecord,
-): Record<string, unknown> {
+export function reviewCommentJson(ctx: RenderContext, repo: RepoRecord, number: number, comment: ReviewCommentRecord): Record<string, unknown> {
   const repoApi = `${ctx.api}/repos/${repo.owner}/${repo.name}`;
   const url = `${repoApi}/pulls/comments/${comment.id}`;
   const html = `${ctx.html}/${repo.owner}/${repo.name}/pull/${number}#discussion_r${comment.id}`;

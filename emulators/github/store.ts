@@ -1,15 +1,7 @@
 // In-memory state: repositories and, per repository, issues (PRs included), labels, milestones, checks.
 import { IdSequence } from './ids.ts';
 import { KeyedLock } from './lock.ts';
-import type {
-  CheckRunRecord,
-  CommentRecord,
-  IssueRecord,
-  LabelRecord,
-  MilestoneRecord,
-  PullRecord,
-  StatusRecord,
-} from './types.ts';
+import type { CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, MilestoneRecord, PullRecord, StatusRecord } from './types.ts';
 
 /** One repository and everything filed against it. */
 export interface RepoRecord {

@@ -1,16 +1,7 @@
 // The test's hands on PRs and commits: CI results, reviews, mergeability and draft state.
 import type { ApiDeps } from './api-kit.ts';
 import { revParse } from './git.ts';
-import type {
-  CheckRunInput,
-  IssueRecord,
-  PullRecord,
-  ReviewCommentInput,
-  ReviewCommentRecord,
-  ReviewInput,
-  ReviewRecord,
-  StatusInput,
-} from './types.ts';
+import type { CheckRunInput, IssueRecord, PullRecord, ReviewCommentInput, ReviewCommentRecord, ReviewInput, ReviewRecord, StatusInput } from './types.ts';
 
 /** Base of GitHubEmulator: everything a test sets up around PRs. */
 export class TestHands {

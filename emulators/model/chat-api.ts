@@ -44,7 +44,18 @@ export async function handleChat(req: HttpRequest, res: ServerResponse, ctx: Han
   const humanMessages = chatHumanMessages(body);
   const turn = Math.max(0, humanMessages.length - 1);
   const selection = ctx.scripts.select(humanMessages[0], turn);
-  ctx.record({ api: 'chat', purpose: 'turn', path: req.path, headers: req.headers, body, humanMessages, toolResults: [], matched: selection.matched, turn, at: ctx.now() });
+  ctx.record({
+    api: 'chat',
+    purpose: 'turn',
+    path: req.path,
+    headers: req.headers,
+    body,
+    humanMessages,
+    toolResults: [],
+    matched: selection.matched,
+    turn,
+    at: ctx.now(),
+  });
   const move = nextMove(selection.steps, turn, new Set(), NO_TOOLS);
   if (!(await waitUnlessGone(res, move.delayMs))) return;
   const text = move.ending.kind === 'message' ? move.ending.text : '';

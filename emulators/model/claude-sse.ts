@@ -43,10 +43,18 @@ function thinking(index: number, text: string): SseEvent[] {
 }
 
 const text = (index: number, t: string): SseEvent[] =>
-  block(index, { type: 'text', text: '' }, halves(t).map((part) => ({ type: 'text_delta', text: part })));
+  block(
+    index,
+    { type: 'text', text: '' },
+    halves(t).map((part) => ({ type: 'text_delta', text: part })),
+  );
 
 const toolUse = (index: number, call: ToolUse): SseEvent[] =>
-  block(index, { type: 'tool_use', id: call.id, name: call.name, input: {} }, halves(JSON.stringify(call.input)).map((p) => ({ type: 'input_json_delta', partial_json: p })));
+  block(
+    index,
+    { type: 'tool_use', id: call.id, name: call.name, input: {} },
+    halves(JSON.stringify(call.input)).map((p) => ({ type: 'input_json_delta', partial_json: p })),
+  );
 
 /** The full stream for a non-failing move. */
 export function claudeEvents(move: Move<ToolUse>, info: ClaudeStreamInfo): SseEvent[] {

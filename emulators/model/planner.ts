@@ -20,10 +20,7 @@ export interface Dialect<C> {
 }
 
 /** How the response ends. */
-export type Ending<C> =
-  | { kind: 'calls'; calls: C[] }
-  | { kind: 'message'; text: string }
-  | { kind: 'fail'; failure: Failure };
+export type Ending<C> = { kind: 'calls'; calls: C[] } | { kind: 'message'; text: string } | { kind: 'fail'; failure: Failure };
 
 /** One model response to send. */
 export interface Move<C> {
@@ -51,12 +48,7 @@ function unwrap(step: Step): { delayMs: number; inner: Plain } {
 export const stepKey = (turn: number, index: number): string => `t${turn}s${index}`;
 
 /** The next response of turn `turn` given the call ids already answered in it. */
-export function nextMove<C>(
-  steps: readonly Step[],
-  turn: number,
-  answered: ReadonlySet<string>,
-  dialect: Dialect<C>,
-): Move<C> {
+export function nextMove<C>(steps: readonly Step[], turn: number, answered: ReadonlySet<string>, dialect: Dialect<C>): Move<C> {
   let delayMs = 0;
   let reasoning: string[] = [];
   for (const [index, raw] of steps.entries()) {

@@ -35,8 +35,7 @@ function texts(value: z.infer<typeof Texts> | null | undefined): string[] {
 }
 
 const isUserMessage = (item: InputItem): boolean => (item.type ?? 'message') === 'message' && item.role === 'user';
-const isOutput = (item: InputItem): boolean =>
-  item.type === 'function_call_output' || item.type === 'custom_tool_call_output';
+const isOutput = (item: InputItem): boolean => item.type === 'function_call_output' || item.type === 'custom_tool_call_output';
 const isCall = (item: InputItem): boolean => item.type === 'function_call' || item.type === 'custom_tool_call';
 
 function toResult(item: InputItem, names: ReadonlyMap<string, string>): ToolResult {
@@ -66,7 +65,10 @@ export function readResponses(body: ResponsesRequest): Exchange {
     humanMessages.push(human);
     lastHuman = index;
   });
-  const turnResults = body.input.slice(lastHuman + 1).filter(isOutput).map((item) => toResult(item, names));
+  const turnResults = body.input
+    .slice(lastHuman + 1)
+    .filter(isOutput)
+    .map((item) => toResult(item, names));
   const tools = new Set((body.tools ?? []).flatMap((t) => (t.name === undefined ? [] : [t.name])));
   return cwd === undefined ? { humanMessages, turnResults, tools } : { humanMessages, turnResults, tools, cwd };
 }

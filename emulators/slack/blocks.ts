@@ -16,8 +16,7 @@ export const MAX_VIEW_BLOCKS = 100;
 export const MAX_CUMULATIVE_TEXT = 13_000;
 
 const str = (max: number) => z.string().min(1, NON_EMPTY).max(max, lessThan(max));
-const plainText = (max: number) =>
-  z.object({ type: z.literal('plain_text'), text: str(max), emoji: z.boolean().optional() });
+const plainText = (max: number) => z.object({ type: z.literal('plain_text'), text: str(max), emoji: z.boolean().optional() });
 const textObject = (max: number) =>
   z.object({
     type: z.enum(['plain_text', 'mrkdwn']),
@@ -39,16 +38,14 @@ const button = z.object({
 });
 
 /** Interactive elements: buttons are checked strictly, other element types loosely. */
-const element = z.looseObject({ type: z.string().min(1, NON_EMPTY), action_id: str(255).optional() }).superRefine(
-  (value, ctx) => {
-    if (value.type !== 'button') return;
-    const parsed = button.safeParse(value, { error: slackMessage });
-    if (parsed.success) return;
-    for (const issue of parsed.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map(pathKey), input: value });
-    }
-  },
-);
+const element = z.looseObject({ type: z.string().min(1, NON_EMPTY), action_id: str(255).optional() }).superRefine((value, ctx) => {
+  if (value.type !== 'button') return;
+  const parsed = button.safeParse(value, { error: slackMessage });
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map(pathKey), input: value });
+  }
+});
 
 const contextElement = z.looseObject({ type: z.enum(['image', 'plain_text', 'mrkdwn']) }).superRefine((value, ctx) => {
   if (value.type === 'image') return;

@@ -64,9 +64,7 @@ export class Dispatcher {
     if (delay === undefined) return;
     const reason = this.mode === 'http' ? (last.failure ?? 'http_error') : 'timeout';
     this.timers.after(delay, () => {
-      void this.attempt('events_api', payload, eventId, retryNum, reason).then(({ result }) =>
-        this.maybeRetry(payload, eventId, retryNum + 1, result),
-      );
+      void this.attempt('events_api', payload, eventId, retryNum, reason).then(({ result }) => this.maybeRetry(payload, eventId, retryNum + 1, result));
     });
   }
 

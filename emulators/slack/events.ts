@@ -18,9 +18,7 @@ export function eventCallback(config: EmulatorConfig, event: JsonObject, eventId
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(config.now() / 1000),
-    authorizations: [
-      { enterprise_id: null, team_id: config.teamId, user_id: config.botUserId, is_bot: true, is_enterprise_install: false },
-    ],
+    authorizations: [{ enterprise_id: null, team_id: config.teamId, user_id: config.botUserId, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(randomUUID()).toString('base64url').slice(0, 40)}`,
   };

@@ -64,8 +64,7 @@ export class HttpLink implements Transport {
 
   async attempt(req: AttemptRequest): Promise<AttemptResult> {
     const { body, contentType } = encodeDelivery(req.kind, req.payload);
-    const retry: Record<string, string> =
-      req.retryNum > 0 ? { 'x-slack-retry-num': String(req.retryNum), 'x-slack-retry-reason': req.retryReason } : {};
+    const retry: Record<string, string> = req.retryNum > 0 ? { 'x-slack-retry-num': String(req.retryNum), 'x-slack-retry-reason': req.retryReason } : {};
     const res = await this.post(body, contentType, retry);
     if (res.error === 'timeout') return { status: 'timeout', failure: 'http_timeout' };
     if (res.error === 'connection' || res.status === undefined) return { status: 'rejected', failure: 'connection_failed' };
@@ -143,4 +142,3 @@ export class HttpLink implements Transport {
     });
   }
 }
-

@@ -64,12 +64,16 @@ export function jsonArg(value: unknown): { ok: true; value: unknown } | { ok: fa
 }
 
 /** Boolean argument: JSON true/false or form "true"/"false"/"1"/"0". */
-export const formBool = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
-  .transform((v) => v === true || v === 'true' || v === '1');
+export const formBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])]).transform((v) => v === true || v === 'true' || v === '1');
 
 /** Integer argument: JSON number or form digits. */
-export const formInt = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+export const formInt = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 /** String argument that JSON callers sometimes send as a number (timestamps). */
 export const formStr = z.union([z.string(), z.number().transform(String)]);

@@ -9,12 +9,7 @@ export interface RenderOptions {
 }
 
 /** A message as chat.postMessage / conversations.history return it. */
-export function apiMessage(
-  store: Workspace,
-  config: EmulatorConfig,
-  m: StoredMessage,
-  options: RenderOptions,
-): JsonObject {
+export function apiMessage(store: Workspace, config: EmulatorConfig, m: StoredMessage, options: RenderOptions): JsonObject {
   const out: JsonObject = {
     type: 'message',
     ...(m.subtype === undefined ? {} : { subtype: m.subtype }),

@@ -32,9 +32,7 @@ export const ReplyBody = z.looseObject({
 });
 
 /** What applying a reply did. */
-export type ReplyEffect =
-  | { ok: true; ephemeral?: EphemeralMessage; message?: StoredMessage }
-  | { ok: false; body: JsonObject };
+export type ReplyEffect = { ok: true; ephemeral?: EphemeralMessage; message?: StoredMessage } | { ok: false; body: JsonObject };
 
 /** Applies a reply: delete/replace the source, or post a new ephemeral (default) or in_channel message. */
 export function applyReply(

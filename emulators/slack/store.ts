@@ -1,13 +1,6 @@
 // The workspace: users, channels, messages (with threads, edits, reactions), ephemerals, files, views.
 import { TsClock, compareTs, slackId } from './ids.ts';
-import type {
-  EphemeralMessage,
-  JsonObject,
-  Reaction,
-  StoredFile,
-  StoredMessage,
-  StoredView,
-} from './types.ts';
+import type { EphemeralMessage, JsonObject, Reaction, StoredFile, StoredMessage, StoredView } from './types.ts';
 
 /** A workspace member. */
 export interface User {
@@ -137,16 +130,12 @@ export class Workspace {
 
   /** Messages visible in the channel itself: roots and broadcast replies, oldest first. */
   topLevel(channelId: string): StoredMessage[] {
-    return (this.messagesByChannel.get(channelId) ?? []).filter(
-      (m) => m.thread_ts === undefined || m.thread_ts === m.ts || m.subtype === 'thread_broadcast',
-    );
+    return (this.messagesByChannel.get(channelId) ?? []).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts || m.subtype === 'thread_broadcast');
   }
 
   /** Replies of a thread (not the root), oldest first. */
   replies(channelId: string, threadTs: string): StoredMessage[] {
-    return (this.messagesByChannel.get(channelId) ?? []).filter(
-      (m) => m.thread_ts === threadTs && m.ts !== threadTs,
-    );
+    return (this.messagesByChannel.get(channelId) ?? []).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
   }
 
   /** Thread summary fields Slack puts on a root that has replies. */

@@ -9,10 +9,13 @@ export class Timers {
   /** Runs fn once after ms; returns a handle for cancel(), or undefined after close(). */
   after(ms: number, fn: () => void): NodeJS.Timeout | undefined {
     if (this.closed) return undefined;
-    const handle = setTimeout(() => {
-      this.timeouts.delete(handle);
-      fn();
-    }, Math.max(0, ms));
+    const handle = setTimeout(
+      () => {
+        this.timeouts.delete(handle);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     handle.unref();
     this.timeouts.add(handle);
     return handle;

@@ -5,9 +5,7 @@ import { triggerId } from './ids.ts';
 export const TRIGGER_TTL_MS = 3000;
 
 /** Why a trigger was refused, in Slack's error codes. */
-export type TriggerCheck =
-  | { ok: true; user: string }
-  | { ok: false; error: 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' };
+export type TriggerCheck = { ok: true; user: string } | { ok: false; error: 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' };
 
 interface Issued {
   user: string;

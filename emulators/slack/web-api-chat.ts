@@ -58,11 +58,7 @@ function checkMetadata(raw: unknown): { ok: true; value: MessageMetadata | undef
 }
 
 /** Resolves thread_ts to the thread's root; unknown → invalid_thread_ts. */
-function threadRoot(
-  store: Workspace,
-  channel: string,
-  threadTs: string | undefined,
-): { ok: true; ts: string | undefined } | { ok: false; reply: ApiReply } {
+function threadRoot(store: Workspace, channel: string, threadTs: string | undefined): { ok: true; ts: string | undefined } | { ok: false; reply: ApiReply } {
   if (threadTs === undefined) return { ok: true, ts: undefined };
   const target = store.find(channel, threadTs);
   if (!target) return { ok: false, reply: fail('invalid_thread_ts') };

@@ -105,12 +105,7 @@ function threadRoot(store: Workspace, channel: string, threadTs: string | undefi
 }
 
 /** Answer to `POST /upload/<file_id>`: raw bytes or multipart; the length must match the announced one. */
-export function receiveUpload(
-  store: Workspace,
-  fileId: string,
-  contentType: string | undefined,
-  body: Buffer,
-): { status: number; text: string } {
+export function receiveUpload(store: Workspace, fileId: string, contentType: string | undefined, body: Buffer): { status: number; text: string } {
   const file = store.files.get(fileId);
   if (!file) return { status: 404, text: 'Not Found' };
   const boundary = multipartBoundary(contentType);

@@ -45,20 +45,14 @@ export function fail(error: string, extra: JsonObject = {}): ApiReply {
 }
 
 /** Parses arguments with a zod schema; a mismatch is Slack's invalid_arguments. */
-export function parseArgs<T extends z.ZodType>(
-  schema: T,
-  args: JsonObject,
-): { ok: true; data: z.output<T> } | { ok: false; reply: ApiReply } {
+export function parseArgs<T extends z.ZodType>(schema: T, args: JsonObject): { ok: true; data: z.output<T> } | { ok: false; reply: ApiReply } {
   const parsed = schema.safeParse(args);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, reply: { status: 200, body: invalidArguments(parsed.error.issues) } };
 }
 
 /** The channel a bot call targets, or the error Slack gives (unknown, or bot not in it). */
-export function botChannel(
-  deps: ApiDeps,
-  idOrName: string,
-): { ok: true; channel: Channel } | { ok: false; reply: ApiReply } {
+export function botChannel(deps: ApiDeps, idOrName: string): { ok: true; channel: Channel } | { ok: false; reply: ApiReply } {
   const channel = idOrName === '' ? undefined : deps.store.channel(idOrName);
   if (!channel) return { ok: false, reply: fail('channel_not_found') };
   if (!channel.members.has(deps.config.botUserId)) {

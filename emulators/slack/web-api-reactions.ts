@@ -24,8 +24,7 @@ function react(kind: 'add' | 'remove') {
     const message = deps.store.find(target.channel.id, a.timestamp);
     if (!message) return fail('message_not_found');
     const bot = deps.config.botUserId;
-    const result =
-      kind === 'add' ? deps.store.addReaction(message, a.name, bot) : deps.store.removeReaction(message, a.name, bot);
+    const result = kind === 'add' ? deps.store.addReaction(message, a.name, bot) : deps.store.removeReaction(message, a.name, bot);
     return result === 'ok' ? ok() : fail(result);
   };
 }

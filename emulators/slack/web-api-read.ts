@@ -106,8 +106,7 @@ function page(
   newestFirst: boolean,
 ): { items: StoredMessage[]; next: string | undefined } {
   const from = decodeCursor(cursor);
-  const started =
-    from === undefined ? ordered : ordered.filter((m) => (newestFirst ? compareTs(m.ts, from) <= 0 : compareTs(m.ts, from) >= 0));
+  const started = from === undefined ? ordered : ordered.filter((m) => (newestFirst ? compareTs(m.ts, from) <= 0 : compareTs(m.ts, from) >= 0));
   const size = limit === undefined || limit <= 0 ? 100 : Math.min(limit, 999);
   const items = started.slice(0, size);
   const rest = started[size];
@@ -144,9 +143,7 @@ function replies(args: JsonObject, deps: ApiDeps): ApiReply {
   const found = deps.store.find(channel, a.ts);
   const root = found?.thread_ts !== undefined ? deps.store.find(channel, found.thread_ts) : found;
   if (!root) return fail('thread_not_found');
-  const thread = deps.store
-    .replies(channel, root.ts)
-    .filter((m) => inRange(m, a.oldest, a.latest, a.inclusive ?? false));
+  const thread = deps.store.replies(channel, root.ts).filter((m) => inRange(m, a.oldest, a.latest, a.inclusive ?? false));
   const { items, next } = page([root, ...thread], a.cursor, a.limit, false);
   const metadata = a.include_all_metadata ?? false;
   return ok({

@@ -75,13 +75,7 @@ export class WebApi {
     return outcome;
   }
 
-  private async run(
-    method: string,
-    params: JsonObject | undefined,
-    decodeError: string,
-    tokenKind: TokenKind,
-    record: ApiCallRecord,
-  ): Promise<ApiOutcome> {
+  private async run(method: string, params: JsonObject | undefined, decodeError: string, tokenKind: TokenKind, record: ApiCallRecord): Promise<ApiOutcome> {
     const reply = (r: ApiReply): ApiOutcome => ({ kind: 'reply', reply: r });
     const spec = METHODS[method];
     if (!spec) return reply({ status: 404, body: { ok: false, error: 'unknown_method' } });

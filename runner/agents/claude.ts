@@ -82,7 +82,12 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
       case 'result': {
         const out: AgentEvent[] = [];
         if (event.usage) {
-          out.push({ type: 'usage', inputTokens: event.usage.input_tokens, cachedInputTokens: event.usage.cache_read_input_tokens, outputTokens: event.usage.output_tokens });
+          out.push({
+            type: 'usage',
+            inputTokens: event.usage.input_tokens,
+            cachedInputTokens: event.usage.cache_read_input_tokens,
+            outputTokens: event.usage.output_tokens,
+          });
         }
         if (event.is_error || event.subtype !== 'success') {
           const message = event.result ?? event.errors?.join('; ') ?? event.subtype;
@@ -169,7 +174,20 @@ export interface ClaudeSettings extends DriverSettings {
  * worktree, Bash limited to the allowed commands, no web tools; resumed with --resume.
  */
 export function claudeDriver(settings: ClaudeSettings = {}): AgentDriver {
-  const allowed = ['Read', 'Grep', 'Glob', 'LS', 'Write', 'Edit', 'MultiEdit', 'TodoWrite', 'TaskCreate', 'TaskUpdate', 'TaskList', ...(settings.allowedCommands ?? []).map((c) => `Bash(${c}:*)`)];
+  const allowed = [
+    'Read',
+    'Grep',
+    'Glob',
+    'LS',
+    'Write',
+    'Edit',
+    'MultiEdit',
+    'TodoWrite',
+    'TaskCreate',
+    'TaskUpdate',
+    'TaskList',
+    ...(settings.allowedCommands ?? []).map((c) => `Bash(${c}:*)`),
+  ];
   return {
     name: 'claude',
     resumable: true,

@@ -63,7 +63,12 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
       case 'turn.completed': {
         const out: AgentEvent[] = [];
         if (event.usage) {
-          out.push({ type: 'usage', inputTokens: event.usage.input_tokens, cachedInputTokens: event.usage.cached_input_tokens, outputTokens: event.usage.output_tokens });
+          out.push({
+            type: 'usage',
+            inputTokens: event.usage.input_tokens,
+            cachedInputTokens: event.usage.cached_input_tokens,
+            outputTokens: event.usage.output_tokens,
+          });
         }
         out.push(lastMessage === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: lastMessage });
         lastMessage = undefined;
@@ -77,7 +82,8 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
         return [{ type: 'question', text: JSON.stringify(event.questions).slice(0, 2000) }];
       case 'item.started':
       case 'item.updated':
-        if (event.item.type === 'command_execution' && event.type === 'item.started') return [{ type: 'command_started', id: event.item.id, command: event.item.command }];
+        if (event.item.type === 'command_execution' && event.type === 'item.started')
+          return [{ type: 'command_started', id: event.item.id, command: event.item.command }];
         return event.item.type === 'todo_list' ? [{ type: 'plan', steps: event.item.items.map((i) => ({ text: i.text, done: i.completed })) }] : [];
       case 'item.completed':
         return completed(event.item);
@@ -94,7 +100,15 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
       case 'reasoning':
         return [{ type: 'reasoning', text: done.text }];
       case 'plan':
-        return [{ type: 'plan', steps: done.text.split('\n').filter((l) => l.trim()).map((text) => ({ text: text.trim(), done: false })) }];
+        return [
+          {
+            type: 'plan',
+            steps: done.text
+              .split('\n')
+              .filter((l) => l.trim())
+              .map((text) => ({ text: text.trim(), done: false })),
+          },
+        ];
       case 'todo_list':
         return [{ type: 'plan', steps: done.items.map((i) => ({ text: i.text, done: i.completed })) }];
       case 'command_execution':
@@ -116,7 +130,16 @@ export function codexDriver(settings: DriverSettings = {}): AgentDriver {
     resumable: true,
     run: (request) => {
       // update_plan gives us the agent's plan (codex 0.169 offers it for gpt-5.5 only when enabled).
-      const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '-c', 'tools.update_plan.enabled=true', ...(settings.args ?? [])];
+      const base = [
+        'exec',
+        '--json',
+        '--skip-git-repo-check',
+        '--sandbox',
+        'workspace-write',
+        '-c',
+        'tools.update_plan.enabled=true',
+        ...(settings.args ?? []),
+      ];
       // The prompt goes on stdin ("-"): an argument is capped at 128 KiB on Linux.
       const args = request.sessionId ? [...base, 'resume', request.sessionId, '-'] : [...base, '-'];
       return spawnAgent({

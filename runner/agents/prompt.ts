@@ -80,7 +80,11 @@ export function followUpPrompt(text: string, author: string): string {
 export function fixupPrompt(v: { command: string; failing: string[]; output: string; timedOut: boolean }): string {
   const what = v.timedOut ? `\`${v.command}\` did not finish within its time limit.` : `\`${v.command}\` failed after your changes.`;
   const names = v.failing.length > 0 ? `\nFailing tests:\n${v.failing.map((n) => `- ${n}`).join('\n')}` : '';
-  return [`${what}${names}`, quote('The end of the test output', tail(v.output, 4000)), 'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.'].join('\n\n');
+  return [
+    `${what}${names}`,
+    quote('The end of the test output', tail(v.output, 4000)),
+    'Fix the cause (not the tests, unless they are wrong), run the tests again, and finish with a short summary.',
+  ].join('\n\n');
 }
 
 /** The start of a fresh session on a task with history: the runner's summary of the work so far. */

@@ -8,7 +8,6 @@ export const DIGEST_CHARS = 1500;
 /** Lines of an agent's summary that leave something for later. */
 const FOLLOW_UP = /\b(?:left open|follow[- ]?ups?|todo|not yet|remaining|next steps?|later|out of scope|did not|didn't)\b/i;
 
-
 /**
  * What a finished task leaves for the channel's project memory: what changed, why, the decisions
  * and what is left to do. Short, so many of them fit into later prompts.
@@ -23,7 +22,9 @@ export function taskDigest(task: TaskRecord, state: ContextState): string {
   for (const decision of state.decisions.slice(-3)) lines.push(`Decided: ${oneLine(decision, 240)}`);
   const followUps = [
     ...state.questions.map((q) => `open question: ${q}`),
-    ...(state.verification && !state.verification.ok ? [`tests failing: ${state.verification.failing.slice(0, 3).join(', ') || state.verification.command}`] : []),
+    ...(state.verification && !state.verification.ok
+      ? [`tests failing: ${state.verification.failing.slice(0, 3).join(', ') || state.verification.command}`]
+      : []),
     ...(state.conclusion ?? '').split('\n').filter((l) => FOLLOW_UP.test(l)),
   ];
   for (const f of followUps.slice(0, 3)) lines.push(`Follow-up: ${oneLine(f, 240)}`);

@@ -3,7 +3,8 @@ import { LIMITS, newEpisode, type ContextState, type Digest } from './state.ts';
 import { clip, oneLine } from '../../shared/text.ts';
 
 /** Sentences where an agent states a decision or a conclusion. */
-const DECISION = /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
+const DECISION =
+  /\b(?:decided|decision|decide to|conclu(?:de|ded|sion)|chose|choosing|opted|going with|will use|root cause|the cause|turns out|trade-?off|instead of|because)\b/i;
 
 /** Sentences of a message that state a decision or conclusion, whole. */
 export function statedDecisions(text: string): string[] {

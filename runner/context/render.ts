@@ -52,7 +52,11 @@ interface Line {
   text: string;
 }
 
-const quoteBlock = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+const quoteBlock = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 
 /** The newest instruction takes at most this share of the budget, so a pasted log cannot push out the rest. */
 const NEWEST_INSTRUCTION_SHARE = 0.5;
@@ -61,7 +65,13 @@ const instructionsCut = (n: number) => `(${n} older instruction(s) not kept)`;
 
 function digestLine(d: Digest): string {
   const idle = d.commands + d.fileChanges + d.messages === 0;
-  const counts = idle ? 'no agent work (the runner’s own steps: tests, publishing, instructions)' : [`${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`, `${d.fileChanges} file change(s)`, `${d.messages} message(s)`].join(', ');
+  const counts = idle
+    ? 'no agent work (the runner’s own steps: tests, publishing, instructions)'
+    : [
+        `${d.commands} command(s)${d.failedCommands > 0 ? ` (${d.failedCommands} failed)` : ''}`,
+        `${d.fileChanges} file change(s)`,
+        `${d.messages} message(s)`,
+      ].join(', ');
   const said = d.said ? `; said "${d.said}"` : '';
   const folded = d.folded.length > 0 ? `; earlier decisions: ${d.folded.map((f) => `"${f}"`).join(' ')}` : '';
   return `- events ${d.from}–${d.to}: ${counts}${said}${folded}`;
@@ -84,7 +94,8 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
   // them, but still before the agent's own last summary.
   let instructionBytes = 0;
   [...state.instructions].reverse().forEach((i, n) => {
-    const text = n === 0 ? cutBytes(`${i.author}:\n${quoteBlock(i.text)}`, Math.floor(budget * NEWEST_INSTRUCTION_SHARE)) : `${i.author}:\n${quoteBlock(i.text)}`;
+    const text =
+      n === 0 ? cutBytes(`${i.author}:\n${quoteBlock(i.text)}`, Math.floor(budget * NEWEST_INSTRUCTION_SHARE)) : `${i.author}:\n${quoteBlock(i.text)}`;
     instructionBytes += bytes(text);
     add('instructions', n === 0 ? 1 : (instructionBytes <= budget / 2 ? 2 : 4) + n / 1000, text);
   });
@@ -127,7 +138,8 @@ function candidateLines(state: ContextState, header: SummaryHeader, narrative: s
   add('history', 5, counts);
   if (!narrative) {
     [...state.digests].reverse().forEach((d, n) => add('history', 7 + n / 100, digestLine(d)));
-    if (state.episode.folded.length > 0) add('history', 6, `- since event ${state.episode.from}, earlier decisions: ${state.episode.folded.map((f) => `"${f}"`).join(' ')}`);
+    if (state.episode.folded.length > 0)
+      add('history', 6, `- since event ${state.episode.from}, earlier decisions: ${state.episode.folded.map((f) => `"${f}"`).join(' ')}`);
   }
   return lines;
 }

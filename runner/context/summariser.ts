@@ -94,7 +94,14 @@ export function openAiWriter(options: { baseUrl: string; model: string; apiKey?:
 }
 
 /** The configured agent driver (codex/claude) run once in a scratch directory (never a task's worktree), its final message is the paragraph. */
-export function agentWriter(options: { driver: AgentDriver; env: Record<string, string>; scratchDir: string; log: Logger; clock: Clock; graceMs?: number }): NarrativeWriter {
+export function agentWriter(options: {
+  driver: AgentDriver;
+  env: Record<string, string>;
+  scratchDir: string;
+  log: Logger;
+  clock: Clock;
+  graceMs?: number;
+}): NarrativeWriter {
   const { driver, env, scratchDir, log, clock, graceMs = 5_000 } = options;
   return {
     name: `agent ${driver.name}`,
@@ -122,7 +129,8 @@ export function agentWriter(options: { driver: AgentDriver; env: Record<string, 
           signal.throwIfAborted();
           if (exit.stoppedBy) throw new Error(`the agent was stopped (${exit.stoppedBy})`);
           if (failure !== undefined) throw new Error(`the agent failed: ${failure}`);
-          if (exit.exitCode !== 0) throw new Error(`the agent exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}`);
+          if (exit.exitCode !== 0)
+            throw new Error(`the agent exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}`);
           // A command driver has no turn_finished: its lines are its answer.
           return summary ?? messages.join('\n');
         } catch (error) {
@@ -176,7 +184,9 @@ export function modelSummariser(options: {
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     // Settles when the time is up even if the writer does not heed the signal.
     const timedOut = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason instanceof Error ? controller.signal.reason : new Error('aborted')), { once: true });
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason instanceof Error ? controller.signal.reason : new Error('aborted')), {
+        once: true,
+      });
     });
     // It rejects in the end whatever happens (see finally); that is never an unhandled rejection.
     timedOut.catch(() => undefined);

@@ -16,18 +16,42 @@ export interface WriterChoiceDeps {
 }
 
 /** Who writes the summaries' "where it stands" paragraph, from the SUMMARISER setting. */
-export function summaryWriter(config: Pick<RunnerConfig, 'summariser' | 'home' | 'graceMs'>, deps: WriterChoiceDeps): { writer?: NarrativeWriter; timeoutMs?: number } {
+export function summaryWriter(
+  config: Pick<RunnerConfig, 'summariser' | 'home' | 'graceMs'>,
+  deps: WriterChoiceDeps,
+): { writer?: NarrativeWriter; timeoutMs?: number } {
   const setting = config.summariser;
   switch (setting.kind) {
     case 'deterministic':
       return {};
     case 'agent': {
       const driver = deps.drivers.get(setting.agent);
-      if (!driver) throw new DirectorError('config_invalid', `SUMMARISER names the agent "${setting.agent}", which is not configured: use one of ${[...deps.drivers.keys()].join(', ')}, or add it to AGENTS.`);
-      return { writer: agentWriter({ driver, env: deps.agentEnv, scratchDir: join(config.home, 'summaries'), log: deps.log, clock: deps.clock, graceMs: config.graceMs }), timeoutMs: setting.timeoutMs };
+      if (!driver)
+        throw new DirectorError(
+          'config_invalid',
+          `SUMMARISER names the agent "${setting.agent}", which is not configured: use one of ${[...deps.drivers.keys()].join(', ')}, or add it to AGENTS.`,
+        );
+      return {
+        writer: agentWriter({
+          driver,
+          env: deps.agentEnv,
+          scratchDir: join(config.home, 'summaries'),
+          log: deps.log,
+          clock: deps.clock,
+          graceMs: config.graceMs,
+        }),
+        timeoutMs: setting.timeoutMs,
+      };
     }
     case 'openai':
-      if (setting.apiKeyEnv && !deps.apiKey) throw new DirectorError('config_invalid', `SUMMARISER reads its API key from ${setting.apiKeyEnv}, which is not set: set it, or drop "apiKeyEnv" for an endpoint without a key.`);
-      return { writer: openAiWriter({ baseUrl: setting.baseUrl, model: setting.model, ...(deps.apiKey && { apiKey: deps.apiKey }) }), timeoutMs: setting.timeoutMs };
+      if (setting.apiKeyEnv && !deps.apiKey)
+        throw new DirectorError(
+          'config_invalid',
+          `SUMMARISER reads its API key from ${setting.apiKeyEnv}, which is not set: set it, or drop "apiKeyEnv" for an endpoint without a key.`,
+        );
+      return {
+        writer: openAiWriter({ baseUrl: setting.baseUrl, model: setting.model, ...(deps.apiKey && { apiKey: deps.apiKey }) }),
+        timeoutMs: setting.timeoutMs,
+      };
   }
 }

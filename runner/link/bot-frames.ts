@@ -29,7 +29,8 @@ export interface BotFrameDeps {
  */
 export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner> {
   const { engine, store, projects, issues, endpoint, log } = deps;
-  const later = (work: () => Promise<void>) => setImmediate(() => void work().catch((error: unknown) => log.error({ err: error }, 'handling a bot request failed')));
+  const later = (work: () => Promise<void>) =>
+    setImmediate(() => void work().catch((error: unknown) => log.error({ err: error }, 'handling a bot request failed')));
   return {
     note: (frame) => log.debug({ n: frame.n }, 'note from the bot'),
     'task.start': (frame) => {
@@ -38,7 +39,11 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner>
       const agent = frame.agent ?? project?.agent ?? deps.defaultAgent;
       const input =
         frame.source.kind === 'issue'
-          ? { kind: 'issue' as const, repo: project?.repo ?? frame.project, issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] } }
+          ? {
+              kind: 'issue' as const,
+              repo: project?.repo ?? frame.project,
+              issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] },
+            }
           : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
       engine.create({
         id: frame.taskId,
@@ -64,7 +69,8 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner>
     },
     'task.ask': (frame) =>
       later(async () => {
-        const answer = (summary: string, error?: string) => endpoint.send({ type: 'task.summary', requestId: frame.requestId, taskId: frame.taskId, summary, ...(error && { error }) });
+        const answer = (summary: string, error?: string) =>
+          endpoint.send({ type: 'task.summary', requestId: frame.requestId, taskId: frame.taskId, summary, ...(error && { error }) });
         if (!store.get(frame.taskId)) return void answer('', `this runner has no task ${frame.taskId}`);
         // A summary budget can be set above what a frame carries: the frame gets the start.
         const summary = await deps.summarise(frame.taskId);
@@ -73,7 +79,8 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner>
     'issues.find': (frame) =>
       later(async () => {
         const project = projects.get(frame.project);
-        const send = (found: { issues: { number: number; title: string; url: string }[]; error?: string }) => endpoint.send({ type: 'issues.found', requestId: frame.requestId, ...found });
+        const send = (found: { issues: { number: number; title: string; url: string }[]; error?: string }) =>
+          endpoint.send({ type: 'issues.found', requestId: frame.requestId, ...found });
         if (!project?.repo) return void send({ issues: [], error: `this runner has no project "${frame.project}" with a GitHub repo: add it to its PROJECTS` });
         if (!issues) return void send({ issues: [], error: 'this runner has no GITHUB_TOKEN, so it cannot read issues' });
         try {

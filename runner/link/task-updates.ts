@@ -13,7 +13,21 @@ const PROGRESS_EVERY_MS = 2000;
  * milestones (progress rate-limited; a finished task's carries its digest for the channel's
  * memory), and runner.status when the number of running tasks changes.
  */
-export function taskUpdates({ endpoint, clock, capacity, running, digest, redact }: { endpoint: RunnerEndpoint; clock: Clock; capacity: number; running: () => number; digest?: (taskId: string) => string; redact?: Redactor }) {
+export function taskUpdates({
+  endpoint,
+  clock,
+  capacity,
+  running,
+  digest,
+  redact,
+}: {
+  endpoint: RunnerEndpoint;
+  clock: Clock;
+  capacity: number;
+  running: () => number;
+  digest?: (taskId: string) => string;
+  redact?: Redactor;
+}) {
   const lastProgress = new Map<string, number>();
   const lastState = new Map<string, string>();
   const lastPlan = new Map<string, string>();

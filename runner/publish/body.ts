@@ -11,10 +11,16 @@ function seconds(ms: number): string {
 
 /** The verification evidence, as Markdown. */
 export function evidence(v: VerificationEvent): string {
-  const counts = [v.passed !== undefined && `${v.passed} passed`, v.failed !== undefined && `${v.failed} failed`, v.skipped !== undefined && `${v.skipped} skipped`]
+  const counts = [
+    v.passed !== undefined && `${v.passed} passed`,
+    v.failed !== undefined && `${v.failed} failed`,
+    v.skipped !== undefined && `${v.skipped} skipped`,
+  ]
     .filter(Boolean)
     .join(', ');
-  const lines = [`**Verification:** \`${v.command}\` ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${seconds(v.durationMs)}${counts ? ` (${counts})` : ''}.`];
+  const lines = [
+    `**Verification:** \`${v.command}\` ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${seconds(v.durationMs)}${counts ? ` (${counts})` : ''}.`,
+  ];
   if (v.failing.length > 0) lines.push('', 'Failing tests:', ...v.failing.map((name) => `- \`${name}\``));
   return lines.join('\n');
 }
@@ -22,7 +28,12 @@ export function evidence(v: VerificationEvent): string {
 /** The draft PR's body: the agent's summary, the evidence and the issue it closes — redacted. */
 export function pullRequestBody(input: TaskInput, summary: string | undefined, verification: VerificationEvent | undefined, redact: Redactor): string {
   const parts = ['## Summary', '', summary?.trim() || '(the agent gave no summary)', ''];
-  parts.push('## Evidence', '', verification ? evidence(verification) : 'No test command is configured or detected for this project; the change is unverified.', '');
+  parts.push(
+    '## Evidence',
+    '',
+    verification ? evidence(verification) : 'No test command is configured or detected for this project; the change is unverified.',
+    '',
+  );
   if (input.kind === 'issue') parts.push(`Closes #${input.issue.number}`, '');
   else parts.push(`Requested by ${input.requestedBy} in Slack.`, '');
   parts.push('---', '_Opened as a draft by Director. The runner, not the agent, committed and pushed this branch._');

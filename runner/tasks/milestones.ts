@@ -45,7 +45,12 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
   },
   verification_started: (event, redact) => {
     const command = event.command === undefined ? undefined : redact(event.command);
-    return { kind: 'verification_started', ...(command && { command: shorten(command, 500) }), text: command ? `testing: \`${firstLine(command, 80)}\`` : 'testing', post: false };
+    return {
+      kind: 'verification_started',
+      ...(command && { command: shorten(command, 500) }),
+      text: command ? `testing: \`${firstLine(command, 80)}\`` : 'testing',
+      post: false,
+    };
   },
   verification: (event, redact) => {
     const counts = [event.passed !== undefined && `${event.passed} passed`, event.failed !== undefined && `${event.failed} failed`].filter(Boolean).join(', ');
@@ -53,7 +58,10 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
     const verdict = { passed: 'Tests passed', failed: 'Tests failed', timed_out: 'Tests timed out' }[outcome];
     const failing = event.failing.slice(0, 50).map((name) => shorten(redact(name), 300));
     const command = redact(event.command);
-    const bullets = failing.slice(0, 10).map((name) => `• ${name}`).join('\n');
+    const bullets = failing
+      .slice(0, 10)
+      .map((name) => `• ${name}`)
+      .join('\n');
     return {
       kind: 'verification',
       outcome,
@@ -68,15 +76,38 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
   },
   published: (event, redact) => {
     const url = redact(event.prUrl);
-    return { kind: 'pr', number: event.prNumber, url, updated: event.updated, text: event.updated ? `Draft PR #${event.prNumber} updated` : `Draft PR #${event.prNumber} opened`, detail: url, post: true };
+    return {
+      kind: 'pr',
+      number: event.prNumber,
+      url,
+      updated: event.updated,
+      text: event.updated ? `Draft PR #${event.prNumber} updated` : `Draft PR #${event.prNumber} opened`,
+      detail: url,
+      post: true,
+    };
   },
   file_changed: (event, redact) => {
     const paths = event.changes.map((c) => shorten(redact(c.path), 500));
     const shown = paths.slice(0, 3).join(', ');
-    return { kind: 'files_changed', count: paths.length, paths: paths.slice(0, 20), text: `changed ${paths.length} file(s): ${shown}${paths.length > 3 ? ' …' : ''}`, post: false };
+    return {
+      kind: 'files_changed',
+      count: paths.length,
+      paths: paths.slice(0, 20),
+      text: `changed ${paths.length} file(s): ${shown}${paths.length > 3 ? ' …' : ''}`,
+      post: false,
+    };
   },
-  restarted: (event) => ({ kind: 'restarted', reason: event.reason, text: `Restarted in a fresh session from the task's summary (${RESTART_WHY[event.reason]})`, post: true }),
-  command_finished: (event, redact) => ({ kind: 'progress', text: `ran \`${firstLine(redact(event.command), 80)}\` (exit ${event.exitCode ?? '?'})`, post: false }),
+  restarted: (event) => ({
+    kind: 'restarted',
+    reason: event.reason,
+    text: `Restarted in a fresh session from the task's summary (${RESTART_WHY[event.reason]})`,
+    post: true,
+  }),
+  command_finished: (event, redact) => ({
+    kind: 'progress',
+    text: `ran \`${firstLine(redact(event.command), 80)}\` (exit ${event.exitCode ?? '?'})`,
+    post: false,
+  }),
   agent_message: (event, redact) => ({ kind: 'progress', text: firstLine(redact(event.text)), post: false }),
   // Not for people: reasoning, raw tool calls, bookkeeping. A turn's end and a fatal error show as the state change that follows.
   reasoning: none,

@@ -55,6 +55,11 @@ export class TurnTracker {
 /** A final message that ends in a question asks a person before the agent can go on. */
 export function askedQuestion(summary: string | undefined): string | undefined {
   if (!summary) return undefined;
-  const last = summary.trim().split('\n').filter((l) => l.trim()).at(-1) ?? '';
+  const last =
+    summary
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .at(-1) ?? '';
   return /\?\s*$/.test(last) ? last.trim() : undefined;
 }

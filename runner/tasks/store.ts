@@ -5,7 +5,6 @@ import { settledStates, taskStateSchema, type TaskState } from '../../shared/tas
 import { taskEventSchema, type TaskEvent } from './task-events.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 
-
 const taskInputSchema: z.ZodType<TaskInput> = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('issue'),

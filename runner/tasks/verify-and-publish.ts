@@ -11,7 +11,12 @@ import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events
 export type Verify = (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
 
 /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
-export type Publish = (task: TaskRecord, project: EngineProject, summary: string | undefined, verification: VerificationEvent | undefined) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
+export type Publish = (
+  task: TaskRecord,
+  project: EngineProject,
+  summary: string | undefined,
+  verification: VerificationEvent | undefined,
+) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
 
 /** What the steps after a finished turn need from the engine. */
 export interface VerifyAndPublishDeps {
@@ -41,13 +46,20 @@ export async function verifyAndPublish(deps: VerifyAndPublishDeps, task: TaskRec
     transition(task.id, 'verifying');
     const halt = halted(task.id);
     if (halt) return halt;
-    record(task.id, { type: 'verification_started', ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }) });
+    record(task.id, {
+      type: 'verification_started',
+      ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }),
+    });
     verification = await verify(store.require(task.id), project, verifyRunId(task.id));
     if (verification) record(task.id, verification);
     if (!verification || verification.ok) break;
     if (fixups >= fixupTurns) {
       const failing = verification.failing.length > 0 ? `: ${verification.failing.slice(0, 5).join(', ')}` : '';
-      return { state: 'failed', error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`, ...(summary && { summary }) };
+      return {
+        state: 'failed',
+        error: `the tests still fail after ${fixups} fix-up turn(s) (\`${verification.command}\`${failing})`,
+        ...(summary && { summary }),
+      };
     }
     const fix = await deps.fixup(store.require(task.id), fixupPrompt(verification));
     if (fix.state !== 'finished') return fix;

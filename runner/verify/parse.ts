@@ -22,7 +22,8 @@ export function parseTestOutput(output: string): TestReport {
 
   let m: RegExpExecArray | null;
   // vitest: "Tests  1 failed | 3 passed (4)"
-  if ((m = /^\s*Tests\s+(?:(\d+) failed)?(?:\s*\|\s*)?(?:(\d+) passed)?(?:\s*\|\s*)?(?:(\d+) skipped)?/m.exec(text)) && (m[1] || m[2])) set(num(m[2]) ?? 0, num(m[1]) ?? 0, num(m[3]));
+  if ((m = /^\s*Tests\s+(?:(\d+) failed)?(?:\s*\|\s*)?(?:(\d+) passed)?(?:\s*\|\s*)?(?:(\d+) skipped)?/m.exec(text)) && (m[1] || m[2]))
+    set(num(m[2]) ?? 0, num(m[1]) ?? 0, num(m[3]));
   // jest: "Tests:       1 failed, 9 passed, 10 total"
   else if ((m = /^Tests:\s+(?:(\d+) failed, )?(?:(\d+) skipped, )?(?:(\d+) passed, )?\d+ total/m.exec(text))) set(num(m[3]) ?? 0, num(m[1]) ?? 0, num(m[2]));
   // pytest: "=== 1 failed, 9 passed, 2 skipped in 0.12s ==="
@@ -33,7 +34,8 @@ export function parseTestOutput(output: string): TestReport {
   // cargo: "test result: FAILED. 9 passed; 1 failed; 0 ignored"
   else if ((m = /test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/.exec(text))) set(num(m[1]), num(m[2]), num(m[3]));
   // node --test / TAP: "# pass 9" "# fail 1"
-  else if ((m = /^# pass (\d+)/m.exec(text)) && /^# fail (\d+)/m.test(text)) set(num(m[1]), num(/^# fail (\d+)/m.exec(text)?.[1]), num(/^# skip (\d+)/m.exec(text)?.[1]));
+  else if ((m = /^# pass (\d+)/m.exec(text)) && /^# fail (\d+)/m.test(text))
+    set(num(m[1]), num(/^# fail (\d+)/m.exec(text)?.[1]), num(/^# skip (\d+)/m.exec(text)?.[1]));
   // mocha: "9 passing", "1 failing"
   else if ((m = /^\s*(\d+) passing/m.exec(text))) set(num(m[1]), num(/^\s*(\d+) failing/m.exec(text)?.[1]) ?? 0, num(/^\s*(\d+) pending/m.exec(text)?.[1]));
   // the plain closing line: "N passed, N failed"

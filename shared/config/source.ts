@@ -32,11 +32,9 @@ function readConfigFile(file: string, readFile: (path: string) => string): Confi
   try {
     text = readFile(file);
   } catch (cause) {
-    throw new DirectorError(
-      'config_file_unreadable',
-      `DIRECTOR_CONFIG points at ${file}, which cannot be read: fix the path or unset DIRECTOR_CONFIG.`,
-      { cause },
-    );
+    throw new DirectorError('config_file_unreadable', `DIRECTOR_CONFIG points at ${file}, which cannot be read: fix the path or unset DIRECTOR_CONFIG.`, {
+      cause,
+    });
   }
   let json: unknown;
   try {

@@ -26,7 +26,8 @@ export function decodeLinkFrame(text: string): Decoded<LinkFrame> {
     return { ok: false, error: { type: 'error', code: 'unknown_type', message: `unknown frame type ${JSON.stringify(head.data.type.slice(0, 40))}` } };
   }
   const parsed = linkFrameSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_frame', message: `invalid ${head.data.type} frame: ${summarize(parsed.error)}` } };
+  if (!parsed.success)
+    return { ok: false, error: { type: 'error', code: 'invalid_frame', message: `invalid ${head.data.type} frame: ${summarize(parsed.error)}` } };
   return { ok: true, frame: parsed.data };
 }
 
@@ -45,10 +46,14 @@ export function frameSchema<F>(schema: z.ZodType<F, unknown> & { options: readon
 export function decodeAppFrame<F>(body: unknown, seq: number, frames: FrameSchema<F>): Decoded<F> {
   const head = typed.safeParse(body);
   if (head.success && !frames.types.has(head.data.type)) {
-    return { ok: false, error: { type: 'error', code: 'unknown_type', message: `unknown application frame type ${JSON.stringify(head.data.type.slice(0, 40))}`, seq } };
+    return {
+      ok: false,
+      error: { type: 'error', code: 'unknown_type', message: `unknown application frame type ${JSON.stringify(head.data.type.slice(0, 40))}`, seq },
+    };
   }
   const parsed = frames.schema.safeParse(body);
-  if (!parsed.success) return { ok: false, error: { type: 'error', code: 'invalid_body', message: `invalid application frame: ${summarize(parsed.error)}`, seq } };
+  if (!parsed.success)
+    return { ok: false, error: { type: 'error', code: 'invalid_body', message: `invalid application frame: ${summarize(parsed.error)}`, seq } };
   return { ok: true, frame: parsed.data };
 }
 

@@ -214,7 +214,8 @@ export class LinkEndpoint<Out, In> {
     const handlers: FrameHandlers<LinkFrame> = {
       data: (data) => this.receive(session, data.seq, data.body),
       ack: (ack) => this.options.store.acknowledge(Math.min(ack.seq, session.sentUpTo)),
-      error: (error) => this.options.log.warn({ peer: this.options.store.peer, code: error.code, seq: error.seq, problem: error.message }, 'peer refused a frame'),
+      error: (error) =>
+        this.options.log.warn({ peer: this.options.store.peer, code: error.code, seq: error.seq, problem: error.message }, 'peer refused a frame'),
       hello: unexpected,
       welcome: unexpected,
       refused: unexpected,

@@ -47,8 +47,7 @@ describe.each(['socket', 'http'] as const)('director bot in %s mode', (mode) => 
   });
 
   function env(extra: Record<string, string> = {}): Record<string, string> {
-    const connection: Record<string, string> =
-      mode === 'socket' ? { SLACK_APP_TOKEN: emu.appToken } : { SLACK_SIGNING_SECRET: 'clisigningsecret0123' };
+    const connection: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: emu.appToken } : { SLACK_SIGNING_SECRET: 'clisigningsecret0123' };
     return {
       SLACK_BOT_TOKEN: emu.botToken,
       SLACK_API_URL: emu.apiUrl,

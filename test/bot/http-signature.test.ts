@@ -70,7 +70,11 @@ describe('HTTP mode request verification', () => {
     const now = Math.floor(Date.now() / 1000);
     const res = await fetch(harness.eventsUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now), 'x-slack-signature': sign(signingSecret, now, body) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(now),
+        'x-slack-signature': sign(signingSecret, now, body),
+      },
       body,
     });
     expect(res.status).toBe(200);

@@ -17,7 +17,13 @@ describe('command parsing', () => {
     expect(parseCommand('fix top 10 issues')).toEqual({ kind: 'fix-top', limit: 10, order: 'newest' });
     expect(parseCommand('fix the top 3 issues')).toEqual({ kind: 'fix-top', limit: 3, order: 'newest' });
     expect(parseCommand('fix 5 newest bugs')).toEqual({ kind: 'fix-top', limit: 5, order: 'newest', label: 'bug' });
-    expect(parseCommand('fix top 4 issues label:ui by:reactions agent:claude')).toEqual({ kind: 'fix-top', limit: 4, order: 'reactions', label: 'ui', agent: 'claude' });
+    expect(parseCommand('fix top 4 issues label:ui by:reactions agent:claude')).toEqual({
+      kind: 'fix-top',
+      limit: 4,
+      order: 'reactions',
+      label: 'ui',
+      agent: 'claude',
+    });
     expect(parseCommand('fix the 2 most commented issues')).toEqual({ kind: 'fix-top', limit: 2, order: 'comments' });
     expect(parseCommand('fix #12 #15 #12')).toEqual({ kind: 'fix-issues', numbers: [12, 15] });
     expect(parseCommand('fix everything')).toMatchObject({ kind: 'invalid' });
@@ -51,7 +57,10 @@ describe('command parsing', () => {
     expect(parseCommand('restart tabc123')).toEqual({ kind: 'restart', task: 'tabc123' });
     expect(parseCommand('restart')).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('restart <task>') as unknown });
     expect(parseCommand('memory')).toEqual({ kind: 'memory' });
-    expect(parseCommand('remember  The API client is generated:   edit the schema')).toEqual({ kind: 'remember', fact: 'The API client is generated: edit the schema' });
+    expect(parseCommand('remember  The API client is generated:   edit the schema')).toEqual({
+      kind: 'remember',
+      fact: 'The API client is generated: edit the schema',
+    });
     expect(parseCommand('remember')).toMatchObject({ kind: 'invalid' });
     expect(parseCommand(`remember ${'x'.repeat(501)}`)).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('at most 500') as unknown });
     expect(parseCommand('forget 3')).toEqual({ kind: 'forget', n: 3 });
@@ -61,7 +70,8 @@ describe('command parsing', () => {
 
   it('tells a "status?" reply in a thread from an instruction for the agent', () => {
     for (const text of ['status?', ' Status ? ', "what's the status?", 'what’s the status?', 'where are we??']) expect(isStatusQuestion(text), text).toBe(true);
-    for (const text of ['status', 'status? also fix the tests', 'what is the status of the parser rewrite? please check', 'Please add docs.']) expect(isStatusQuestion(text), text).toBe(false);
+    for (const text of ['status', 'status? also fix the tests', 'what is the status of the parser rewrite? please check', 'Please add docs.'])
+      expect(isStatusQuestion(text), text).toBe(false);
   });
 
   it('strips the leading bot mention of an app_mention', () => {

@@ -24,7 +24,10 @@ const T0 = 1_700_000_000_000;
 
 /** The lines of one `## Heading` section of a summary (empty when it is absent). */
 function section(summary: string, heading: string): string[] {
-  const block = summary.split('\n\n## ').map((b) => b.replace(/^## /, '')).find((b) => b.startsWith(heading));
+  const block = summary
+    .split('\n\n## ')
+    .map((b) => b.replace(/^## /, ''))
+    .find((b) => b.startsWith(heading));
   return block ? block.split('\n').slice(1) : [];
 }
 
@@ -47,16 +50,32 @@ describe('task context compaction', () => {
 
   /** A running task of the synthetic log, on its branch, with its PR. */
   const syntheticTask = (id: string, now = T0) => {
-    store.create({ id, project: 'demo', agent: 'codex', title: SYNTHETIC_TASK.title, input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy } }, now);
+    store.create(
+      {
+        id,
+        project: 'demo',
+        agent: 'codex',
+        title: SYNTHETIC_TASK.title,
+        input: { kind: 'request', text: SYNTHETIC_TASK.goal, requestedBy: SYNTHETIC_TASK.requestedBy },
+      },
+      now,
+    );
     store.startRun(id, `run-${id}`, now);
     store.setWorktree(id, SYNTHETIC_TASK.branch, SYNTHETIC_TASK.worktree, now);
     store.setPull(id, SYNTHETIC_TASK.pr.number, SYNTHETIC_TASK.pr.url, now);
   };
   const plainTask = (id: string, now = T0) => {
-    store.create({ id, project: 'demo', agent: 'codex', title: `Task ${id}`, input: { kind: 'request', text: `Do the thing for ${id}`, requestedBy: 'U0ALICE' } }, now);
+    store.create(
+      { id, project: 'demo', agent: 'codex', title: `Task ${id}`, input: { kind: 'request', text: `Do the thing for ${id}`, requestedBy: 'U0ALICE' } },
+      now,
+    );
     store.startRun(id, `run-${id}`, now);
   };
-  const append = (id: string, events: TaskEvent[], at = T0) => keeper.append(id, events.map((event, i) => ({ at: at + i, event })));
+  const append = (id: string, events: TaskEvent[], at = T0) =>
+    keeper.append(
+      id,
+      events.map((event, i) => ({ at: at + i, event })),
+    );
 
   beforeEach(() => {
     home = tempHome('director-compaction-');
@@ -151,9 +170,22 @@ describe('task context compaction', () => {
   it('keeps the newest human instructions verbatim when they do not all fit, and says how many were cut', () => {
     plainTask('t');
     // 40 instructions of varied length (one short among long ones), each numbered.
-    const texts = Array.from({ length: 40 }, (_, n) => `Instruction ${n + 1}: ${'keep the parser streaming and do not load whole files; '.repeat(n % 4 === 0 ? 1 : 18)}end of ${n + 1}.`);
+    const texts = Array.from(
+      { length: 40 },
+      (_, n) => `Instruction ${n + 1}: ${'keep the parser streaming and do not load whole files; '.repeat(n % 4 === 0 ? 1 : 18)}end of ${n + 1}.`,
+    );
     append('t', [
-      { type: 'verification', ok: false, command: 'npm test', durationMs: 1, passed: 10, failed: 1, failing: ['parser › streams'], timedOut: false, output: '' },
+      {
+        type: 'verification',
+        ok: false,
+        command: 'npm test',
+        durationMs: 1,
+        passed: 10,
+        failed: 1,
+        failing: ['parser › streams'],
+        timedOut: false,
+        output: '',
+      },
       ...texts.map((text, n): TaskEvent => ({ type: 'instruction', author: n % 2 === 0 ? 'alice' : 'bob', text })),
     ]);
     for (const summary of [keeper.storedSummary('t') ?? '', keeper.summary('t')]) {
@@ -181,7 +213,9 @@ describe('task context compaction', () => {
     expect(bytes(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET);
     expect(summary).toContain('E_LOCALE_DRIFT in src/date.ts');
     expect(summary).toContain('I decided to keep moment.js because the migration breaks the locale tests.');
-    const shown = section(summary, 'Human instructions').filter((l) => l.startsWith('  Instruction ')).map((l) => l.slice(2));
+    const shown = section(summary, 'Human instructions')
+      .filter((l) => l.startsWith('  Instruction '))
+      .map((l) => l.slice(2));
     expect(shown.length).toBeGreaterThan(5);
     expect(shown).toEqual(texts.slice(-shown.length).reverse());
   });
@@ -190,15 +224,37 @@ describe('task context compaction', () => {
     plainTask('t');
     const pasted = `Here is the CI log, please fix it:\n${Array.from({ length: 600 }, (_, n) => `  at Object.<anonymous> (src/config/parser.ts:${n}:13)`).join('\n')}`;
     append('t', [
-      { type: 'command_finished', id: 'c1', command: 'npm run typecheck', exitCode: 2, output: "src/config/parser.ts(12,3): error TS2345: Argument of type 'Buffer' is not assignable" },
-      { type: 'verification', ok: false, command: 'npm test', durationMs: 1, passed: 10, failed: 1, failing: ['parser › streams large files'], timedOut: false, output: '' },
+      {
+        type: 'command_finished',
+        id: 'c1',
+        command: 'npm run typecheck',
+        exitCode: 2,
+        output: "src/config/parser.ts(12,3): error TS2345: Argument of type 'Buffer' is not assignable",
+      },
+      {
+        type: 'verification',
+        ok: false,
+        command: 'npm test',
+        durationMs: 1,
+        passed: 10,
+        failed: 1,
+        failing: ['parser › streams large files'],
+        timedOut: false,
+        output: '',
+      },
       { type: 'instruction', author: 'alice', text: pasted },
     ]);
     const summary = keeper.storedSummary('t') ?? '';
     expect(bytes(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET);
     const kept = section(summary, 'Human instructions').slice(1).join('\n');
     expect(kept.endsWith('…')).toBe(true);
-    expect(pasted.split('\n').map((l) => `  ${l}`).join('\n').startsWith(kept.slice(0, -1))).toBe(true);
+    expect(
+      pasted
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')
+        .startsWith(kept.slice(0, -1)),
+    ).toBe(true);
     expect(summary).toContain('Failing: parser › streams large files');
     expect(summary).toContain("error TS2345: Argument of type 'Buffer' is not assignable");
   });
@@ -207,7 +263,10 @@ describe('task context compaction', () => {
     plainTask('t');
     const paths = Array.from({ length: 1000 }, (_, n) => `src/generated/module-${String(n).padStart(4, '0')}.ts`);
     const changes = (): TaskEvent[] =>
-      Array.from({ length: 100 }, (_, e): TaskEvent => ({ type: 'file_changed', changes: paths.slice(e * 10, e * 10 + 10).map((path) => ({ path, kind: 'update' })) }));
+      Array.from({ length: 100 }, (_, e): TaskEvent => ({
+        type: 'file_changed',
+        changes: paths.slice(e * 10, e * 10 + 10).map((path) => ({ path, kind: 'update' })),
+      }));
     // Every path changed once, then every path again (a codemod, then a fix-up pass).
     for (const round of [0, 1]) append('t', changes(), T0 + round);
     const summary = keeper.storedSummary('t') ?? '';
@@ -222,7 +281,10 @@ describe('task context compaction', () => {
 
   it('says "more than" once there are more files than it can count, and stays bounded', () => {
     plainTask('t');
-    const many = Array.from({ length: 80 }, (_, e): TaskEvent => ({ type: 'file_changed', changes: Array.from({ length: 100 }, (_, n) => ({ path: `gen/f${e}-${n}.ts`, kind: 'add' as const })) }));
+    const many = Array.from({ length: 80 }, (_, e): TaskEvent => ({
+      type: 'file_changed',
+      changes: Array.from({ length: 100 }, (_, n) => ({ path: `gen/f${e}-${n}.ts`, kind: 'add' as const })),
+    }));
     // Exactly 5,000 paths are still counted exactly.
     append('t', many.slice(0, 50));
     expect(section(keeper.summary('t'), 'Files touched')[0]).toMatch(/^5000 file\(s\): /);
@@ -248,24 +310,48 @@ describe('task context compaction', () => {
 
   it('shows a decision pushed out of the kept list, shortened, under earlier work', () => {
     plainTask('t');
-    const decisions = Array.from({ length: 20 }, (_, n) => `I decided to pin dependency number ${n + 1} to its current minor version because the changelog for the next one lists breaking changes in the streaming API.`);
-    append('t', decisions.map((text): TaskEvent => ({ type: 'agent_message', text })));
+    const decisions = Array.from(
+      { length: 20 },
+      (_, n) =>
+        `I decided to pin dependency number ${n + 1} to its current minor version because the changelog for the next one lists breaking changes in the streaming API.`,
+    );
+    append(
+      't',
+      decisions.map((text): TaskEvent => ({ type: 'agent_message', text })),
+    );
     const during = keeper.storedSummary('t') ?? '';
     const kept = section(during, 'Decisions and conclusions');
-    expect(kept).toEqual(decisions.slice(-16).reverse().map((d) => `- ${d}`));
+    expect(kept).toEqual(
+      decisions
+        .slice(-16)
+        .reverse()
+        .map((d) => `- ${d}`),
+    );
     const shortened = (d: string) => `"${d.slice(0, 79)}…"`;
     const earlier = section(during, 'Earlier work').join('\n');
     for (const d of decisions.slice(0, 4)) expect(earlier).toContain(shortened(d));
 
     // The turn ends: its stretch of the log becomes a digest that still names them.
-    append('t', [{ type: 'turn_finished', summary: 'Pinned the dependencies.' }, { type: 'agent_message', text: 'Looking at the next file.' }], T0 + 100);
+    append(
+      't',
+      [
+        { type: 'turn_finished', summary: 'Pinned the dependencies.' },
+        { type: 'agent_message', text: 'Looking at the next file.' },
+      ],
+      T0 + 100,
+    );
     const after = section(keeper.storedSummary('t') ?? '', 'Earlier work');
     const digest = after.find((l) => l.startsWith('- events 1–21:'));
     expect(digest).toBeDefined();
     for (const d of decisions.slice(0, 4)) expect(digest).toContain(shortened(d));
 
     // Many turns later that digest has been merged with others into a shorter line, which still names them.
-    for (let turn = 0; turn < 30; turn++) append('t', [{ type: 'command_finished', id: `c${turn}`, command: 'npm test', exitCode: 0, output: '' }, { type: 'turn_finished' }], T0 + 1000 + turn * 10);
+    for (let turn = 0; turn < 30; turn++)
+      append(
+        't',
+        [{ type: 'command_finished', id: `c${turn}`, command: 'npm test', exitCode: 0, output: '' }, { type: 'turn_finished' }],
+        T0 + 1000 + turn * 10,
+      );
     const merged = section(keeper.storedSummary('t') ?? '', 'Earlier work').find((l) => l.startsWith('- events 1–'));
     expect(merged).toBeDefined();
     expect(merged).not.toContain('said');
@@ -306,7 +392,14 @@ describe('task context compaction', () => {
     store.startRun('old-done', 'run-2', 7000);
     expect(store.require('old-done').events_pruned_at).toBeNull();
     const follow = 'Now also stream the include directive’s targets, not only the top-level file.';
-    append('old-done', [{ type: 'instruction', author: 'dana', text: follow }, { type: 'agent_message', text: 'Reading src/config/include.ts.' }], 7000);
+    append(
+      'old-done',
+      [
+        { type: 'instruction', author: 'dana', text: follow },
+        { type: 'agent_message', text: 'Reading src/config/include.ts.' },
+      ],
+      7000,
+    );
     // Running again: not prunable, whatever the cutoff.
     expect(store.pruneEvents(7500, 7600)).toEqual(['recent-done']);
     store.setState('old-done', 'finished', 8000);

@@ -38,7 +38,11 @@ const HEADING = 'Summary of the task so far';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 /** A block of text as the summary quotes it (indented two spaces). */
-const quoted = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
+const quoted = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const write = (path: string, content = `// ${path}\nexport {};\n`): Step => ({ writeFile: { path, content } });
 const shell = (command: string): Step => ({ shell: command });
@@ -54,7 +58,8 @@ const CORPUS = 'corpus-csv-importer';
 const GOAL = `${CORPUS}: build a CSV import pipeline for the ledger — parse uploaded CSV files, validate every row, and write the valid rows to the ledger store.`;
 
 /** A person pasting what they saw: many lines, some of them not ASCII. */
-const pasted = (what: string, n: number) => Array.from({ length: n }, (_, i) => `  ${what} ${i + 1}: amount=-${12 + i}.50 € from Zürich — imported as a credit ✗`).join('\n');
+const pasted = (what: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `  ${what} ${i + 1}: amount=-${12 + i}.50 € from Zürich — imported as a credit ✗`).join('\n');
 
 const INSTRUCTIONS = [
   {
@@ -117,7 +122,9 @@ const corpus: Playbook = {
         suite('importer'),
         write('src/importer/types.js', '/** @typedef {{ date: string, amount: number }} Row */\nexport {};\n'),
         suite('types'),
-        { message: `Wrote the parser, the validator and the importer entry point.\n${DECISIONS[0] ?? ''} The lockfile check still fails (E_LOCKFILE_DRIFT); I left it for now.` },
+        {
+          message: `Wrote the parser, the validator and the importer entry point.\n${DECISIONS[0] ?? ''} The lockfile check still fails (E_LOCKFILE_DRIFT); I left it for now.`,
+        },
       ],
     },
     {
@@ -133,7 +140,9 @@ const corpus: Playbook = {
         suite('errors'),
         shell('sleep 0'),
         shell('npm test'),
-        { message: `Negative amounts are now rejected with NEG_AMOUNT, and the validator makes no network calls.\n${DECISIONS[1] ?? ''} ${DECISIONS[2] ?? ''}` },
+        {
+          message: `Negative amounts are now rejected with NEG_AMOUNT, and the validator makes no network calls.\n${DECISIONS[1] ?? ''} ${DECISIONS[2] ?? ''}`,
+        },
       ],
     },
     {
@@ -142,7 +151,10 @@ const corpus: Playbook = {
         write('src/importer/dates.js', 'export const parseDate = (s) => (/^\\d{4}-\\d{2}-\\d{2}$/.test(s) ? s : null);\n'),
         write('test/dates.test.js', "import { parseDate } from '../src/importer/dates.js';\nparseDate('2024-01-31');\n"),
         suite('dates'),
-        write('src/importer/parser.js', "import { parseDate } from './dates.js';\nexport function* parse(stream) {\n  for (const row of stream) yield { ...row, date: parseDate(row.date) };\n}\n"),
+        write(
+          'src/importer/parser.js',
+          "import { parseDate } from './dates.js';\nexport function* parse(stream) {\n  for (const row of stream) yield { ...row, date: parseDate(row.date) };\n}\n",
+        ),
         shell(FAILING),
         suite('importer'),
         write('docs/dates.md', '# Dates\n\nOnly YYYY-MM-DD is accepted.\n'),
@@ -220,7 +232,15 @@ function firstSession(last: Step): Playbook {
  * new conversation, it is answered from turn 0.
  */
 const freshSession: Playbook = {
-  turns: [{ steps: [suite('export'), write('src/export/second.js', 'export const second = 2;\n'), { message: 'Continued from the summary: wrote src/export/second.js.' }] }],
+  turns: [
+    {
+      steps: [
+        suite('export'),
+        write('src/export/second.js', 'export const second = 2;\n'),
+        { message: 'Continued from the summary: wrote src/export/second.js.' },
+      ],
+    },
+  ],
 };
 
 /** Same worktree: the files of the first session and of the fresh one are all there. */
@@ -243,7 +263,14 @@ function expectSeeded(prompt: string): void {
 
 const OVERFLOW = {
   /** OpenAI: codex turns `context_length_exceeded` into "…ran out of room in the model's context window…". */
-  responses: { error: { message: 'Your input exceeds the context window of this model. Please adjust your input and try again.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } },
+  responses: {
+    error: {
+      message: 'Your input exceeds the context window of this model. Please adjust your input and try again.',
+      type: 'invalid_request_error',
+      param: 'input',
+      code: 'context_length_exceeded',
+    },
+  },
   /** Anthropic: Claude Code reports "Prompt is too long". */
   messages: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 212345 tokens > 200000 maximum' } },
 };
@@ -405,7 +432,8 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     await e.idle();
     const first = store.require(task.id);
     e.steer(task.id, RESTART_INSTRUCTION, 'alice');
-    const wroteSplit = () => changes.some((c) => c.task.id === task.id && c.event?.type === 'file_changed' && c.event.changes.some((f) => f.path === 'src/export/split.js'));
+    const wroteSplit = () =>
+      changes.some((c) => c.task.id === task.id && c.event?.type === 'file_changed' && c.event.changes.some((f) => f.path === 'src/export/split.js'));
     await until(wroteSplit, 30_000, 'the second turn to write its file');
     // The model is "thinking" (the delayed step): the turn is in flight.
     await until(() => world.emu.conversation(marker).some((r) => r.turn === 1 && r.toolResults.length > 0), 10_000, 'the request after the write');
@@ -414,7 +442,13 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     await e.restart(task.id);
     await e.idle();
     const after = store.require(task.id);
-    expect(after).toMatchObject({ state: 'finished', runs: 3, summary: 'Continued from the summary: wrote src/export/second.js.', worktree: first.worktree, branch: first.branch });
+    expect(after).toMatchObject({
+      state: 'finished',
+      runs: 3,
+      summary: 'Continued from the summary: wrote src/export/second.js.',
+      worktree: first.worktree,
+      branch: first.branch,
+    });
     expect(after.session_id).not.toBe(first.session_id);
     const events = store.events(task.id);
     expect(events.filter((ev) => ev.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'requested' }]);
@@ -438,7 +472,12 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
     const proxy = await overflowProxy(world.emu.url, trigger);
     const { engine: e, store, context } = engine(proxy.urls);
     try {
-      const task = e.create({ project: 'demo', agent: kind, title: 'Ledger export', input: request(`${marker}: export the ledger as files for the auditors.`) });
+      const task = e.create({
+        project: 'demo',
+        agent: kind,
+        title: 'Ledger export',
+        input: request(`${marker}: export the ledger as files for the auditors.`),
+      });
       await e.idle();
       const first = store.require(task.id);
       expect(first.state).toBe('finished');
@@ -447,7 +486,13 @@ describe.each(['codex', 'claude'] as const)('the folded context of real %s sessi
 
       expect(proxy.refused).toBeGreaterThanOrEqual(1);
       const after = store.require(task.id);
-      expect(after).toMatchObject({ state: 'finished', runs: 3, summary: 'Continued from the summary: wrote src/export/second.js.', worktree: first.worktree, branch: first.branch });
+      expect(after).toMatchObject({
+        state: 'finished',
+        runs: 3,
+        summary: 'Continued from the summary: wrote src/export/second.js.',
+        worktree: first.worktree,
+        branch: first.branch,
+      });
       expect(after.session_id).not.toBe(first.session_id);
       const events = store.events(task.id);
       const overflow = events.find((ev): ev is ErrorEvent => ev.type === 'error' && ev.fatal);

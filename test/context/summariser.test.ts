@@ -22,7 +22,8 @@ import { driverFor, type Kind } from '../support/real-agents.ts';
 
 const API_KEY = 'summariser-test-key-0001';
 const INSTRUCTION = 'Keep the old /login route working; do not remove it.\nUse ```bcrypt``` for hashing.';
-const PARAGRAPH = 'The login rewrite is half done: bcrypt hashing is in, but the session test still fails, so fix the expiry check first and then run npm test.';
+const PARAGRAPH =
+  'The login rewrite is half done: bcrypt hashing is in, but the session test still fails, so fix the expiry check first and then run npm test.';
 
 let home: ReturnType<typeof tempHome>;
 let db: Db;
@@ -58,7 +59,10 @@ function seedTask(): { id: string; title: string } {
     { type: 'instruction', author: 'alice', text: INSTRUCTION },
     { type: 'turn_finished', summary: 'Switched to bcrypt; the session test still fails.' },
   ];
-  keeper.append(id, events.map((event, i) => ({ at: 1_000 + i, event })));
+  keeper.append(
+    id,
+    events.map((event, i) => ({ at: 1_000 + i, event })),
+  );
   return { id, title };
 }
 

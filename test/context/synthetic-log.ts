@@ -84,11 +84,28 @@ export function plantedPositions(events: number): Map<number, TaskEvent> {
     planted.set(p, event);
   };
   put(10, { type: 'instruction', ...PLANTED_INSTRUCTIONS[0] });
-  put(40, { type: 'command_finished', id: 'planted-lint', command: PLANTED_FAILURE.command, exitCode: PLANTED_FAILURE.exitCode, output: `> acme-widgets@3.4.0 lint:licenses\n> license-checker --onlyAllow 'MIT;ISC;Apache-2.0'\n\n${PLANTED_FAILURE.lastLine}\n` });
+  put(40, {
+    type: 'command_finished',
+    id: 'planted-lint',
+    command: PLANTED_FAILURE.command,
+    exitCode: PLANTED_FAILURE.exitCode,
+    output: `> acme-widgets@3.4.0 lint:licenses\n> license-checker --onlyAllow 'MIT;ISC;Apache-2.0'\n\n${PLANTED_FAILURE.lastLine}\n`,
+  });
   put(at(0.05), { type: 'agent_message', text: `Compared both parsers on the BOM fixtures. ${PLANTED_DECISIONS[0]} Next I will wire the tokenizer into it.` });
   put(at(0.3), { type: 'instruction', ...PLANTED_INSTRUCTIONS[1] });
   put(at(0.4), { type: 'turn_finished', summary: `${PLANTED_DECISIONS[1]}\nI moved the cache into the loader instance.` });
-  put(at(0.5), { type: 'verification', ok: true, command: 'npm test', durationMs: 41_000, passed: 398, failed: 0, skipped: 3, failing: [], timedOut: false, output: 'Tests: 398 passed, 3 skipped' });
+  put(at(0.5), {
+    type: 'verification',
+    ok: true,
+    command: 'npm test',
+    durationMs: 41_000,
+    passed: 398,
+    failed: 0,
+    skipped: 3,
+    failing: [],
+    timedOut: false,
+    output: 'Tests: 398 passed, 3 skipped',
+  });
   put(at(0.6), { type: 'agent_message', text: `${PLANTED_DECISIONS[2]}\nThe tokenizer now yields one entry at a time.` });
   put(at(0.7), { type: 'instruction', ...PLANTED_INSTRUCTIONS[2] });
   put(at(0.85), { type: 'agent_message', text: `${PLANTED_DECISIONS[3]} Rerunning the suite now.` });
@@ -105,7 +122,13 @@ export function plantedPositions(events: number): Map<number, TaskEvent> {
     timedOut: false,
     output: `FAIL ${PLANTED_VERIFICATION.failing.join('\nFAIL ')}\nTests: 2 failed, 412 passed`,
   });
-  put(events - 200, { type: 'published', prNumber: SYNTHETIC_TASK.pr.number, prUrl: SYNTHETIC_TASK.pr.url, headSha: SYNTHETIC_TASK.pr.headSha, updated: false });
+  put(events - 200, {
+    type: 'published',
+    prNumber: SYNTHETIC_TASK.pr.number,
+    prUrl: SYNTHETIC_TASK.pr.url,
+    headSha: SYNTHETIC_TASK.pr.headSha,
+    updated: false,
+  });
   put(events - 50, { type: 'question', text: PLANTED_QUESTION });
   return planted;
 }
@@ -139,15 +162,29 @@ const REASONING = [
   'Need to check whether {file} reads the whole input first.',
   'Maybe {thing} belongs in {file}; checking the callers.',
 ];
-const THINGS = ['BOM handling', 'nested includes', 'CRLF line endings', 'the include cache', 'relative paths', 'large inputs', 'error positions', 'comment stripping'];
+const THINGS = [
+  'BOM handling',
+  'nested includes',
+  'CRLF line endings',
+  'the include cache',
+  'relative paths',
+  'large inputs',
+  'error positions',
+  'comment stripping',
+];
 const COMMANDS = ['git status --short', 'npx tsc --noEmit', 'git diff --stat', 'npm run build', 'ls test/fixtures/configs'];
 const FILE_COMMANDS = ['npx vitest run {file}', 'cat {file}', 'rg -n "include" {file}', 'npx eslint {file}'];
 /** Commands that sometimes fail and later pass (a bounded set, like a real run's flaky steps). */
-const FLAKY = ['npx vitest run test/config/parser.test.ts', 'npx vitest run test/config/loader.test.ts', 'npx tsc --noEmit', 'npm run build', 'npx eslint src/config'];
+const FLAKY = [
+  'npx vitest run test/config/parser.test.ts',
+  'npx vitest run test/config/loader.test.ts',
+  'npx tsc --noEmit',
+  'npm run build',
+  'npx eslint src/config',
+];
 const TURN_EVERY = 3000;
 
-const fill = (template: string, pick: <T>(list: readonly T[]) => T) =>
-  template.replace('{file}', pick(SYNTHETIC_PATHS)).replace('{thing}', pick(THINGS));
+const fill = (template: string, pick: <T>(list: readonly T[]) => T) => template.replace('{file}', pick(SYNTHETIC_PATHS)).replace('{thing}', pick(THINGS));
 
 /** Filler output of about `size` characters: test-runner style lines. */
 function outputOf(random: () => number, size: number, last: string): string {
@@ -190,7 +227,10 @@ export function* syntheticLog({ events = 100_000, seed = 42 }: SyntheticLogOptio
       turn++;
       nextTurnEnd = position + TURN_EVERY + Math.floor(random() * 500);
       pending.push({ type: 'usage', inputTokens, cachedInputTokens: Math.floor(inputTokens / 2), outputTokens: Math.floor(inputTokens / 20) });
-      pending.push({ type: 'turn_finished', summary: `Turn ${turn} done: edited ${pick(SYNTHETIC_PATHS)} and reran the suite. Next I look at ${pick(THINGS)}.` });
+      pending.push({
+        type: 'turn_finished',
+        summary: `Turn ${turn} done: edited ${pick(SYNTHETIC_PATHS)} and reran the suite. Next I look at ${pick(THINGS)}.`,
+      });
       return;
     }
     const r = random();
@@ -212,9 +252,19 @@ export function* syntheticLog({ events = 100_000, seed = 42 }: SyntheticLogOptio
       });
     } else if (r < 0.86) {
       const n = 1 + Math.floor(random() * 3);
-      pending.push({ type: 'file_changed', changes: Array.from({ length: n }, () => ({ path: pick(SYNTHETIC_PATHS), kind: random() < 0.05 ? 'add' : 'update' })) });
+      pending.push({
+        type: 'file_changed',
+        changes: Array.from({ length: n }, () => ({ path: pick(SYNTHETIC_PATHS), kind: random() < 0.05 ? 'add' : 'update' })),
+      });
     } else if (r < 0.88) {
-      const steps = ['Read the parser and loader', 'Write a streaming tokenizer', 'Keep BOM handling', 'Fix include resolution after chdir', 'Run the whole suite', 'Open the PR'];
+      const steps = [
+        'Read the parser and loader',
+        'Write a streaming tokenizer',
+        'Keep BOM handling',
+        'Fix include resolution after chdir',
+        'Run the whole suite',
+        'Open the PR',
+      ];
       const done = Math.floor(random() * steps.length);
       pending.push({ type: 'plan', steps: steps.map((text, i) => ({ text, done: i < done })) });
     } else {

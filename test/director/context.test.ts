@@ -37,12 +37,21 @@ describe('thread context in Slack: status from the summary, restart, project mem
     const { slack, model, channel } = loop;
     model.script('refactor the parser', {
       turns: [
-        { steps: [{ writeFile: { path: 'src/parser.js', content: 'export const parse = (s) => s.split(",");\n' } }, { message: `Rewrote the parser. ${DECISION}` }] },
+        {
+          steps: [
+            { writeFile: { path: 'src/parser.js', content: 'export const parse = (s) => s.split(",");\n' } },
+            { message: `Rewrote the parser. ${DECISION}` },
+          ],
+        },
         { steps: [{ writeFile: { path: 'src/legacy.js', content: 'export { parse } from "./parser.js";\n' } }, { message: 'Kept the old API as a wrapper.' }] },
       ],
     });
     // The fresh session after the restart: its prompt carries the summary.
-    model.script('Summary of the task so far', { turns: [{ steps: [{ writeFile: { path: 'src/after-restart.js', content: 'export const fresh = true;\n' } }, { message: 'Continued from the summary.' }] }] });
+    model.script('Summary of the task so far', {
+      turns: [
+        { steps: [{ writeFile: { path: 'src/after-restart.js', content: 'export const fresh = true;\n' } }, { message: 'Continued from the summary.' }] },
+      ],
+    });
     await bound();
     await ack('do refactor the parser');
     await until(() => cardOf('refactor the parser')?.text?.includes('PR ready for review'), 90_000, 'the first turn published');
@@ -52,8 +61,16 @@ describe('thread context in Slack: status from the summary, restart, project mem
 
     const steer = await alice().say(channel, INSTRUCTION, { threadTs: card.ts });
     await until(() => slack.reactions(channel, steer.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the instruction picked up');
-    await until(() => model.conversation('refactor the parser').some((r) => r.humanMessages.some((m) => m.includes(INSTRUCTION))), 60_000, 'the agent got the instruction');
-    await until(() => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Draft PR #1 updated')), 90_000, 'the second turn published');
+    await until(
+      () => model.conversation('refactor the parser').some((r) => r.humanMessages.some((m) => m.includes(INSTRUCTION))),
+      60_000,
+      'the agent got the instruction',
+    );
+    await until(
+      () => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Draft PR #1 updated')),
+      90_000,
+      'the second turn published',
+    );
 
     // "status?" is answered in the thread from the runner's summary; the agent never sees it.
     const question = await alice().say(channel, 'status?', { threadTs: card.ts });
@@ -81,7 +98,11 @@ describe('thread context in Slack: status from the summary, restart, project mem
     expect(prompt).toContain(INSTRUCTION);
     expect(prompt).toContain(DECISION);
     expect(prompt).toContain('src/legacy.js');
-    await until(() => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Restarted in a fresh session')), 30_000, 'the restart posted');
+    await until(
+      () => slack.thread(channel, card.ts).some((m) => m.user === 'U0BOT' && m.text?.includes('Restarted in a fresh session')),
+      30_000,
+      'the restart posted',
+    );
     // Same worktree and branch: the earlier files are there, and the fresh session's work is pushed to the same PR.
     const task = new TaskStore(loop.runner?.db ?? fail()).require(taskId);
     await until(() => existsSync(join(task.worktree ?? '', 'src/after-restart.js')), 60_000, 'the fresh session’s file in the worktree');
@@ -93,8 +114,19 @@ describe('thread context in Slack: status from the summary, restart, project mem
 
   it('keeps a digest of each finished task in the channel’s memory, feeds it to the next task, and lets people edit it', async () => {
     const { model } = loop;
-    model.script('add a health endpoint', { turns: [{ steps: [{ writeFile: { path: 'src/health.js', content: 'export const health = () => "ok";\n' } }, { message: `Added the endpoint. ${DECISION}\nPing <!channel> when merged. \`\`\` done` }] }] });
-    model.script('document the health endpoint', { turns: [{ steps: [{ writeFile: { path: 'docs/health.md', content: '# Health\n' } }, { message: 'Documented it.' }] }] });
+    model.script('add a health endpoint', {
+      turns: [
+        {
+          steps: [
+            { writeFile: { path: 'src/health.js', content: 'export const health = () => "ok";\n' } },
+            { message: `Added the endpoint. ${DECISION}\nPing <!channel> when merged. \`\`\` done` },
+          ],
+        },
+      ],
+    });
+    model.script('document the health endpoint', {
+      turns: [{ steps: [{ writeFile: { path: 'docs/health.md', content: '# Health\n' } }, { message: 'Documented it.' }] }],
+    });
     await bound();
     expect(await ack('memory')).toContain('project memory is empty');
 
@@ -104,7 +136,10 @@ describe('thread context in Slack: status from the summary, restart, project mem
     // The agent's words reach the thread, but never as a channel-wide mention.
     const card = cardOf('add a health endpoint');
     await until(() => loop.slack.thread(loop.channel, card?.ts ?? '').some((m) => m.text?.includes('Ping')), 30_000, 'the final post');
-    const posts = loop.slack.thread(loop.channel, card?.ts ?? '').filter((m) => m.user === 'U0BOT').map((m) => m.text ?? '');
+    const posts = loop.slack
+      .thread(loop.channel, card?.ts ?? '')
+      .filter((m) => m.user === 'U0BOT')
+      .map((m) => m.text ?? '');
     expect(posts.join('\n')).toContain('Ping &lt;!channel&gt; when merged.');
     expect(posts.join('\n')).not.toContain('<!channel>');
     expect(await ack('memory')).not.toContain('<!channel>');

@@ -6,7 +6,8 @@ describe('director demo', () => {
     const { code, stdout, stderr } = await runDirector(['demo']);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('Fix top 3 issues* — 3/3 done');
-    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI']) expect(stdout).toContain(title);
+    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
+      expect(stdout).toContain(title);
     expect(stdout).toContain('Draft PR #');
     expect(stdout).toContain('updated');
     expect(stdout).toContain('alice: Looks good — please also add a short doc page for this.  👀 ✅');
@@ -14,6 +15,7 @@ describe('director demo', () => {
     expect(stdout).toMatch(/stands\* \(from the runner's summary/);
     expect(stdout).toMatch(/## Human instructions \(verbatim, newest first\)\n\s+U0ALICE:\n\s+Looks good — please also add a short doc page for this\./);
     expect(stdout).toContain('Project memory of this channel');
-    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI']) expect(stdout.split('/director memory')[1]).toContain(title);
+    for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
+      expect(stdout.split('/director memory')[1]).toContain(title);
   }, 240_000);
 });

@@ -5,7 +5,14 @@ import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
 
 const fixes = (n: number): Playbook => ({
   turns: [
-    { steps: [{ plan: ['Read the code', 'Fix it'] }, { shell: 'npm test' }, { writeFile: { path: `src/fix-${n}.js`, content: `export const fix${n} = true;\n` } }, { message: `Fixed issue ${n}.` }] },
+    {
+      steps: [
+        { plan: ['Read the code', 'Fix it'] },
+        { shell: 'npm test' },
+        { writeFile: { path: `src/fix-${n}.js`, content: `export const fix${n} = true;\n` } },
+        { message: `Fixed issue ${n}.` },
+      ],
+    },
     { steps: [{ writeFile: { path: `docs/fix-${n}.md`, content: 'docs\n' } }, { message: 'Added the docs.' }] },
   ],
 });
@@ -35,16 +42,31 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
     expect(asked.ack).toMatchObject({ text: 'Asking the runner for the issues…' });
     await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes('Started 3 task(s)')), 30_000, 'the answer');
 
-    await until(() => github.pulls('acme', 'demo').length === 3 && cards().filter((m) => m.text?.includes('PR ready for review')).length === 3, 90_000, 'three PRs and three cards ready');
+    await until(
+      () => github.pulls('acme', 'demo').length === 3 && cards().filter((m) => m.text?.includes('PR ready for review')).length === 3,
+      90_000,
+      'three PRs and three cards ready',
+    );
     const batch = cards().find((m) => m.text?.startsWith('Fix top 3 issues'));
-    await until(() => cards().find((m) => m.text?.startsWith('Fix top 3 issues'))?.text?.includes('3/3 done'), 20_000, 'the batch card at 3/3');
+    await until(
+      () =>
+        cards()
+          .find((m) => m.text?.startsWith('Fix top 3 issues'))
+          ?.text?.includes('3/3 done'),
+      20_000,
+      'the batch card at 3/3',
+    );
     expect(batch).toBeDefined();
     expect(github.pulls('acme', 'demo').every((p) => p.draft && (p.body ?? '').includes('**Verification:** `npm test` passed'))).toBe(true);
 
     const taskCards = cards().filter((m) => m.text?.includes('PR ready for review'));
     expect(taskCards).toHaveLength(3);
     // Thread posts leave at Slack's ~1/s per channel, so they trail the card edits.
-    const botPosts = (ts: string) => slack.thread(channel, ts).slice(1).filter((m) => m.user === 'U0BOT');
+    const botPosts = (ts: string) =>
+      slack
+        .thread(channel, ts)
+        .slice(1)
+        .filter((m) => m.user === 'U0BOT');
     await until(() => taskCards.every((card) => botPosts(card.ts).some((p) => p.text?.startsWith('Verified'))), 60_000, 'every thread’s final post');
     for (const card of taskCards) {
       const posts = botPosts(card.ts);
@@ -75,7 +97,9 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
   beforeEach(async () => {
     loop = await startWholeLoop({ issues: ['Hangs forever'] });
     loop.model.script('Hangs forever', { turns: [{ steps: [{ shell: 'sleep 30' }, { message: 'never' }] }] });
-    loop.model.script('write the changelog', { turns: [{ steps: [{ writeFile: { path: 'CHANGELOG.md', content: '# Changes\n' } }, { message: 'Wrote the changelog.' }] }] });
+    loop.model.script('write the changelog', {
+      turns: [{ steps: [{ writeFile: { path: 'CHANGELOG.md', content: '# Changes\n' } }, { message: 'Wrote the changelog.' }] }],
+    });
   });
 
   afterEach(async () => {

@@ -69,7 +69,11 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
     expect(JSON.stringify(card('write the changelog')?.blocks)).toContain('Queued for merge behind 2 PRs');
     const root = card('write the changelog');
     if (!root) throw new Error('no card');
-    await until(() => slack.thread(channel, root.ts).some((m) => m.text?.includes('Queued for merge behind 2 PRs')), 10_000, 'the milestone posted in the thread');
+    await until(
+      () => slack.thread(channel, root.ts).some((m) => m.text?.includes('Queued for merge behind 2 PRs')),
+      10_000,
+      'the milestone posted in the thread',
+    );
     expect(slack.thread(channel, root.ts).find((m) => m.text?.includes('Queued for merge'))?.text).toContain('position 3 of 3');
   });
 
@@ -100,7 +104,11 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
     expect(JSON.stringify(stop.ack)).toContain('Stopping 1 task(s).');
     expect((await scripted.next('task.stop')).taskId).toBe(first.taskId);
 
-    scripted.send({ type: 'issues.found', requestId: find.requestId, issues: [{ number: 7, title: 'Crash on empty config', url: 'https://github.com/acme/demo/issues/7' }] });
+    scripted.send({
+      type: 'issues.found',
+      requestId: find.requestId,
+      issues: [{ number: 7, title: 'Crash on empty config', url: 'https://github.com/acme/demo/issues/7' }],
+    });
     await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes('Started 1 task(s)')), 10_000, 'the batch started after the listing');
     await until(() => scripted.received.filter((f) => f.type === 'task.start').length === 2, 10_000, 'the batch’s task sent to the runner');
   });

@@ -158,7 +158,14 @@ describe('runner link: bad input', () => {
     const db = openDatabase({ file: `${home.dir}/runner.sqlite`, migrations: runnerMigrations });
     const endpoint = new LinkEndpoint({ side: runnerSide, store: new LinkStore(db, 'bot'), log: quietLog });
     endpoint.onFrame(() => undefined);
-    const link = new RunnerLink({ botUrl: hub.url, token, hello: { runner: 'laptop', capacity: 1, agents: [], version: 'new' }, endpoint, log: quietLog, protocol: PROTOCOL_VERSION + 1 });
+    const link = new RunnerLink({
+      botUrl: hub.url,
+      token,
+      hello: { runner: 'laptop', capacity: 1, agents: [], version: 'new' },
+      endpoint,
+      log: quietLog,
+      protocol: PROTOCOL_VERSION + 1,
+    });
     link.start();
     expect(await link.stopped).toEqual({ fatal: true, reason: `runner speaks v${PROTOCOL_VERSION + 1}, bot speaks v${PROTOCOL_VERSION}: upgrade the bot` });
     db.close();

@@ -37,7 +37,10 @@ describe('runner configuration', () => {
   it('keeps 8 KB summaries and 14 days of raw events by default, and reads a model-backed summariser', () => {
     const defaults = parseRunnerConfig({});
     expect(defaults).toMatchObject({ summaryBudget: 8192, eventRetentionMs: 14 * 24 * 60 * 60_000, summariser: { kind: 'deterministic' } });
-    const configured = parseRunnerConfig({ EVENT_RETENTION_DAYS: '0', SUMMARISER: '{"kind":"openai","baseUrl":"http://127.0.0.1:9/v1","model":"small","apiKeyEnv":"SUMMARY_KEY"}' });
+    const configured = parseRunnerConfig({
+      EVENT_RETENTION_DAYS: '0',
+      SUMMARISER: '{"kind":"openai","baseUrl":"http://127.0.0.1:9/v1","model":"small","apiKeyEnv":"SUMMARY_KEY"}',
+    });
     expect(configured.eventRetentionMs).toBe(0);
     expect(configured.summariser).toEqual({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'small', apiKeyEnv: 'SUMMARY_KEY', timeoutMs: 20_000 });
     expect(parseRunnerConfig({ SUMMARISER: { kind: 'agent', agent: 'claude' } }).summariser).toEqual({ kind: 'agent', agent: 'claude', timeoutMs: 60_000 });
@@ -49,8 +52,13 @@ describe('runner configuration', () => {
     const credentials = { botUrl: 'http://127.0.0.1:9', name: 'laptop', token: 'drt_0123456789abcdef0123456789abcdef', pairedAt: '' };
     const home = '/nonexistent/director-never-created';
     const unknownAgent = parseRunnerConfig({ DIRECTOR_HOME: home, SUMMARISER: '{"kind":"agent","agent":"nope"}' });
-    expect(() => startRunner({ config: unknownAgent, credentials })).toThrow(/SUMMARISER names the agent "nope", which is not configured: use one of codex, claude/);
-    const noKey = parseRunnerConfig({ DIRECTOR_HOME: home, SUMMARISER: '{"kind":"openai","baseUrl":"http://127.0.0.1:9/v1","model":"m","apiKeyEnv":"SUMMARY_KEY"}' });
+    expect(() => startRunner({ config: unknownAgent, credentials })).toThrow(
+      /SUMMARISER names the agent "nope", which is not configured: use one of codex, claude/,
+    );
+    const noKey = parseRunnerConfig({
+      DIRECTOR_HOME: home,
+      SUMMARISER: '{"kind":"openai","baseUrl":"http://127.0.0.1:9/v1","model":"m","apiKeyEnv":"SUMMARY_KEY"}',
+    });
     expect(() => startRunner({ config: noKey, credentials, env: {} })).toThrow(/reads its API key from SUMMARY_KEY, which is not set/);
     expect(existsSync(home)).toBe(false);
   });

@@ -29,7 +29,11 @@ describe('task engine with stand-in agents', () => {
     const { engine, store, project } = setup;
     writeFileSync(join(project.path, 'README.md'), '# my uncommitted edit\n');
     git(project.path, 'add', 'README.md');
-    const before = { head: git(project.path, 'rev-parse', 'HEAD'), status: git(project.path, 'status', '--porcelain'), branch: git(project.path, 'branch', '--show-current') };
+    const before = {
+      head: git(project.path, 'rev-parse', 'HEAD'),
+      status: git(project.path, 'status', '--porcelain'),
+      branch: git(project.path, 'branch', '--show-current'),
+    };
 
     const task = engine.create({ project: 'demo', agent: 'script', title: 'Fix the greeting', input: request('fix the greeting') });
     await engine.idle();
@@ -41,7 +45,11 @@ describe('task engine with stand-in agents', () => {
     expect(git(done.worktree ?? '', 'branch', '--show-current')).toBe(done.branch);
 
     expect(existsSync(join(project.path, 'agent-output.txt'))).toBe(false);
-    expect({ head: git(project.path, 'rev-parse', 'HEAD'), status: git(project.path, 'status', '--porcelain'), branch: git(project.path, 'branch', '--show-current') }).toEqual(before);
+    expect({
+      head: git(project.path, 'rev-parse', 'HEAD'),
+      status: git(project.path, 'status', '--porcelain'),
+      branch: git(project.path, 'branch', '--show-current'),
+    }).toEqual(before);
     expect(store.events(task.id).map((e) => e.type)).toEqual(['agent_message', 'agent_message', 'agent_message', 'turn_finished']);
   });
 
@@ -76,7 +84,10 @@ describe('task engine with stand-in agents', () => {
     // Replay the log: never more than 3 agents between a start and its end.
     let live = 0;
     let maxLive = 0;
-    const marks = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const marks = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     for (const [kind] of marks.sort((a, b) => Number(a[1]) - Number(b[1]))) {
       live += kind === 'start' ? 1 : -1;
       maxLive = Math.max(maxLive, live);
@@ -88,7 +99,11 @@ describe('task engine with stand-in agents', () => {
     setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 500 });
     const { engine, store, changes } = setup;
     const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
-    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message' && c.event.text.startsWith('child')), 10_000, 'the agent started its children');
+    await until(
+      () => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message' && c.event.text.startsWith('child')),
+      10_000,
+      'the agent started its children',
+    );
     const runId = store.require(task.id).run_id ?? '';
     expect(processesOfRun(runId).length).toBeGreaterThanOrEqual(3);
     const started = Date.now();
@@ -112,7 +127,11 @@ describe('task engine with stand-in agents', () => {
     let release: () => void = () => undefined;
     let published = false;
     setup = startEngine(home.dir, [scriptAgent('script', 'edit.sh')], {
-      verify: () => new Promise((resolve) => (release = () => resolve({ type: 'verification', ok: true, command: 'npm test', durationMs: 1, failing: [], timedOut: false, output: '' }))),
+      verify: () =>
+        new Promise(
+          (resolve) =>
+            (release = () => resolve({ type: 'verification', ok: true, command: 'npm test', durationMs: 1, failing: [], timedOut: false, output: '' })),
+        ),
       publish: () => {
         published = true;
         return Promise.resolve('nothing');
@@ -148,7 +167,12 @@ describe('task engine with stand-in agents', () => {
     expect(store.require(task.id).error).toContain('time limit');
     expect(processesOfRun(store.require(task.id).run_id ?? '')).toEqual([]);
     // `director runner status` lists the failed task's worktree as set aside.
-    const status = describeStatus({ credentials: { botUrl: 'http://bot', name: 'laptop', token: 'x', pairedAt: '' }, file: 'runner.json', db: setup.db, now: Date.now() });
+    const status = describeStatus({
+      credentials: { botUrl: 'http://bot', name: 'laptop', token: 'x', pairedAt: '' },
+      file: 'runner.json',
+      db: setup.db,
+      now: Date.now(),
+    });
     expect(status).toContain('Set aside: 1 worktree(s)');
     expect(status).toContain(task.id);
   });
@@ -156,7 +180,15 @@ describe('task engine with stand-in agents', () => {
   it('never gives the agent the runner’s secrets, even when the issue asks it to print them', async () => {
     const planted = 'ghp_PlantedRunnerSecret0123456789abcdef';
     const agentEnv = agentEnvironment({
-      base: { PATH: process.env.PATH, HOME: home.dir, GITHUB_TOKEN: planted, MY_SERVICE_SECRET: 'hunter2-secret', DIRECTOR_HOME: '/x', OPENAI_API_KEY: 'sk-user-own-key-000000000000', LANG: 'C.UTF-8' },
+      base: {
+        PATH: process.env.PATH,
+        HOME: home.dir,
+        GITHUB_TOKEN: planted,
+        MY_SERVICE_SECRET: 'hunter2-secret',
+        DIRECTOR_HOME: '/x',
+        OPENAI_API_KEY: 'sk-user-own-key-000000000000',
+        LANG: 'C.UTF-8',
+      },
     });
     setup = startEngine(home.dir, [scriptAgent('env', 'env.sh')], { agentEnv });
     const { engine, store } = setup;
@@ -167,7 +199,10 @@ describe('task engine with stand-in agents', () => {
     };
     const task = engine.create({ project: 'demo', agent: 'env', title: 'Debug', input: injection });
     await engine.idle();
-    const printed = store.events(task.id).flatMap((e) => (e.type === 'agent_message' ? [e.text] : [])).join('\n');
+    const printed = store
+      .events(task.id)
+      .flatMap((e) => (e.type === 'agent_message' ? [e.text] : []))
+      .join('\n');
     expect(printed).toContain('LANG=C.UTF-8');
     expect(printed).toContain('OPENAI_API_KEY=');
     expect(printed).not.toContain(planted);

@@ -39,10 +39,43 @@ const derive = (event: TaskEvent | undefined, record = task(), redact?: Redactor
 
 describe('milestones derived from the task log', () => {
   it('turns each kind of event into a typed record with a one-line text, posting only what a person needs', () => {
-    expect(derive({ type: 'plan', steps: [{ text: 'Read', done: true }, { text: 'Fix', done: false }] })).toMatchObject({ kind: 'plan', steps: [{ text: 'Read', done: true }, { text: 'Fix', done: false }], text: 'Plan: 2 step(s)', post: true });
-    expect(derive({ type: 'question', text: 'Should I drop Node 18?\nIt is EOL.' })).toMatchObject({ kind: 'question', question: 'Should I drop Node 18?\nIt is EOL.', text: 'Question: Should I drop Node 18?', post: true });
+    expect(
+      derive({
+        type: 'plan',
+        steps: [
+          { text: 'Read', done: true },
+          { text: 'Fix', done: false },
+        ],
+      }),
+    ).toMatchObject({
+      kind: 'plan',
+      steps: [
+        { text: 'Read', done: true },
+        { text: 'Fix', done: false },
+      ],
+      text: 'Plan: 2 step(s)',
+      post: true,
+    });
+    expect(derive({ type: 'question', text: 'Should I drop Node 18?\nIt is EOL.' })).toMatchObject({
+      kind: 'question',
+      question: 'Should I drop Node 18?\nIt is EOL.',
+      text: 'Question: Should I drop Node 18?',
+      post: true,
+    });
     expect(derive({ type: 'verification_started', command: 'npm test' })).toMatchObject({ kind: 'verification_started', command: 'npm test', post: false });
-    expect(derive({ type: 'verification', ok: false, command: 'npm test', durationMs: 5, passed: 3, failed: 2, failing: ['parser > empty', 'parser > bom'], timedOut: false, output: '' })).toMatchObject({
+    expect(
+      derive({
+        type: 'verification',
+        ok: false,
+        command: 'npm test',
+        durationMs: 5,
+        passed: 3,
+        failed: 2,
+        failing: ['parser > empty', 'parser > bom'],
+        timedOut: false,
+        output: '',
+      }),
+    ).toMatchObject({
       kind: 'verification',
       outcome: 'failed',
       passed: 3,
@@ -52,18 +85,55 @@ describe('milestones derived from the task log', () => {
       detail: '• parser > empty\n• parser > bom',
       post: true,
     });
-    expect(derive({ type: 'verification', ok: true, command: 'npm test', durationMs: 5, failing: [], timedOut: false, output: '' })).toMatchObject({ outcome: 'passed', text: 'Tests passed: `npm test`' });
-    expect(derive({ type: 'file_changed', changes: [{ path: 'a.ts', kind: 'add' }, { path: 'b.ts', kind: 'update' }, { path: 'c.ts', kind: 'update' }, { path: 'd.ts', kind: 'delete' }] })).toMatchObject({ kind: 'files_changed', count: 4, paths: ['a.ts', 'b.ts', 'c.ts', 'd.ts'], text: 'changed 4 file(s): a.ts, b.ts, c.ts …', post: false });
-    expect(derive({ type: 'published', prNumber: 7, prUrl: 'https://github.com/a/b/pull/7', headSha: 'abc', updated: true })).toMatchObject({ kind: 'pr', number: 7, updated: true, text: 'Draft PR #7 updated', post: true });
+    expect(derive({ type: 'verification', ok: true, command: 'npm test', durationMs: 5, failing: [], timedOut: false, output: '' })).toMatchObject({
+      outcome: 'passed',
+      text: 'Tests passed: `npm test`',
+    });
+    expect(
+      derive({
+        type: 'file_changed',
+        changes: [
+          { path: 'a.ts', kind: 'add' },
+          { path: 'b.ts', kind: 'update' },
+          { path: 'c.ts', kind: 'update' },
+          { path: 'd.ts', kind: 'delete' },
+        ],
+      }),
+    ).toMatchObject({ kind: 'files_changed', count: 4, paths: ['a.ts', 'b.ts', 'c.ts', 'd.ts'], text: 'changed 4 file(s): a.ts, b.ts, c.ts …', post: false });
+    expect(derive({ type: 'published', prNumber: 7, prUrl: 'https://github.com/a/b/pull/7', headSha: 'abc', updated: true })).toMatchObject({
+      kind: 'pr',
+      number: 7,
+      updated: true,
+      text: 'Draft PR #7 updated',
+      post: true,
+    });
     expect(derive({ type: 'restarted', reason: 'context_exhausted' })).toMatchObject({ kind: 'restarted', reason: 'context_exhausted', post: true });
-    expect(derive({ type: 'command_finished', id: '1', command: 'npm test', exitCode: 1, output: 'boom' })).toMatchObject({ kind: 'progress', text: 'ran `npm test` (exit 1)', post: false });
+    expect(derive({ type: 'command_finished', id: '1', command: 'npm test', exitCode: 1, output: 'boom' })).toMatchObject({
+      kind: 'progress',
+      text: 'ran `npm test` (exit 1)',
+      post: false,
+    });
     // Raw reasoning, usage and command starts are never milestones.
-    for (const event of [{ type: 'reasoning', text: 'hmm' }, { type: 'usage', inputTokens: 1, cachedInputTokens: 0, outputTokens: 1 }, { type: 'command_started', id: '1', command: 'ls' }] as const) expect(derive(event)).toBeUndefined();
+    for (const event of [
+      { type: 'reasoning', text: 'hmm' },
+      { type: 'usage', inputTokens: 1, cachedInputTokens: 0, outputTokens: 1 },
+      { type: 'command_started', id: '1', command: 'ls' },
+    ] as const)
+      expect(derive(event)).toBeUndefined();
   });
 
   it('says how a task ended: finished, failed with the reason, interrupted, stopped', () => {
-    expect(derive(undefined, task({ state: 'finished', summary: 'Done.\nDetails.' }))).toMatchObject({ kind: 'finished', text: 'Finished: Done.', detail: 'Done.\nDetails.', post: true });
-    expect(derive(undefined, task({ state: 'failed', error: 'the tests still fail' }))).toMatchObject({ kind: 'failed', reason: 'the tests still fail', text: 'Failed: the tests still fail' });
+    expect(derive(undefined, task({ state: 'finished', summary: 'Done.\nDetails.' }))).toMatchObject({
+      kind: 'finished',
+      text: 'Finished: Done.',
+      detail: 'Done.\nDetails.',
+      post: true,
+    });
+    expect(derive(undefined, task({ state: 'failed', error: 'the tests still fail' }))).toMatchObject({
+      kind: 'failed',
+      reason: 'the tests still fail',
+      text: 'Failed: the tests still fail',
+    });
     expect(derive(undefined, task({ state: 'interrupted' }))).toMatchObject({ kind: 'interrupted', post: true });
     expect(derive(undefined, task({ state: 'cancelled' }))).toMatchObject({ kind: 'cancelled', text: 'Stopped' });
     expect(derive(undefined, task({ state: 'running' }))).toBeUndefined();

@@ -11,10 +11,26 @@ describe('codex exec --json parser', () => {
     const events = lines([
       { type: 'thread.started', thread_id: '019a-thread' },
       { type: 'turn.started' },
-      { type: 'item.started', item: { id: 'item_0', type: 'command_execution', command: "/bin/bash -lc 'npm test'", aggregated_output: '', exit_code: null, status: 'in_progress' } },
-      { type: 'item.completed', item: { id: 'item_0', type: 'command_execution', command: "/bin/bash -lc 'npm test'", aggregated_output: '1 failing', exit_code: 1, status: 'failed' } },
+      {
+        type: 'item.started',
+        item: { id: 'item_0', type: 'command_execution', command: "/bin/bash -lc 'npm test'", aggregated_output: '', exit_code: null, status: 'in_progress' },
+      },
+      {
+        type: 'item.completed',
+        item: { id: 'item_0', type: 'command_execution', command: "/bin/bash -lc 'npm test'", aggregated_output: '1 failing', exit_code: 1, status: 'failed' },
+      },
       { type: 'item.completed', item: { id: 'item_1', type: 'file_change', changes: [{ path: '/work/wt/src/a.ts', kind: 'update' }], status: 'completed' } },
-      { type: 'item.updated', item: { id: 'item_2', type: 'todo_list', items: [{ text: 'fix', completed: true }, { text: 'test', completed: false }] } },
+      {
+        type: 'item.updated',
+        item: {
+          id: 'item_2',
+          type: 'todo_list',
+          items: [
+            { text: 'fix', completed: true },
+            { text: 'test', completed: false },
+          ],
+        },
+      },
       'not json at all',
       { type: 'item.completed', item: { id: 'item_3', type: 'agent_message', text: 'Fixed the bug.' } },
       { type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 4, output_tokens: 3, reasoning_output_tokens: 1 } },
@@ -24,7 +40,13 @@ describe('codex exec --json parser', () => {
       { type: 'command_started', id: 'item_0', command: "/bin/bash -lc 'npm test'" },
       { type: 'command_finished', id: 'item_0', command: "/bin/bash -lc 'npm test'", exitCode: 1, output: '1 failing' },
       { type: 'file_changed', changes: [{ path: 'src/a.ts', kind: 'update' }] },
-      { type: 'plan', steps: [{ text: 'fix', done: true }, { text: 'test', done: false }] },
+      {
+        type: 'plan',
+        steps: [
+          { text: 'fix', done: true },
+          { text: 'test', done: false },
+        ],
+      },
       { type: 'agent_message', text: 'Fixed the bug.' },
       { type: 'usage', inputTokens: 10, cachedInputTokens: 4, outputTokens: 3 },
       { type: 'turn_finished', summary: 'Fixed the bug.' },
@@ -48,12 +70,35 @@ describe('claude stream-json parser', () => {
     const events = lines([
       { type: 'system', subtype: 'init', cwd: '/work/wt', session_id: 'sess-1', tools: [] },
       { type: 'assistant', message: { id: 'm1', content: [{ type: 'text', text: 'Let me look.' }] }, session_id: 'sess-1' },
-      { type: 'assistant', message: { id: 'm1', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test', description: 'run tests' } }] } },
+      {
+        type: 'assistant',
+        message: { id: 'm1', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test', description: 'run tests' } }] },
+      },
       { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 3\nout\nerr', is_error: true }] } },
-      { type: 'assistant', message: { id: 'm2', content: [{ type: 'tool_use', id: 'toolu_2', name: 'Write', input: { file_path: '/work/wt/hello.txt', content: 'hi' } }] } },
-      { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'File created', is_error: false }] }, tool_use_result: { type: 'create', filePath: '/work/wt/hello.txt' } },
-      { type: 'assistant', message: { id: 'm3', content: [{ type: 'tool_use', id: 'toolu_3', name: 'TodoWrite', input: { todos: [{ content: 'fix', status: 'completed', activeForm: 'Fixing' }] } }] } },
-      { type: 'result', subtype: 'success', is_error: false, result: 'All done.', session_id: 'sess-1', usage: { input_tokens: 5, cache_read_input_tokens: 2, output_tokens: 7 } },
+      {
+        type: 'assistant',
+        message: { id: 'm2', content: [{ type: 'tool_use', id: 'toolu_2', name: 'Write', input: { file_path: '/work/wt/hello.txt', content: 'hi' } }] },
+      },
+      {
+        type: 'user',
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'File created', is_error: false }] },
+        tool_use_result: { type: 'create', filePath: '/work/wt/hello.txt' },
+      },
+      {
+        type: 'assistant',
+        message: {
+          id: 'm3',
+          content: [{ type: 'tool_use', id: 'toolu_3', name: 'TodoWrite', input: { todos: [{ content: 'fix', status: 'completed', activeForm: 'Fixing' }] } }],
+        },
+      },
+      {
+        type: 'result',
+        subtype: 'success',
+        is_error: false,
+        result: 'All done.',
+        session_id: 'sess-1',
+        usage: { input_tokens: 5, cache_read_input_tokens: 2, output_tokens: 7 },
+      },
     ]).flatMap(parse);
     expect(events).toEqual([
       { type: 'session_started', sessionId: 'sess-1' },
@@ -69,11 +114,11 @@ describe('claude stream-json parser', () => {
 
   it('turns an error result into a fatal error with the API message', () => {
     const parse = createClaudeParser('/w', quietLog);
-    expect(parse(JSON.stringify({ type: 'result', subtype: 'success', is_error: true, api_error_status: 500, result: 'API Error: 500 fake internal.' }))).toEqual([
-      { type: 'error', message: 'API Error: 500 fake internal.', fatal: true },
-    ]);
-    expect(parse(JSON.stringify({ type: 'result', subtype: 'error_during_execution', is_error: true, errors: ['No conversation found with session ID: x'] }))).toEqual([
-      { type: 'error', message: 'No conversation found with session ID: x', fatal: true },
-    ]);
+    expect(
+      parse(JSON.stringify({ type: 'result', subtype: 'success', is_error: true, api_error_status: 500, result: 'API Error: 500 fake internal.' })),
+    ).toEqual([{ type: 'error', message: 'API Error: 500 fake internal.', fatal: true }]);
+    expect(
+      parse(JSON.stringify({ type: 'result', subtype: 'error_during_execution', is_error: true, errors: ['No conversation found with session ID: x'] })),
+    ).toEqual([{ type: 'error', message: 'No conversation found with session ID: x', fatal: true }]);
   });
 });

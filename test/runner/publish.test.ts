@@ -96,7 +96,9 @@ describe('from issue to verified draft PR, with the real codex CLI and the GitHu
   });
 
   it('gives the agent a fix-up turn with the failure, then publishes', async () => {
-    const { task, events } = await run({ turns: [{ steps: [{ message: 'Looked around; nothing to change.' }] }, { steps: [writeFix, { message: 'Fixed it.' }] }] });
+    const { task, events } = await run({
+      turns: [{ steps: [{ message: 'Looked around; nothing to change.' }] }, { steps: [writeFix, { message: 'Fixed it.' }] }],
+    });
     expect(task).toMatchObject({ state: 'awaiting_review', summary: 'Fixed it.' });
     expect(events.filter((e) => e.type === 'verification').map((e) => e.type === 'verification' && e.ok)).toEqual([false, true]);
     const fixup = model.conversation('Greeting is missing').at(-1)?.humanMessages[1] ?? '';
@@ -117,7 +119,10 @@ describe('from issue to verified draft PR, with the real codex CLI and the GitHu
 
   it('publishes a steer after the PR to the same branch and the same PR, with a new head', async () => {
     const { task, engine, store } = await run({
-      turns: [{ steps: [writeFix, { message: 'Fixed it.' }] }, { steps: [{ writeFile: { path: 'src/extra.js', content: 'export const extra = 1;\n' } }, { message: 'Added the extra bit.' }] }],
+      turns: [
+        { steps: [writeFix, { message: 'Fixed it.' }] },
+        { steps: [{ writeFile: { path: 'src/extra.js', content: 'export const extra = 1;\n' } }, { message: 'Added the extra bit.' }] },
+      ],
     });
     const firstHead = gh.pulls('acme', 'demo')[0]?.head.sha;
     engine.steer(task.id, 'Please also add src/extra.js.', 'alice');

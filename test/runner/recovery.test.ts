@@ -48,7 +48,10 @@ describe('runner crash recovery', () => {
   it.each(['codex', 'claude'] as const)('after kill -9 mid-command of the real %s: no orphans, interrupted, resumed in the same session', async (kind) => {
     emu = await startModelEmulator();
     emu.script('long-job-for-kill', {
-      turns: [{ steps: [{ shell: 'sleep 30' }, { message: 'never' }] }, { steps: [{ writeFile: { path: 'resumed.txt', content: 'after the restart\n' } }, { message: 'Resumed and finished.' }] }],
+      turns: [
+        { steps: [{ shell: 'sleep 30' }, { message: 'never' }] },
+        { steps: [{ writeFile: { path: 'resumed.txt', content: 'after the restart\n' } }, { message: 'Resumed and finished.' }] },
+      ],
     });
     const ids = await killRunnerMidTask([home.dir, kind, emu.url]);
     runId = ids.runId;

@@ -28,7 +28,11 @@ describe('restarting an agent in a fresh session from the task’s summary', () 
       agentEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, MARKER_DIR: markers, DIE_TIMES: String(dieTimes) },
       ...options,
     });
-  const prompts = () => readdirSync(markers).filter((f) => f.startsWith('prompt-')).sort().map((f) => readFileSync(join(markers, f), 'utf8'));
+  const prompts = () =>
+    readdirSync(markers)
+      .filter((f) => f.startsWith('prompt-'))
+      .sort()
+      .map((f) => readFileSync(join(markers, f), 'utf8'));
 
   it('starts a fresh session by itself when the agent’s process is killed, seeded with the summary, in the same worktree', async () => {
     setup = engineWith(1);
@@ -47,7 +51,12 @@ describe('restarting an agent in a fresh session from the task’s summary', () 
     expect(second).toContain('I decided to stream the parser because the files are large.');
     expect(second).toContain('make the parser stream');
     // Same worktree: the work of the killed session is still there.
-    expect(readFileSync(join(markers, 'cwd.log'), 'utf8').trim().split('\n').map((l) => l.split(' in ')[1])).toEqual([done.worktree, done.worktree]);
+    expect(
+      readFileSync(join(markers, 'cwd.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' in ')[1]),
+    ).toEqual([done.worktree, done.worktree]);
     expect(existsSync(join(done.worktree ?? '', 'partial.txt'))).toBe(true);
 
     expect(store.events(task.id).filter((e) => e.type === 'restarted')).toEqual([{ type: 'restarted', reason: 'session_died' }]);

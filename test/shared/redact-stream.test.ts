@@ -101,7 +101,9 @@ describe('stream redaction', () => {
 describe('redactDeep', () => {
   it('redacts every string of a frame and keeps its shape', () => {
     const redact = createRedactor(['stripe-live-secret-value-42']);
-    expect(redactDeep({ type: 'note', n: 3, text: 'key stripe-live-secret-value-42', list: [{ a: 'ghp_0123456789abcdefghijABCDEFGHIJ012345' }] }, redact)).toEqual({
+    expect(
+      redactDeep({ type: 'note', n: 3, text: 'key stripe-live-secret-value-42', list: [{ a: 'ghp_0123456789abcdefghijABCDEFGHIJ012345' }] }, redact),
+    ).toEqual({
       type: 'note',
       n: 3,
       text: `key ${REDACTED}`,

@@ -19,17 +19,30 @@ export interface ScriptedRunner<Out> {
   stop(): Promise<void>;
 }
 
-export async function startScriptedRunner<Out = RunnerToBot>(options: { botUrl: string; token: string; name: string; home: string; side: LinkSide<Out, BotToRunner> }): Promise<ScriptedRunner<Out>> {
+export async function startScriptedRunner<Out = RunnerToBot>(options: {
+  botUrl: string;
+  token: string;
+  name: string;
+  home: string;
+  side: LinkSide<Out, BotToRunner>;
+}): Promise<ScriptedRunner<Out>> {
   const db = runnerDatabase(options.home);
   const endpoint = new LinkEndpoint({ side: options.side, store: new LinkStore(db, linkPeer(options.token)), log: quietLog });
   const received: BotToRunner[] = [];
   endpoint.onFrame((frame) => received.push(frame));
-  const link = new RunnerLink({ botUrl: options.botUrl, token: options.token, hello: { runner: options.name, capacity: 2, agents: ['codex'], version: 'scripted' }, endpoint, log: quietLog });
+  const link = new RunnerLink({
+    botUrl: options.botUrl,
+    token: options.token,
+    hello: { runner: options.name, capacity: 2, agents: ['codex'], version: 'scripted' },
+    endpoint,
+    log: quietLog,
+  });
   link.start();
   await until(() => endpoint.connected, 10_000, 'the scripted runner connected');
   return {
     received,
-    next: (type, after = 0) => until(() => received.slice(after).find((f): f is Extract<BotToRunner, { type: typeof type }> => f.type === type), 10_000, `a ${type} frame`),
+    next: (type, after = 0) =>
+      until(() => received.slice(after).find((f): f is Extract<BotToRunner, { type: typeof type }> => f.type === type), 10_000, `a ${type} frame`),
     send: (frame) => void endpoint.send(frame),
     stop: async () => {
       link.stop();

@@ -45,7 +45,10 @@ describe('check runs and statuses', () => {
       { context: 'deploy', state: 'success' },
     ]);
     expect(await combined()).toMatchObject({ state: 'success', total_count: 2, sha });
-    emu.setStatuses(owner, repo, sha, [{ context: 'ci', state: 'error' }, { context: 'deploy', state: 'success' }]);
+    emu.setStatuses(owner, repo, sha, [
+      { context: 'ci', state: 'error' },
+      { context: 'deploy', state: 'success' },
+    ]);
     expect(await combined()).toMatchObject({ state: 'failure' });
   });
 

@@ -28,7 +28,14 @@ describe('git smart HTTP', () => {
     await sandbox.git(anon, ['push', '--quiet', emu.authGitUrl('acme', 'widgets'), 'HEAD:refs/heads/one']);
     await sandbox.git(anon, ['push', '--quiet', `http://${emu.token}@127.0.0.1:${port}/acme/widgets.git`, 'HEAD:refs/heads/two']);
     const basic = Buffer.from(`x-access-token:${emu.token}`).toString('base64');
-    await sandbox.git(anon, ['-c', `http.extraHeader=Authorization: Basic ${basic}`, 'push', '--quiet', emu.gitUrl('acme', 'widgets'), 'HEAD:refs/heads/three']);
+    await sandbox.git(anon, [
+      '-c',
+      `http.extraHeader=Authorization: Basic ${basic}`,
+      'push',
+      '--quiet',
+      emu.gitUrl('acme', 'widgets'),
+      'HEAD:refs/heads/three',
+    ]);
     for (const branch of ['one', 'two', 'three']) expect(await emu.headSha('acme', 'widgets', branch)).toBe(sha);
   });
 

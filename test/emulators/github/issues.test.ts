@@ -79,9 +79,7 @@ describe('listing issues', () => {
     const base = `${emu.apiUrl}/repos/acme/widgets/issues?per_page=15&direction=asc`;
     expect(first.headers.link).toBe(`<${base}&page=2>; rel="next", <${base}&page=3>; rel="last"`);
     const middle = await octokit.rest.issues.listForRepo({ owner, repo, per_page: 15, direction: 'asc', page: 2 });
-    expect(middle.headers.link).toBe(
-      `<${base}&page=1>; rel="prev", <${base}&page=3>; rel="next", <${base}&page=3>; rel="last", <${base}&page=1>; rel="first"`,
-    );
+    expect(middle.headers.link).toBe(`<${base}&page=1>; rel="prev", <${base}&page=3>; rel="next", <${base}&page=3>; rel="last", <${base}&page=1>; rel="first"`);
     const before = emu.requests.length;
     const all = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, per_page: 15, direction: 'asc' });
     expect(all.map((i) => i.title)).toEqual(Array.from({ length: 35 }, (_, i) => `issue ${i + 1}`));
@@ -99,7 +97,16 @@ describe('listing issues', () => {
 describe('one issue and its comments', () => {
   it('gets an issue with labels, milestone, reactions and comment count', async () => {
     const { emu, octokit, owner, repo } = w;
-    emu.addIssue(owner, repo, { title: 'Bug', body: 'Broken', labels: ['bug'], assignee: 'alice', milestone: 'v1', comments: ['c1', 'c2'], reactions: 3, user: 'reporter' });
+    emu.addIssue(owner, repo, {
+      title: 'Bug',
+      body: 'Broken',
+      labels: ['bug'],
+      assignee: 'alice',
+      milestone: 'v1',
+      comments: ['c1', 'c2'],
+      reactions: 3,
+      user: 'reporter',
+    });
     const res = await octokit.rest.issues.get({ owner, repo, issue_number: 1 });
     expect(res.data).toMatchObject({
       number: 1,

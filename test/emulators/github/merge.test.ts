@@ -106,9 +106,7 @@ describe('merging', () => {
     const res = await octokit.rest.pulls.merge({ owner, repo, pull_number: number, sha: second, merge_method: 'squash' });
     expect(await fetchedMain()).toBe(res.data.sha);
     expect(await sandbox.git(work, ['log', '-1', '--format=%P', 'origin/main'])).toBe(before);
-    expect(await sandbox.git(work, ['log', '-1', '--format=%B', 'origin/main'])).toBe(
-      'Work on sq (#1)\n\n* Change a.txt on sq\n* Add b',
-    );
+    expect(await sandbox.git(work, ['log', '-1', '--format=%B', 'origin/main'])).toBe('Work on sq (#1)\n\n* Change a.txt on sq\n* Add b');
     expect(await sandbox.git(work, ['ls-tree', '--name-only', 'origin/main'])).toBe('README.md\na.txt\nb.txt\nsrc');
   });
 

@@ -97,9 +97,7 @@ describe('creating pull requests from pushed branches', () => {
   it('allows only one of two racing creates for the same head', async () => {
     const { octokit, owner, repo } = world();
     await pushBranch(world(), 'race', 'r.txt', 'r\n');
-    const results = await Promise.allSettled(
-      [1, 2, 3].map((n) => octokit.rest.pulls.create({ owner, repo, title: `Race ${n}`, head: 'race', base: 'main' })),
-    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => octokit.rest.pulls.create({ owner, repo, title: `Race ${n}`, head: 'race', base: 'main' })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(world().emu.pulls(owner, repo)).toHaveLength(1);
   });

@@ -62,7 +62,8 @@ describe('model emulator chat completions', () => {
         { role: 'user', content: 'and again' },
       ],
     };
-    const content = async (res: Response): Promise<unknown> => ((await res.json()) as { choices: { message: { content: unknown } }[] }).choices[0]?.message.content;
+    const content = async (res: Response): Promise<unknown> =>
+      ((await res.json()) as { choices: { message: { content: unknown } }[] }).choices[0]?.message.content;
     expect(await content(await chat(e, body))).toBe('second');
     expect(await content(await chat(e, ask('nobody scripted this')))).toBe('ok');
   });
@@ -71,7 +72,9 @@ describe('model emulator chat completions', () => {
     const e = await start();
     const noModel = await chat(e, { messages: [{ role: 'user', content: 'hi' }] });
     expect(noModel.status).toBe(400);
-    expect(await noModel.json()).toEqual({ error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } });
+    expect(await noModel.json()).toEqual({
+      error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' },
+    });
     const noMessages = await chat(e, { model: 'm' });
     expect(await noMessages.json()).toMatchObject({ error: { param: 'messages', code: 'missing_required_parameter' } });
     const empty = await chat(e, { model: 'm', messages: [] });

@@ -67,7 +67,10 @@ describe('claude -p against the emulator', () => {
 
     const turn0 = emu.conversation('build the greeting');
     const results = turn0.at(-1)?.toolResults ?? [];
-    expect(results.map((r) => [r.name, r.exitCode])).toEqual([['Bash', 0], ['Write', undefined]]);
+    expect(results.map((r) => [r.name, r.exitCode])).toEqual([
+      ['Bash', 0],
+      ['Write', undefined],
+    ]);
     expect(results[1]?.output).toContain('File created successfully');
     expect(turn0.every((r) => r.sessionId === session)).toBe(true);
 

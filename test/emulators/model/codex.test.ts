@@ -62,7 +62,10 @@ describe('codex exec against the emulator', () => {
     const turn0 = emu.conversation('build the greeting');
     expect(turn0).toHaveLength(3);
     const results = turn0.at(-1)?.toolResults ?? [];
-    expect(results.map((r) => [r.name, r.exitCode])).toEqual([['exec_command', 0], ['apply_patch', undefined]]);
+    expect(results.map((r) => [r.name, r.exitCode])).toEqual([
+      ['exec_command', 0],
+      ['apply_patch', undefined],
+    ]);
     expect(results[0]?.output).toContain('hi');
     expect(results[1]?.output).toContain('Success. Updated the following files:\nA hello.txt');
     const thread = threadId(first);

@@ -9,13 +9,11 @@ import { DEFAULT_REPLY, nextMove } from '../../../emulators/model/planner.ts';
 import type { Move } from '../../../emulators/model/planner.ts';
 import type { Step } from '../../../emulators/model/types.ts';
 
-const codex = (tools: string[], files: Record<string, string> = {}) =>
-  codexDialect({ tools: new Set(tools), cwd: '/w', readFile: (p) => files[p] });
+const codex = (tools: string[], files: Record<string, string> = {}) => codexDialect({ tools: new Set(tools), cwd: '/w', readFile: (p) => files[p] });
 const claude = (tools: string[], files: string[] = [], created: string[] = []) =>
   claudeDialect({ tools: new Set(tools), cwd: '/w', exists: (p) => files.includes(p), createdTasks: new Set(created) });
 
-const callNames = (m: Move<CodexCall> | Move<ToolUse>): string[] =>
-  m.ending.kind === 'calls' ? m.ending.calls.map((c) => c.name) : [m.ending.kind];
+const callNames = (m: Move<CodexCall> | Move<ToolUse>): string[] => (m.ending.kind === 'calls' ? m.ending.calls.map((c) => c.name) : [m.ending.kind]);
 
 describe('nextMove', () => {
   const steps: Step[] = [{ reasoning: 'think' }, { shell: 'echo hi' }, { writeFile: { path: 'a.txt', content: 'x\n' } }, { message: 'done' }];
@@ -84,7 +82,12 @@ describe('nextMove', () => {
   it('claude: TodoWrite when offered, else TaskCreate for tasks not created yet', () => {
     expect(callNames(nextMove([{ plan: ['a'] }], 0, new Set(), claude(['TodoWrite', 'TaskCreate'])))).toEqual(['TodoWrite']);
     const tasks = nextMove([{ plan: ['a', 'b', 'c'] }], 0, new Set(), claude(['TaskCreate'], [], ['a']));
-    expect(tasks.ending).toMatchObject({ calls: [{ id: 'toolu_emu_t0s0', input: { subject: 'b' } }, { id: 'toolu_emu_t0s0_1', input: { subject: 'c' } }] });
+    expect(tasks.ending).toMatchObject({
+      calls: [
+        { id: 'toolu_emu_t0s0', input: { subject: 'b' } },
+        { id: 'toolu_emu_t0s0_1', input: { subject: 'c' } },
+      ],
+    });
     expect(callNames(nextMove([{ plan: ['a'] }], 0, new Set(), claude(['TaskCreate'], [], ['a'])))).toEqual(['message']);
   });
 });

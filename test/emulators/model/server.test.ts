@@ -99,7 +99,10 @@ describe('model emulator HTTP surface', () => {
 
   it('answers claude title calls with JSON text and keeps them out of conversation()', async () => {
     const e = await start();
-    const res = await post(`${e.url}/v1/messages?beta=true`, { ...claudeBody('fix the flaky test now please', []), output_config: { format: { type: 'json_schema' } } });
+    const res = await post(`${e.url}/v1/messages?beta=true`, {
+      ...claudeBody('fix the flaky test now please', []),
+      output_config: { format: { type: 'json_schema' } },
+    });
     expect(JSON.parse(streamedText(await res.text()))).toEqual({ title: 'fix the flaky test now please' });
     expect(e.requests[0]?.purpose).toBe('title');
     expect(e.conversation('fix the flaky')).toEqual([]);

@@ -103,7 +103,16 @@ export class Kit {
       this.proxyUrl = address !== null && typeof address !== 'string' ? `http://127.0.0.1:${address.port}` : '';
     }
     const p = this.proxyUrl;
-    return { HTTPS_PROXY: p, HTTP_PROXY: p, ALL_PROXY: p, https_proxy: p, http_proxy: p, all_proxy: p, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
+    return {
+      HTTPS_PROXY: p,
+      HTTP_PROXY: p,
+      ALL_PROXY: p,
+      https_proxy: p,
+      http_proxy: p,
+      all_proxy: p,
+      NO_PROXY: '127.0.0.1,localhost',
+      no_proxy: '127.0.0.1,localhost',
+    };
   }
 
   /** Spawns a CLI (stdin closed, own process group) and collects its output. */

@@ -16,7 +16,10 @@ describe('readResponses (codex)', () => {
       {
         type: 'message',
         role: 'user',
-        content: [text('# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>\nBe nice.\n</INSTRUCTIONS>'), text('<environment_context>\n  <cwd>/w</cwd>\n</environment_context>')],
+        content: [
+          text('# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>\nBe nice.\n</INSTRUCTIONS>'),
+          text('<environment_context>\n  <cwd>/w</cwd>\n</environment_context>'),
+        ],
       },
       { type: 'message', role: 'user', content: [text('first prompt')] },
       { type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'exec_command', arguments: '{"cmd":"echo hi"}' },
@@ -44,14 +47,26 @@ describe('readMessages (claude)', () => {
     system: [{ type: 'text', text: 'You are Claude Code.\n - Primary working directory: /w\n - Is a git repository: true' }],
     tools: [{ name: 'Bash' }, { name: 'Write' }],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: '<system-reminder>\ncontext\n</system-reminder>\n\n' }, { type: 'text', text: 'first prompt' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<system-reminder>\ncontext\n</system-reminder>\n\n' },
+          { type: 'text', text: 'first prompt' },
+        ],
+      },
       { role: 'system', content: 'Available agent types…' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'TaskCreate', input: { subject: 'plan a', description: 'plan a' } }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'Task #1 created successfully: plan a' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
       { role: 'user', content: 'follow-up' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't2', name: 'Bash', input: { command: 'exit 3' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't2', content: 'Exit code 3\nerr', is_error: true }, { type: 'text', text: 'note' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't2', content: 'Exit code 3\nerr', is_error: true },
+          { type: 'text', text: 'note' },
+        ],
+      },
     ],
   });
 

@@ -11,7 +11,13 @@ describe('block validation', () => {
     const blocks = [
       { type: 'header', text: { type: 'plain_text', text: 'Run 12' } },
       section('*Task*: fix the build'),
-      { type: 'section', fields: [{ type: 'mrkdwn', text: 'a' }, { type: 'plain_text', text: 'b' }] },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: 'a' },
+          { type: 'plain_text', text: 'b' },
+        ],
+      },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'repo' }] },
       { type: 'divider' },
       {
@@ -65,9 +71,13 @@ describe('block validation', () => {
   });
 
   it('limits counts and cumulative size', () => {
-    expect(blockListErrors(Array.from({ length: 51 }, () => ({ type: 'divider' })), '/blocks', 50)).toEqual([
-      'no more than 50 items allowed [json-pointer:/blocks]',
-    ]);
+    expect(
+      blockListErrors(
+        Array.from({ length: 51 }, () => ({ type: 'divider' })),
+        '/blocks',
+        50,
+      ),
+    ).toEqual(['no more than 50 items allowed [json-pointer:/blocks]']);
     const tooLong = Array.from({ length: 5 }, () => section('y'.repeat(2900)));
     expect(checkMessageBlocks(tooLong)).toEqual({ ok: false, body: { ok: false, error: 'msg_blocks_too_long' } });
     expect(checkMessageBlocks('[{"type":')).toEqual({ ok: false, body: { ok: false, error: 'invalid_blocks_format' } });

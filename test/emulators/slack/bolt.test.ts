@@ -52,9 +52,7 @@ async function exercise(e: SlackEmulator, a: App): Promise<void> {
   const posted = await a.client.chat.postMessage({
     channel: 'C0DEV',
     text: 'running',
-    blocks: [
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Stop' }, action_id: 'stop_run' }] },
-    ],
+    blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Stop' }, action_id: 'stop_run' }] }],
   });
   const click = await alice.click('C0DEV', posted.ts ?? '', 'stop_run');
   expect(click.delivery.status).toBe('acked');

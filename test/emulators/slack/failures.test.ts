@@ -53,7 +53,12 @@ describe('chat.postMessage rate limit', () => {
 
     clock += 1000;
     await bot.chat.postMessage({ channel: 'C0DEV', text: 'refilled' });
-    expect(emu.messages('C0DEV').map((m) => m.text).at(-1)).toBe('refilled');
+    expect(
+      emu
+        .messages('C0DEV')
+        .map((m) => m.text)
+        .at(-1),
+    ).toBe('refilled');
   });
 
   it('can change the limit at runtime', async () => {
@@ -101,9 +106,7 @@ describe('failNext', () => {
     const bot = botClient(emu);
     emu.failNext('chat.update', { error: 'edit_window_closed' });
     const posted = await bot.chat.postMessage({ channel: 'C0DEV', text: 'x' });
-    expect((await platformError(bot.chat.update({ channel: 'C0DEV', ts: posted.ts ?? '', text: 'y' }))).error).toBe(
-      'edit_window_closed',
-    );
+    expect((await platformError(bot.chat.update({ channel: 'C0DEV', ts: posted.ts ?? '', text: 'y' }))).error).toBe('edit_window_closed');
     expect(emu.messages('C0DEV')[0]?.edits).toBe(0);
   });
 });

@@ -16,10 +16,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function setup(
-  answer: (req: ReceivedRequest, index: number) => AppAnswer,
-  opts: SlackEmulatorOptions = {},
-): Promise<{ e: SlackEmulator; a: FakeApp }> {
+async function setup(answer: (req: ReceivedRequest, index: number) => AppAnswer, opts: SlackEmulatorOptions = {}): Promise<{ e: SlackEmulator; a: FakeApp }> {
   const e = await startSlackEmulator({ ackTimeoutMs: 2000, httpRetryDelaysMs: [0, 30, 30], ...opts });
   e.addUser({ id: 'U0ALICE', name: 'alice' });
   e.addChannel({ id: 'C0DEV', name: 'dev', members: ['U0ALICE'] });

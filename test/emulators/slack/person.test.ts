@@ -55,7 +55,18 @@ describe('a person in Slack', () => {
     expect(message?.ts).not.toBe(message?.thread_ts);
     expect(mention).toMatchObject({ type: 'app_mention', text: 'thanks <@U0BOT>', thread_ts: root.ts });
     expect(mention?.blocks).toMatchObject([
-      { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'thanks ' }, { type: 'user', user_id: 'U0BOT' }] }] },
+      {
+        type: 'rich_text',
+        elements: [
+          {
+            type: 'rich_text_section',
+            elements: [
+              { type: 'text', text: 'thanks ' },
+              { type: 'user', user_id: 'U0BOT' },
+            ],
+          },
+        ],
+      },
     ]);
     expect(emu.thread('C0DEV', root.ts ?? '').map((m) => m.user)).toEqual(['U0BOT', 'U0ALICE']);
     expect(emu.messages('C0DEV')).toMatchObject([{ text: 'run started', replies: 1 }]);

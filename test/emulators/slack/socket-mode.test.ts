@@ -25,10 +25,7 @@ async function setup(opts: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
 }
 
 /** Starts the real SocketModeClient; `onEvent` decides each envelope's ack (undefined = don't ack). */
-async function connect(
-  e: SlackEmulator,
-  onEvent: (event: SlackEventArgs) => Record<string, unknown> | undefined,
-): Promise<SlackEventArgs[]> {
+async function connect(e: SlackEmulator, onEvent: (event: SlackEventArgs) => Record<string, unknown> | undefined): Promise<SlackEventArgs[]> {
   const seen: SlackEventArgs[] = [];
   const c = socketClient(e);
   c.on('slack_event', (raw: unknown) => {
@@ -114,10 +111,7 @@ describe('socket mode link', () => {
     expect(said.eventIds).toHaveLength(2);
     expect(said.deliveries.map((d) => d.status)).toEqual(['acked', 'acked']);
     const events = seen.filter((s) => s.type === 'events_api');
-    expect(events.map((s) => z.object({ event: z.object({ type: z.string() }) }).parse(s.body).event.type).sort()).toEqual([
-      'app_mention',
-      'message',
-    ]);
+    expect(events.map((s) => z.object({ event: z.object({ type: z.string() }) }).parse(s.body).event.type).sort()).toEqual(['app_mention', 'message']);
     expect(events[0]).toMatchObject({ accepts_response_payload: false, retry_num: 0, retry_reason: '' });
     expect(events[0]?.body).toMatchObject({ type: 'event_callback', team_id: 'T0DIRECTOR', api_app_id: 'A0DIRECTOR' });
   });

@@ -42,9 +42,7 @@ describe('identity and auth', () => {
     const anon = new WebClient(undefined, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, logger: silentLogger() });
     expect(await slackError(anon.auth.test())).toBe('not_authed');
     expect(await slackError(botClient(emu, 'xoxb-nope').auth.test())).toBe('invalid_auth');
-    expect(await slackError(botClient(emu, emu.config.appToken).chat.postMessage({ channel: 'C0DEV', text: 'x' }))).toBe(
-      'not_allowed_token_type',
-    );
+    expect(await slackError(botClient(emu, emu.config.appToken).chat.postMessage({ channel: 'C0DEV', text: 'x' }))).toBe('not_allowed_token_type');
     expect(await slackError(bot.apps.connections.open())).toBe('not_allowed_token_type');
     expect(emu.apiCalls.map((c) => c.tokenKind)).toEqual(['none', 'invalid', 'app', 'bot']);
     expect(emu.messages('C0DEV')).toHaveLength(0);
