@@ -245,9 +245,9 @@ export class TaskEngine {
           continue;
         }
       }
-      task = this.transition(taskId, outcome.state, { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       // A session that cannot go on is not resumed: the next turn starts a fresh one from the summary.
       if (outcome.restart) store.clearSession(taskId, clock.now());
+      task = this.transition(taskId, outcome.state, { ...(outcome.error && { error: outcome.error }), ...(outcome.summary && { summary: outcome.summary }) });
       const pending = store.pendingFollowUps(taskId).length > 0;
       const settledOk = outcome.state === 'finished' || outcome.state === 'awaiting_review';
       if (!pending || outcome.state === 'cancelled' || outcome.state === 'interrupted') return;

@@ -89,6 +89,8 @@ describe('thread context in Slack: status from the summary, restart, project mem
     await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes(INSTRUCTION)), 30_000, 'the ephemeral status');
 
     // Restart: a fresh session in the same worktree whose first request carries the summary.
+    const task = new TaskStore(loop.runner?.db ?? fail()).require(taskId);
+    const headBeforeRestart = await loop.github.headSha('acme', 'demo', task.branch ?? '');
     const bob = slack.person('U0BOB');
     expect(JSON.stringify((await bob.slash(channel, '/director', `restart ${taskId}`)).ack)).toContain('Only the person who started this task');
     expect(await ack(`restart ${taskId}`)).toContain('Restarting');
@@ -104,11 +106,9 @@ describe('thread context in Slack: status from the summary, restart, project mem
       'the restart posted',
     );
     // Same worktree and branch: the earlier files are there, and the fresh session's work is pushed to the same PR.
-    const task = new TaskStore(loop.runner?.db ?? fail()).require(taskId);
     await until(() => existsSync(join(task.worktree ?? '', 'src/after-restart.js')), 60_000, 'the fresh session’s file in the worktree');
     for (const file of ['src/parser.js', 'src/legacy.js']) expect(existsSync(join(task.worktree ?? '', file))).toBe(true);
-    const pull = loop.github.pulls('acme', 'demo')[0];
-    await until(async () => (await loop.github.headSha('acme', 'demo', task.branch ?? '')) !== pull?.head.sha, 60_000, 'the PR updated');
+    await until(async () => (await loop.github.headSha('acme', 'demo', task.branch ?? '')) !== headBeforeRestart, 60_000, 'the PR updated');
     expect(loop.github.pulls('acme', 'demo')).toHaveLength(1);
   });
 
