@@ -156,26 +156,15 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
 
+/** Runner → bot frames other than task.update, which exists in two strictnesses. */
+const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame] as const;
+
 /** Every frame a runner sends the bot, as this build sends them. */
-export const runnerToBotSchema = z.discriminatedUnion('type', [
-  runnerStatusFrame,
-  noteFrame,
-  issuesFoundFrame,
-  taskSummaryFrame,
-  taskUpdateFrame,
-  followUpPickedFrame,
-]);
+export const runnerToBotSchema = z.discriminatedUnion('type', [...runnerToBotFrames, taskUpdateFrame]);
 export type RunnerToBot = z.infer<typeof runnerToBotSchema>;
 
 /** Every frame a runner sends the bot, as the bot accepts them: milestones of a newer runner included. */
-export const runnerToBotReceivedSchema = z.discriminatedUnion('type', [
-  runnerStatusFrame,
-  noteFrame,
-  issuesFoundFrame,
-  taskSummaryFrame,
-  taskUpdate(milestoneSchema),
-  followUpPickedFrame,
-]);
+export const runnerToBotReceivedSchema = z.discriminatedUnion('type', [...runnerToBotFrames, taskUpdate(milestoneSchema)]);
 export type RunnerToBotReceived = z.output<typeof runnerToBotReceivedSchema>;
 export type TaskUpdateReceived = Extract<RunnerToBotReceived, { type: 'task.update' }>;
 export type IssueQuery = z.infer<typeof issueQuerySchema>;
