@@ -76,7 +76,7 @@ async function idleRss(dir: string): Promise<number> {
   const bin = fileURLToPath(new URL('../bin/director.js', import.meta.url));
   const child = spawn(process.execPath, [bin, 'runner', 'start'], { env: { ...process.env, DIRECTOR_HOME: home, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   try {
-    await until(() => hub.hub.isOnline(hub.runners.activeByName('idle')?.id ?? ''), 20_000, 'runner process connected');
+    await until(() => hub.hub.isOnline(hub.runners.named('idle')[0]?.id ?? ''), 20_000, 'runner process connected');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;

@@ -11,13 +11,17 @@ export async function runLocal(env: NodeJS.ProcessEnv): Promise<void> {
   const runnerConfig = parseRunnerConfig(source);
   const bot = await startBot({ config: botConfig });
   const name = runnerConfig.defaultName;
-  const token = bot.pairLocalRunner(name);
+  // The workspace is the bot's: a local runner's owner is a person of the workspace it is installed in.
+  const { token, claimCode } = bot.pairLocalRunner(name, botConfig.localOwner ? { user: botConfig.localOwner, team: null } : undefined);
   const runner = startRunner({
     config: runnerConfig,
     credentials: { botUrl: `http://127.0.0.1:${bot.port}`, name, token, pairedAt: new Date().toISOString() },
     env,
   });
   bot.log.info({ runner: name }, 'director local: bot and runner started; bind a channel with /director init owner/repo');
+  // The claim code goes to the terminal only, never to the log.
+  if (claimCode)
+    process.stdout.write(`Runner "${name}" has no owner yet. In Slack, type: /director claim ${claimCode}\n(or set DIRECTOR_OWNER to your Slack user id)\n`);
   const stop = () => {
     void runner
       .stop()

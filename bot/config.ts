@@ -50,6 +50,13 @@ const variables = {
     schema: z.string().min(1).optional(),
     hint: 'a directory for Director’s SQLite files (default ~/.config/director).',
   },
+  DIRECTOR_OWNER: {
+    schema: z
+      .string()
+      .regex(/^[UW][A-Z0-9]{2,20}$/)
+      .optional(),
+    hint: 'for `director local`: your Slack user id (e.g. U012AB3CD, from your Slack profile → ⋯ → Copy member ID), so its runner is yours at once; without it, claim the runner with the code it prints.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
@@ -69,6 +76,8 @@ export interface BotConfig {
   /** Directory of the bot's SQLite files. */
   home: string;
   logLevel: LogLevel;
+  /** `director local`: who owns its runner from the start (a Slack user id). */
+  localOwner?: string;
 }
 
 export function parseBotConfig(source: ConfigSource, home = homedir()): BotConfig {
@@ -88,6 +97,7 @@ export function parseBotConfig(source: ConfigSource, home = homedir()): BotConfi
     publicUrl: (vars.DIRECTOR_PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     home: vars.DIRECTOR_HOME ?? join(home, '.config', 'director'),
     logLevel: vars.LOG_LEVEL,
+    ...(vars.DIRECTOR_OWNER && { localOwner: vars.DIRECTOR_OWNER }),
   };
 }
 

@@ -13,9 +13,12 @@ import { close, createBotServer, listen } from './server.ts';
 import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { dedupDeliveries } from './slack/dedup.ts';
+import { directMessageChannel } from './slack/dm.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
 import { verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
+import { Announcements } from './director/announcements.ts';
+import { Bindings } from './director/bindings.ts';
 import { CardRefresher } from './director/card-refresher.ts';
 import { Director } from './director/director.ts';
 import { HeldTasks } from './director/held-tasks.ts';
@@ -29,12 +32,12 @@ import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
 import { botMigrations } from './store/migrations.ts';
+import { AuditStore } from './store/audit.ts';
+import { BindingStore } from './store/bindings.ts';
 import { DirectorStore } from './store/directors.ts';
 import { RunnerStore } from './store/runners.ts';
 import { SlackDeliveryStore } from './store/slack-deliveries.ts';
 import { SlackMessageStore } from './store/slack-messages.ts';
-
-const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 export interface StartBotOptions {
   config: BotConfig;
@@ -53,8 +56,11 @@ export interface RunningBot {
   log: Logger;
   outbox: SlackOutbox;
   hub: RunnerHub;
-  /** Pairs a runner in this process (`director local`): revokes an earlier one of that name. */
-  pairLocalRunner(name: string): string;
+  /**
+   * Pairs a runner in this process (`director local`, replacing an earlier one of that name). With
+   * an owner it is theirs; without, the returned claim code makes it theirs (`/director claim`).
+   */
+  pairLocalRunner(name: string, owner?: { user: string; team: string | null }): { token: string; claimCode?: string };
   stop(): Promise<void>;
 }
 
@@ -63,7 +69,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
-  deliveries.forgetBefore(clock.now() - DELIVERY_MEMORY_MS);
+  deliveries.forgetOld(clock.now());
 
   const logger = boltLogger(log);
   // The outbox owns retries: a blind retry of chat.postMessage could post twice.
@@ -87,9 +93,12 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const issues = issueRequests(clock);
   const summaryAnswers = summaryRequests(clock);
   const cards = new CardRefresher({ store, runners, outbox, clock });
-  const held = new HeldTasks({ store, hub, cards, clock });
+  const bindings = new BindingStore(db);
+  const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
+  const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
+  const held = new HeldTasks({ store, bindings, hub, cards, clock });
   const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
-  const director = new Director({ store, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
+  const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
   hub.onFrame(
@@ -100,13 +109,27 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       issuesFound: (requestId, answer) => issues.answer(requestId, answer),
       summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
       taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
-      followUpPicked: (followUpId) => updates.followUpPicked(followUpId),
+      followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
     }),
   );
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
-  registerCommandHandlers(slack.app, { outbox, messages, director, summaries, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
+  registerCommandHandlers(slack.app, {
+    outbox,
+    messages,
+    director,
+    summaries,
+    log,
+    pairing,
+    runners,
+    bindings,
+    binder,
+    announcements,
+    hub,
+    clock,
+    publicUrl: config.publicUrl,
+  });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();
@@ -123,15 +146,10 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     log,
     outbox,
     hub,
-    pairLocalRunner: (name) => {
-      const existing = runners.activeByName(name);
-      if (existing) {
-        runners.revoke(existing.id, clock.now());
-        hub.disconnect(existing.id, CloseCode.revoked, 'replaced by a new local runner');
-      }
-      const result = pairing.exchange(pairing.createCode('local', 'local').code, name);
-      if (!result.ok) throw new Error(result.message);
-      return result.token;
+    pairLocalRunner: (name, owner) => {
+      const paired = pairing.pairLocal(name, owner);
+      for (const id of paired.replaced) hub.disconnect(id, CloseCode.revoked, 'replaced by a new local runner');
+      return { token: paired.token, ...(paired.claimCode && { claimCode: paired.claimCode }) };
     },
     stop: async () => {
       cards.close();

@@ -80,6 +80,24 @@ export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A Slack link `<url|label>` to an http(s) URL, or the label alone when `url` is anything else. The
+ * URL's `|`, `<`, `>` and `&` are encoded so nothing can close the link early; the label is escaped.
+ */
+export function slackLink(url: string | null | undefined, label: string): string {
+  const shown = escapeMrkdwn(label);
+  if (!url || url.length > 2000) return shown;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return shown;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return shown;
+  const safe = parsed.href.replace(/[|<>&\s]/g, (ch) => encodeURIComponent(ch));
+  return `<${safe}|${shown}>`;
+}
+
 /** Slack's section text limit (3,000) with room to spare. */
 export const SLACK_SECTION_MAX = 2900;
 const CUT_NOTE = '… _(cut to fit Slack)_';

@@ -7,8 +7,9 @@ import type { TaskSummaries } from '../director/task-summaries.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
+import { registerActions } from './actions.ts';
 import { staticReply } from './reply.ts';
-import { connectReply, revokeReply, runnersReply, type RunnerCommandDeps } from './runners.ts';
+import { claimReply, connectReply, revokeReply, runnersReply, type RunnerCommandDeps } from './runners.ts';
 
 export interface CommandHandlerDeps extends RunnerCommandDeps {
   outbox: SlackOutbox;
@@ -36,9 +37,10 @@ const replies = {
   help: (command, ctx) => staticReply(command, ctx.slashCommand),
   unknown: (command, ctx) => staticReply(command, ctx.slashCommand),
   invalid: (command, ctx) => staticReply(command, ctx.slashCommand),
-  connect: (_command, ctx, deps) => connectReply(deps, ctx.channel, ctx.user),
-  runners: (_command, _ctx, deps) => runnersReply(deps),
-  'revoke-runner': (command, _ctx, deps) => revokeReply(deps, command.name),
+  connect: (_command, ctx, deps) => connectReply(deps, ctx),
+  runners: (_command, ctx, deps) => runnersReply(deps, ctx),
+  'revoke-runner': (command, ctx, deps) => revokeReply(deps, ctx, command.name),
+  claim: (command, ctx, deps) => claimReply(deps, ctx, command.code),
   // Only reads: it need not wait behind the channel's other commands (and they not behind it).
   'task-status': (command, ctx, deps) => deps.summaries.status(ctx.channel, command.task),
   init: directed,
@@ -52,6 +54,7 @@ const replies = {
   memory: directed,
   remember: directed,
   forget: directed,
+  audit: directed,
 } satisfies { [K in ParsedCommand['kind']]: Reply<K> };
 
 function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> {
@@ -72,13 +75,13 @@ const threadReply = z.object({
   thread_ts: z.string(),
 });
 
-/** `/director …`, mentions, thread replies (steering) and the Stop button. */
+/** `/director …`, mentions, thread replies (steering) and the buttons. */
 export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): void {
   const { outbox, log, director, summaries, messages } = deps;
   app.command('/director', async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
-    const ctx = { channel: command.channel_id, user: command.user_id, slashCommand: command.command };
+    const ctx = { channel: command.channel_id, user: command.user_id, team: command.team_id, slashCommand: command.command };
     if ((parsed.kind === 'fix-top' || parsed.kind === 'task-status') && director.isBound(ctx.channel)) {
       // These ask the runner: acknowledge within Slack's 3 s, answer when it replies.
       await ack({
@@ -91,11 +94,11 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     await ack({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
   });
 
-  app.event('app_mention', async ({ event }) => {
+  app.event('app_mention', async ({ event, context }) => {
     const parsed = parseCommand(stripMention(event.text));
     log.info({ channel: event.channel, user: event.user, command: parsed.kind }, 'mention');
     const user = event.user ?? 'unknown';
-    const text = await reply(parsed, { channel: event.channel, user, slashCommand: '/director' }, deps);
+    const text = await reply(parsed, { channel: event.channel, user, team: event.team ?? context.teamId ?? '', slashCommand: '/director' }, deps);
     // A pairing code is for the asker's eyes only: never in a thread.
     if (parsed.kind === 'connect') {
       await outbox.ephemeral({ channel: event.channel, user, text });
@@ -119,12 +122,5 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     return Promise.resolve();
   });
 
-  app.action('task_stop', async ({ ack, body, action }) => {
-    await ack();
-    const taskId = z.object({ value: z.string() }).safeParse(action);
-    const where = z.object({ user: z.object({ id: z.string() }), channel: z.object({ id: z.string() }) }).safeParse(body);
-    if (!taskId.success || !where.success) return;
-    const refusal = director.stopButton(where.data.user.id, taskId.data.value);
-    if (refusal) await outbox.ephemeral({ channel: where.data.channel.id, user: where.data.user.id, text: refusal });
-  });
+  registerActions(app, deps);
 }

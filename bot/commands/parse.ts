@@ -7,7 +7,18 @@ export function stripMention(text: string): string {
   return text.replace(/^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/, '');
 }
 
+/** Longest command text: a `do` request's own limit plus room for its words. */
+export const MAX_COMMAND = 20_100;
+/** Longest `do` request (what a task.start carries). */
+export const MAX_REQUEST = 20_000;
+/** Issues one `fix #…` may start. */
+export const MAX_ISSUES = 20;
+/** A runner's verification command name, as the runner's config names them. */
+const VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
 export function parseCommand(text: string): ParsedCommand {
+  if (text.length > MAX_COMMAND)
+    return { kind: 'invalid', problem: `that command is ${text.length} characters long; the longest Director takes is ${MAX_COMMAND}` };
   const input = text.trim().replace(/\s+/g, ' ');
   const word = input.split(' ')[0]?.toLowerCase() ?? '';
   const args = input.split(' ').slice(1);
@@ -19,6 +30,11 @@ export function parseCommand(text: string): ParsedCommand {
       ? { kind: 'restart', task: args[0].toLowerCase() }
       : { kind: 'invalid', problem: 'usage: `restart <task>` (a fresh agent session, seeded with the task’s summary)' };
   if (word === 'memory') return { kind: 'memory' };
+  if (word === 'audit') return { kind: 'audit' };
+  if (word === 'claim')
+    return args.length === 1 && args[0] && args[0].length <= 16
+      ? { kind: 'claim', code: args[0] }
+      : { kind: 'invalid', problem: 'usage: `claim <code>`, with the code `director local` printed when it started' };
   if (word === 'remember') {
     const fact = input.slice(word.length).trim();
     if (!fact) return { kind: 'invalid', problem: 'usage: `remember <fact>`, e.g. `remember the API client is generated: edit the schema, not the client`' };
@@ -36,7 +52,7 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'retry' || word === 'resume')
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
-  if (word === 'do') return args.length > 0 ? { kind: 'do', ...withAgent(args.join(' ')) } : { kind: 'invalid', problem: 'usage: `do <what to do>`' };
+  if (word === 'do') return parseDo(args.join(' '));
   if (word === 'fix') return parseFix(input.slice(3).trim());
   if (word === 'runners' || word === 'runner') {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
@@ -58,49 +74,76 @@ function withAgent(text: string): { text: string; agent?: string } {
   return agent ? { text: rest, agent: agent.toLowerCase() } : { text: rest };
 }
 
-function parseInit(args: string[]): ParsedCommand {
-  const repo = args[0];
-  if (!repo || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo))
+function parseDo(text: string): ParsedCommand {
+  if (!text) return { kind: 'invalid', problem: 'usage: `do <what to do>`' };
+  const request = withAgent(text);
+  if (request.text.length > MAX_REQUEST)
     return {
       kind: 'invalid',
-      problem:
-        'usage: `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]`',
+      problem: `a request is at most ${MAX_REQUEST} characters (this one has ${request.text.length}): put the details in an issue and use \`fix #<n>\``,
     };
-  const flag = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
+  return { kind: 'do', ...request };
+}
+
+const INIT_USAGE =
+  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name]`';
+const VERIFY_WHAT = 'the name of one of the runner’s verification commands for the project (e.g. `unit`), not a command line';
+const VERIFY_PROBLEM = `\`--verify\` takes ${VERIFY_WHAT}`;
+const userId = (word: string) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word)?.[1];
+
+function parseInit(args: string[]): ParsedCommand {
+  const repo = args[0];
+  if (!repo || !/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/.test(repo)) return { kind: 'invalid', problem: INIT_USAGE };
+  const flags = new Map<string, string>();
+  for (let i = 1; i < args.length; i += 2) {
+    const flag = /^--([a-z]+)$/.exec(args[i] ?? '')?.[1];
+    const value = args[i + 1];
+    if (!flag && flags.has('verify') && args[i - 2] === '--verify') return { kind: 'invalid', problem: VERIFY_PROBLEM };
+    if (!flag || value === undefined) return { kind: 'invalid', problem: `\`${(args[i] ?? '').slice(0, 40)}\` is not a flag with a value; ${INIT_USAGE}` };
+    if (!INIT_FLAGS.has(flag)) return { kind: 'invalid', problem: `\`--${flag}\` is not an init flag; ${INIT_USAGE}` };
+    flags.set(flag, value);
+  }
+  const named = (flag: string, pattern: RegExp, what: string) => {
+    const value = flags.get(flag);
+    return value === undefined || pattern.test(value) ? { ok: true as const, value } : { ok: false as const, problem: `\`--${flag}\` takes ${what}` };
   };
-  const maintainers = (flag('maintainers') ?? '')
-    .split(',')
-    .map((m) => /<@([A-Z0-9]+)(?:\|[^>]*)?>/.exec(m)?.[1] ?? m.replace(/^@/, ''))
-    .filter(Boolean);
-  const runner = flag('runner');
-  const project = flag('project');
-  const agent = flag('agent');
-  const steer = flag('steer') === 'maintainers' ? 'maintainers' : 'members';
-  const concurrency = Number(flag('concurrency'));
-  // --verify takes the words up to the next flag: `--verify npm run test:ci --runner x`.
-  const at = args.indexOf('--verify');
-  const verifyWords = at < 0 ? [] : args.slice(at + 1, args.findIndex((a, i) => i > at && a.startsWith('--')) >>> 0);
-  const verify = verifyWords.join(' ').trim();
+  const runner = named('runner', /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a runner name (letters, digits, ".", "_" or "-")');
+  const project = named('project', /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'the name of a project in the runner’s PROJECTS');
+  const agent = named('agent', /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'the name of an agent in the runner’s AGENTS');
+  const verify = named('verify', VERIFY_NAME, VERIFY_WHAT);
+  const steer = named('steer', /^(?:members|maintainers)$/, '`members` or `maintainers`');
+  const concurrency = named('concurrency', /^(?:[1-9]|[1-4][0-9]|50)$/, 'a number of tasks from 1 to 50');
+  for (const checked of [runner, project, agent, verify, steer, concurrency]) if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
+  const ownerText = flags.get('owner');
+  const owner = ownerText === undefined ? undefined : userId(ownerText);
+  if (ownerText !== undefined && !owner) return { kind: 'invalid', problem: '`--owner` takes a mention of the runner’s owner, e.g. `--owner @alice`' };
+  const maintainerText = flags.get('maintainers');
+  const maintainers = maintainerText?.split(',').map(userId);
+  if (maintainers?.some((m) => m === undefined) || (maintainers?.length ?? 0) > 20) {
+    return { kind: 'invalid', problem: '`--maintainers` takes up to 20 mentions separated by commas, e.g. `--maintainers @alice,@bob`' };
+  }
   return {
     kind: 'init',
     repo,
-    maintainers,
-    steer,
-    ...(runner && { runner }),
-    ...(project && { project }),
-    ...(agent && { agent }),
-    ...(Number.isInteger(concurrency) && concurrency > 0 && { concurrency: Math.min(concurrency, 50) }),
-    ...(verify && { verify }),
+    ...(runner.value && { runner: runner.value }),
+    ...(owner && { owner }),
+    ...(project.value && { project: project.value }),
+    ...(agent.value && { agent: agent.value }),
+    ...(maintainers && { maintainers: maintainers.filter((m) => m !== undefined) }),
+    ...(steer.value && { steer: steer.value === 'maintainers' ? ('maintainers' as const) : ('members' as const) }),
+    ...(concurrency.value && { concurrency: Number(concurrency.value) }),
+    ...(verify.value && { verify: verify.value }),
   };
 }
+
+const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify']);
 
 /** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */
 function parseFix(rest: string): ParsedCommand {
   const { text, agent } = withAgent(rest);
-  const numbers = [...text.matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
-  if (numbers.length > 0) return { kind: 'fix-issues', numbers: [...new Set(numbers)], ...(agent && { agent }) };
+  const numbers = [...new Set([...text.matchAll(/#(\d{1,9})\b/g)].map((m) => Number(m[1])))].filter((n) => n > 0);
+  if (numbers.length > MAX_ISSUES) return { kind: 'invalid', problem: `\`fix\` starts at most ${MAX_ISSUES} issues at once (you named ${numbers.length})` };
+  if (numbers.length > 0) return { kind: 'fix-issues', numbers, ...(agent && { agent }) };
   const count = /(?:^|\s)(\d+)(?:\s|$)/.exec(text);
   if (!count) return { kind: 'invalid', problem: 'usage: `fix top <n> issues [label:x] [by:newest|comments|reactions]`, or `fix #12 #15`' };
   const limit = Math.min(50, Math.max(1, Number(count[1])));
@@ -118,6 +161,8 @@ function parseFix(rest: string): ParsedCommand {
 
 /** The known command nearest to `word` by edit distance, if it is near enough to be a typo. */
 function closestCommand(word: string): string | undefined {
+  // Edit distance is quadratic: a word far longer than any command is no typo of one.
+  if (word.length > 20) return undefined;
   let best: { name: string; distance: number } | undefined;
   for (const { name } of commands.filter((c) => !c.name.includes(' '))) {
     const distance = editDistance(word, name);

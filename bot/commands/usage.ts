@@ -10,8 +10,8 @@ export interface CommandHelp {
 export const commands: readonly CommandHelp[] = [
   {
     name: 'init',
-    usage: 'init owner/repo [--runner name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify <command>]',
-    summary: 'bind this channel to a GitHub repository and a runner',
+    usage: 'init owner/repo [--runner name] [--owner @person] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name]',
+    summary: 'bind this channel to a repository and a runner (someone else’s runner asks its owner), or change its settings (maintainers)',
   },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
@@ -21,15 +21,17 @@ export const commands: readonly CommandHelp[] = [
     usage: 'status [task]',
     summary: 'all tasks of this channel, or where one task stands (from its summary; `status?` in its thread does the same)',
   },
-  { name: 'stop', usage: 'stop <task>|all', summary: 'stop a task, or every task of this channel' },
+  { name: 'stop', usage: 'stop <task>|all', summary: 'stop a task, or every task of this channel (maintainers)' },
   { name: 'retry', usage: 'retry <task>', summary: 'run a failed, stopped or interrupted task again, in its worktree' },
   { name: 'restart', usage: 'restart <task>', summary: 'end the agent’s session and start a fresh one from the task’s summary, in the same worktree' },
   { name: 'memory', usage: 'memory', summary: 'what this channel’s project memory holds (new tasks get the relevant part)' },
   { name: 'remember', usage: 'remember <fact>', summary: 'add a fact to the project memory' },
   { name: 'forget', usage: 'forget <n>', summary: 'remove entry n from the project memory' },
   { name: 'connect', usage: 'connect', summary: 'pair a runner on your machine (shows you a one-time code)' },
-  { name: 'runners', usage: 'runners', summary: 'list runners: online, last seen, running/capacity' },
-  { name: 'runners revoke', usage: 'runners revoke <name>', summary: 'revoke a runner: disconnect it and refuse its token' },
+  { name: 'runners', usage: 'runners', summary: 'this channel’s runner and yours: online, last seen, running/capacity' },
+  { name: 'runners revoke', usage: 'runners revoke <name>', summary: 'revoke your runner: disconnect it, refuse its token, unbind its channels' },
+  { name: 'claim', usage: 'claim <code>', summary: 'take ownership of the runner `director local` started (it printed the code)' },
+  { name: 'audit', usage: 'audit', summary: 'the last changes of this channel’s binding and settings' },
   { name: 'help', usage: 'help', summary: 'show this message' },
 ];
 

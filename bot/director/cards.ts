@@ -1,5 +1,5 @@
 import { isActive, type BotTaskState } from '../../shared/task-states.ts';
-import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
+import { cutMrkdwn, escapeMrkdwn, slackLink } from '../../shared/text.ts';
 import type { BotTask } from '../store/directors.ts';
 import type { MessageBody } from '../store/slack-messages.ts';
 
@@ -30,9 +30,8 @@ function elapsed(task: BotTask, now: number): string {
 }
 
 export function taskTitle(task: BotTask): string {
-  const title = escapeMrkdwn(task.title);
-  const label = task.issue_number === null ? title : `#${task.issue_number} ${title}`;
-  return task.url ? `<${task.url}|${label}>` : label;
+  const label = task.issue_number === null ? task.title : `#${task.issue_number} ${task.title}`;
+  return slackLink(task.url, label);
 }
 
 /** The task card: the thread's root, edited in place as the task moves. */
@@ -40,7 +39,7 @@ export function taskCard(task: BotTask, now: number, runner?: string): MessageBo
   const state = stateLabel(task.state, runner);
   const lines = [`*${taskTitle(task)}*`, `${state} · agent: ${escapeMrkdwn(task.agent ?? 'default')}${elapsed(task, now)} · task \`${task.id}\``];
   if (task.milestone) lines.push(`_${escapeMrkdwn(task.milestone)}_`);
-  if (task.pr_url) lines.push(`:link: <${task.pr_url}|Draft pull request>`);
+  if (task.pr_url) lines.push(`:link: ${slackLink(task.pr_url, 'Draft pull request')}`);
   const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(lines.join('\n')) } }];
   if (isActive(task.state)) {
     blocks.push({
@@ -48,16 +47,17 @@ export function taskCard(task: BotTask, now: number, runner?: string): MessageBo
       elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }],
     });
   }
-  return { text: cutMrkdwn(`${task.issue_number === null ? '' : `#${task.issue_number} `}${task.title} — ${state}`), blocks };
+  // The fallback text (notifications, screen readers) is escaped exactly like the blocks.
+  return { text: cutMrkdwn(`${task.issue_number === null ? '' : `#${task.issue_number} `}${escapeMrkdwn(task.title)} — ${state}`), blocks };
 }
 
 /** The batch card of a "fix top N": each task with its state, edited in place. */
 export function batchCard(title: string, tasks: BotTask[]): MessageBody {
   const done = tasks.filter((t) => !isActive(t.state)).length;
-  const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · <${t.pr_url}|PR>` : ''}`);
+  const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · ${slackLink(t.pr_url, 'PR')}` : ''}`);
   const header = `*${escapeMrkdwn(title)}* — ${done}/${tasks.length} done`;
   return {
-    text: cutMrkdwn(`${title} — ${done}/${tasks.length} done`),
+    text: cutMrkdwn(`${escapeMrkdwn(title)} — ${done}/${tasks.length} done`),
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }],
   };
 }

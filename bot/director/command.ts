@@ -10,18 +10,30 @@ export type ParsedCommand =
   | { kind: 'runners' }
   /** `runners revoke <name>`. */
   | { kind: 'revoke-runner'; name: string }
-  /** `init owner/repo [--runner name] [--project name] [--agent name] [--maintainers @a,@b]`. */
+  /**
+   * `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b]
+   * [--steer members|maintainers] [--concurrency n] [--verify name]`: binds the channel, or changes its
+   * settings; a setting left out keeps its current value.
+   */
   | {
       kind: 'init';
       repo: string;
       runner?: string;
+      /** Whose runner, when several people have one of that name (a user id). */
+      owner?: string;
       project?: string;
       agent?: string;
-      maintainers: string[];
-      steer: 'members' | 'maintainers';
+      /** User ids. */
+      maintainers?: string[];
+      steer?: 'members' | 'maintainers';
       concurrency?: number;
+      /** The name of one of the runner's verification commands for the project. */
       verify?: string;
     }
+  /** `claim <code>`: take ownership of the runner `director local` started (it printed the code). */
+  | { kind: 'claim'; code: string }
+  /** `audit`: the channel's last binding, setting and runner changes. */
+  | { kind: 'audit' }
   /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
   | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
   /** `fix #12 #15`. */
@@ -53,6 +65,8 @@ export type ParsedCommand =
 export interface CommandContext {
   channel: string;
   user: string;
+  /** The person's workspace (Slack team id): a runner's owner is a person within one workspace. */
+  team: string;
   /** The slash command as typed (`/director`), for help texts. */
   slashCommand: string;
 }
@@ -60,5 +74,5 @@ export interface CommandContext {
 /** The commands a channel's Director answers. */
 export type DirectorCommand = Extract<
   ParsedCommand,
-  { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' }
+  { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' | 'audit' }
 >;

@@ -4,7 +4,8 @@ import { isActive } from '../../shared/task-states.ts';
 import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
 import type { RunnerHub } from '../runners/hub.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
-import type { BotTask, ChannelBinding, DirectorStore } from '../store/directors.ts';
+import type { BindingStore, ChannelBinding } from '../store/bindings.ts';
+import type { BotTask, DirectorStore } from '../store/directors.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import { batchKey, type CardRefresher } from './card-refresher.ts';
 import { batchCard } from './cards.ts';
@@ -12,12 +13,18 @@ import type { CommandContext, DirectorCommand } from './command.ts';
 import type { HeldTasks } from './held-tasks.ts';
 import type { ProjectMemory } from './memory.ts';
 import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
-import { mayForget, maySteer, mayStop } from './permissions.ts';
+import type { Announcements } from './announcements.ts';
+import type { Bindings } from './bindings.ts';
+import { mayForget, maySteer, mayStop, mayStopAll } from './permissions.ts';
 import type { IssuesAnswer, RunnerRequests } from './runner-requests.ts';
 import { newTaskId, startedReply, type TaskStarter } from './task-starter.ts';
 
 export interface DirectorOptions {
   store: DirectorStore;
+  bindings: BindingStore;
+  /** Binding channels to runners (init) and their owners' answers. */
+  binder: Bindings;
+  announcements: Announcements;
   runners: RunnerStore;
   hub: RunnerHub;
   outbox: SlackOutbox;
@@ -59,6 +66,7 @@ export class Director {
       forget: (command, ctx, binding) => this.forget(ctx, command.n, binding),
       stop: (command, ctx, binding) => this.stopCommand(ctx, command.task, binding),
       retry: (command, ctx) => this.retry(ctx, command.task),
+      audit: (_command, ctx) => options.announcements.recent(ctx.channel),
       'fix-top': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixTop(command, ctx, runner)),
       'fix-issues': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixIssues(command, ctx, binding, runner)),
       do: (command, ctx, binding) =>
@@ -69,7 +77,7 @@ export class Director {
   }
 
   isBound(channel: string): boolean {
-    return this.options.store.binding(channel) !== undefined;
+    return this.options.bindings.binding(channel) !== undefined;
   }
 
   /** The reply to a channel command, as mrkdwn for the asker. */
@@ -80,8 +88,8 @@ export class Director {
   }
 
   private answer(command: DirectorCommand, ctx: CommandContext): Promise<string> {
-    if (command.kind === 'init') return Promise.resolve(this.init(command, ctx));
-    const binding = this.options.store.binding(ctx.channel);
+    if (command.kind === 'init') return Promise.resolve(this.options.binder.init(command, ctx));
+    const binding = this.options.bindings.binding(ctx.channel);
     if (!binding) return Promise.resolve(UNBOUND);
     const handler = this.bound[command.kind] as (command: DirectorCommand, ctx: CommandContext, binding: ChannelBinding) => string | Promise<string>;
     return Promise.resolve(handler(command, ctx, binding));
@@ -94,39 +102,20 @@ export class Director {
     return next;
   }
 
-  private init(command: Command<'init'>, ctx: CommandContext): string {
-    const { store, runners, clock } = this.options;
-    if (command.runner && !runners.activeByName(command.runner))
-      return `There is no runner named "${escapeMrkdwn(command.runner)}". \`/director runners\` lists them; \`/director connect\` pairs a new one.`;
-    const project = command.project ?? command.repo.split('/')[1] ?? command.repo;
-    store.bind(
-      {
-        channel: ctx.channel,
-        repo: command.repo,
-        project,
-        runner: command.runner ?? null,
-        agent: command.agent ?? null,
-        maintainers: command.maintainers,
-        steer: command.steer,
-        concurrency: command.concurrency ?? null,
-        verify: command.verify ?? null,
-      },
-      clock.now(),
-    );
-    return `This channel now directs *${escapeMrkdwn(command.repo)}* (project \`${escapeMrkdwn(project)}\`)${command.runner ? ` on runner *${escapeMrkdwn(command.runner)}*` : ''}. Try \`/director fix top 3 issues\`.`;
-  }
-
   private withRunner(binding: ChannelBinding, work: (runner: RunnerRecord) => string | Promise<string>): string | Promise<string> {
-    const runner = this.runnerOf(binding);
-    if (!runner) return `No runner for this channel: pair one with \`/director connect\`, then \`/director init ${binding.repo} --runner <name>\`.`;
+    const runner = binding.runner_id ? this.options.runners.byId(binding.runner_id) : undefined;
+    if (!runner || runner.revoked_at !== null) {
+      return `No runner for this channel: its runner was revoked or never bound. Bind one with \`/director init ${escapeMrkdwn(binding.repo)} --runner <name>\` (\`/director connect\` pairs a new one).`;
+    }
     return work(runner);
   }
 
-  private runnerOf(binding: ChannelBinding): RunnerRecord | undefined {
-    const { runners } = this.options;
-    if (binding.runner) return runners.activeByName(binding.runner);
-    const all = runners.active();
-    return all.length === 1 ? all[0] : undefined;
+  /** The task's runner, or why it cannot be asked anything. */
+  private runnerOfTask(task: BotTask): RunnerRecord | string {
+    const runner = this.options.runners.byId(task.runner_id);
+    if (!runner || runner.revoked_at !== null)
+      return `The runner of \`${task.id}\` was revoked: the task cannot go on there. Start it again on this channel's runner.`;
+    return runner;
   }
 
   private fixIssues(command: Command<'fix-issues'>, ctx: CommandContext, binding: ChannelBinding, runner: RunnerRecord): string {
@@ -142,7 +131,7 @@ export class Director {
     const { hub, requests, store } = this.options;
     if (!hub.isOnline(runner.id))
       return `Runner *${escapeMrkdwn(runner.name)}* is offline, and it holds the GitHub token that lists issues. Start it with \`director runner start\`, then try again.`;
-    const binding = store.binding(ctx.channel);
+    const binding = this.options.bindings.binding(ctx.channel);
     if (!binding) return UNBOUND;
     const { requestId, answer } = requests.open();
     const busy = store.activeIssueNumbers(ctx.channel);
@@ -159,9 +148,9 @@ export class Director {
 
   private async startBatch(command: Command<'fix-top'>, ctx: CommandContext, runner: RunnerRecord, issues: IssuesAnswer['issues']): Promise<string> {
     const { store, clock, outbox, starter, cards } = this.options;
-    // The channel may have changed while the runner listed: bound again, or some issues started meanwhile.
-    const binding = store.binding(ctx.channel);
-    if (!binding) return UNBOUND;
+    // The channel may have changed while the runner listed: bound elsewhere, or some issues started meanwhile.
+    const binding = this.options.bindings.binding(ctx.channel);
+    if (!binding || binding.runner_id !== runner.id) return 'The channel’s runner changed while the issues were listed: nothing was started. Try again.';
     const busy = new Set(store.activeIssueNumbers(ctx.channel));
     const fresh = issues.filter((issue) => !busy.has(issue.number));
     if (fresh.length === 0) return 'No open issue matches (issues with an active task or an open PR are skipped).';
@@ -188,6 +177,8 @@ export class Director {
     if (!task || task.channel !== ctx.channel) return noTask(taskId);
     if (!mayStop(ctx.user, task, binding)) return 'Only the person who started this task or a channel maintainer can restart it.';
     if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started yet: there is no session to restart.`;
+    const runner = this.runnerOfTask(task);
+    if (typeof runner === 'string') return runner;
     hub.send(task.runner_id, { type: 'task.restart', taskId: task.id });
     return `Restarting \`${task.id}\`: its agent gets a fresh session in the same worktree, seeded with the task's summary.`;
   }
@@ -202,6 +193,8 @@ export class Director {
   }
 
   private stopCommand(ctx: CommandContext, which: string, binding: ChannelBinding): string {
+    if (which === 'all' && !mayStopAll(ctx.user, binding))
+      return 'Only this channel’s maintainers stop all tasks at once; `/director stop <task>` stops one of yours.';
     const tasks = this.options.store.tasks(ctx.channel).filter((t) => isActive(t.state) && (which === 'all' || t.id === which));
     if (tasks.length === 0)
       return which === 'all' ? 'No task is running here.' : `No running task \`${escapeMrkdwn(which)}\` in this channel (\`/director status\` lists them).`;
@@ -215,6 +208,8 @@ export class Director {
     const task = this.options.store.task(taskId);
     if (!task || task.channel !== ctx.channel) return noTask(taskId);
     if (isActive(task.state)) return `Task \`${task.id}\` is still ${task.state}.`;
+    const runner = this.runnerOfTask(task);
+    if (typeof runner === 'string') return runner;
     this.options.hub.send(task.runner_id, { type: 'task.retry', taskId: task.id });
     return `Retrying \`${task.id}\` in its worktree; its card and thread follow along.`;
   }
@@ -223,14 +218,15 @@ export class Director {
   stopButton(user: string, taskId: string): string | undefined {
     const task = this.options.store.task(taskId);
     if (!task) return 'That task is unknown here.';
-    if (!mayStop(user, task, this.options.store.binding(task.channel))) return 'Only the person who started this task or a channel maintainer can stop it.';
+    if (!mayStop(user, task, this.options.bindings.binding(task.channel))) return 'Only the person who started this task or a channel maintainer can stop it.';
     if (isActive(task.state)) this.stopTask(task);
     return undefined;
   }
 
-  /** A held task never reached the runner: it ends here. Others are stopped by the runner. */
+  /** A held task, or one whose runner was revoked, ends here; others are stopped by their runner. */
   private stopTask(task: BotTask): void {
     if (task.state === 'held') this.options.held.cancel(task);
+    else if (typeof this.runnerOfTask(task) === 'string') this.options.held.cancel(task, 'Stopped here: its runner was revoked');
     else this.options.hub.send(task.runner_id, { type: 'task.stop', taskId: task.id });
   }
 
@@ -239,7 +235,7 @@ export class Director {
     const { store, hub, outbox } = this.options;
     const task = store.task(taskId);
     if (!task || task.channel !== channel) return;
-    if (!maySteer(user, task, store.binding(channel))) {
+    if (!maySteer(user, task, this.options.bindings.binding(channel))) {
       void outbox
         .ephemeral({ channel, user, text: 'In this channel only the task’s starter and the maintainers steer tasks; your reply was not passed to the agent.' })
         .catch(() => undefined);

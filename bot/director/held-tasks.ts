@@ -1,11 +1,13 @@
 import type { Clock } from '../../shared/clock.ts';
 import { botToRunnerSchema } from '../../shared/protocol.ts';
 import type { RunnerHub } from '../runners/hub.ts';
-import type { BotTask, ChannelBinding, DirectorStore } from '../store/directors.ts';
+import type { BindingStore, ChannelBinding } from '../store/bindings.ts';
+import type { BotTask, DirectorStore } from '../store/directors.ts';
 import type { CardRefresher } from './card-refresher.ts';
 
 export interface HeldTasksOptions {
   store: DirectorStore;
+  bindings: BindingStore;
   hub: RunnerHub;
   cards: CardRefresher;
   clock: Clock;
@@ -26,7 +28,7 @@ export class HeldTasks {
   /** Starts held tasks of the channel while it has free slots. */
   release(channel: string): void {
     const { store, hub, clock, cards } = this.options;
-    const binding = store.binding(channel);
+    const binding = this.options.bindings.binding(channel);
     for (const task of store.heldTasks(channel)) {
       if (binding && this.full(binding)) return;
       const frame = botToRunnerSchema.safeParse(JSON.parse(task.start_frame ?? 'null'));
@@ -36,10 +38,10 @@ export class HeldTasks {
     }
   }
 
-  /** A held task never reached its runner: stopping it ends it here. */
-  cancel(task: BotTask): void {
+  /** A task no runner will stop (held here, or its runner revoked): stopping it ends it here. */
+  cancel(task: BotTask, why = 'Stopped before it started'): void {
     const { store, clock, cards } = this.options;
-    store.updateTask(task.id, { state: 'cancelled', milestone: 'Stopped before it started' }, clock.now());
+    store.updateTask(task.id, { state: 'cancelled', milestone: why }, clock.now());
     cards.task(task.id);
     if (task.batch_id) cards.batch(task.batch_id);
   }

@@ -1,5 +1,5 @@
 import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
-import type { MemoryEntry } from './memory.ts';
+import { MAX_FACTS, type MemoryEntry } from './memory.ts';
 
 /** `/director memory`: every entry, numbered as `forget <n>` takes them. */
 export function memoryReply(entries: MemoryEntry[]): string {
@@ -15,7 +15,8 @@ export function memoryReply(entries: MemoryEntry[]): string {
   return cutMrkdwn(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);
 }
 
-export function rememberReply(id: number): string {
+export function rememberReply(id: number | undefined): string {
+  if (id === undefined) return `This channel’s memory holds ${MAX_FACTS} facts already: \`/director forget <n>\` some first (\`/director memory\` lists them).`;
   return `Remembered, as entry ${id}. New tasks in this channel will be told. \`/director memory\` lists everything.`;
 }
 

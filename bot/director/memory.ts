@@ -15,6 +15,8 @@ export type MemoryEntry = z.output<typeof entryRow>;
 
 /** Entries a channel keeps; the oldest task digests go first (remembered facts stay until forgotten). */
 const MAX_ENTRIES = 200;
+/** Facts a channel remembers; past it people forget some first (digests make room by themselves). */
+export const MAX_FACTS = 100;
 /** Characters of a remembered fact. */
 export const MAX_FACT = 500;
 /** Characters of project memory in a new task's prompt. */
@@ -64,6 +66,7 @@ export class ProjectMemory {
          ON CONFLICT (task_id) DO UPDATE SET text = excluded.text`,
       ),
       remove: db.prepare('DELETE FROM channel_memory WHERE id = ?'),
+      facts: db.prepare('SELECT COUNT(*) AS n FROM channel_memory WHERE channel = ? AND task_id IS NULL'),
       trim: db.prepare(
         `DELETE FROM channel_memory WHERE id IN (
            SELECT id FROM channel_memory WHERE channel = ? AND task_id IS NOT NULL ORDER BY id
@@ -77,8 +80,9 @@ export class ProjectMemory {
     return parseRows(entryRow, this.s.list.all(channel));
   }
 
-  /** Adds a fact; returns its id. */
-  remember(channel: string, text: string, author: string, now: number): number {
+  /** Adds a fact; returns its id, or undefined when the channel already holds MAX_FACTS. */
+  remember(channel: string, text: string, author: string, now: number): number | undefined {
+    if (z.object({ n: z.number() }).parse(this.s.facts.get(channel)).n >= MAX_FACTS) return undefined;
     const id = Number(this.s.add.run(channel, null, text, author, now).lastInsertRowid);
     this.s.trim.run(channel, channel, MAX_ENTRIES);
     return id;

@@ -60,9 +60,9 @@ export class TaskUpdates {
     if (!isActive(frame.state)) this.options.held.release(task.channel);
   }
 
-  /** The agent took up a follow-up: ✅ on the person's reply. */
-  followUpPicked(followUpId: string): void {
-    const picked = this.options.store.pickFollowUp(followUpId);
+  /** The agent took up a follow-up: ✅ on the person's reply (another runner's word is ignored). */
+  followUpPicked(followUpId: string, runner: RunnerRecord): void {
+    const picked = this.options.store.pickFollowUp(followUpId, runner.id);
     if (picked) void this.options.outbox.react({ channel: picked.channel, ts: picked.message_ts, name: 'white_check_mark' }).catch(() => undefined);
   }
 }

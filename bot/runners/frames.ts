@@ -12,7 +12,7 @@ export interface RunnerFrameDeps {
   /** A task summary the Director asked for. */
   summaryGiven: (requestId: string, answer: { summary: string; error?: string }) => void;
   taskUpdate: (frame: TaskUpdateReceived, seq: number, runner: RunnerRecord) => void;
-  followUpPicked: (followUpId: string) => void;
+  followUpPicked: (followUpId: string, runner: RunnerRecord) => void;
 }
 
 /** What the bot does with each frame a runner sends: one handler per frame type. */
@@ -23,7 +23,7 @@ export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<Runner
     'issues.found': (frame) => deps.issuesFound(frame.requestId, { issues: frame.issues, ...(frame.error && { error: frame.error }) }),
     'task.summary': (frame) => deps.summaryGiven(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) }),
     'task.update': (frame, seq, runner) => deps.taskUpdate(frame, seq, runner),
-    'task.followup': (frame) => deps.followUpPicked(frame.followUpId),
+    'task.followup': (frame, _seq, runner) => deps.followUpPicked(frame.followUpId, runner),
   };
 }
 

@@ -24,12 +24,12 @@ export class Pairing {
 
   constructor(private readonly options: PairingOptions) {}
 
-  /** A new code for `user` in `channel`, valid for ten minutes and for one use. */
-  createCode(channel: string, user: string): { code: string; expiresAt: number } {
+  /** A new code for `user` (of workspace `team`) in `channel`, valid for ten minutes and for one use; the runner it pairs is theirs. */
+  createCode(channel: string, user: string, team: string | null = null): { code: string; expiresAt: number } {
     const { store, clock, codeTtlMs = PAIRING_CODE_TTL_MS } = this.options;
     const code = newPairingCode();
     const now = clock.now();
-    store.addCode(hashSecret(code), channel, user, now, now + codeTtlMs);
+    store.addCode(hashSecret(code), channel, user, team, now, now + codeTtlMs);
     return { code, expiresAt: now + codeTtlMs };
   }
 
@@ -59,21 +59,54 @@ export class Pairing {
           message: 'this pairing code expired (codes last 10 minutes): run /director connect in Slack for a new one',
         };
       }
-      if (store.activeByName(name)) {
+      // Names are unique per owner: two people may each have a "laptop".
+      if (store.named(name).some((r) => r.created_by === code.created_by)) {
         return {
           ok: false,
           status: 409,
           error: 'name_taken',
-          message: `a runner named "${name}" is already paired: choose another --name, or revoke it first with /director runners revoke ${name}`,
+          message: `you already have a runner named "${name}": choose another --name, or revoke it first with /director runners revoke ${name}`,
         };
       }
       store.useCode(codeHash, now);
       const { id, token, secretHash } = newRunnerToken();
-      store.addRunner({ id, name, token_hash: secretHash, created_at: now, created_by: code.created_by });
+      store.addRunner({ id, name, token_hash: secretHash, created_at: now, created_by: code.created_by, owner_team: code.team });
       const runner = store.byId(id);
       if (!runner) throw new Error(`runner ${id} vanished inside its transaction`);
       return { ok: true, token, runner };
     });
+  }
+
+  /**
+   * Pairs a runner in this process (`director local`), replacing an earlier local one of that name.
+   * With an owner it is theirs at once; without one it returns a one-time claim code the owner
+   * types as `/director claim <code>`, and until then no channel can be bound to it.
+   */
+  pairLocal(name: string, owner?: { user: string; team: string | null }): { token: string; runner: RunnerRecord; claimCode?: string; replaced: string[] } {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    return store.transaction(() => {
+      const replaced = store.named(name).filter((old) => old.created_by === (owner?.user ?? '') && store.revoke(old.id, now));
+      const { id, token, secretHash } = newRunnerToken();
+      const claimCode = owner ? undefined : newPairingCode();
+      store.addRunner({
+        id,
+        name,
+        token_hash: secretHash,
+        created_at: now,
+        created_by: owner?.user ?? '',
+        owner_team: owner?.team ?? null,
+        ...(claimCode && { claim_hash: hashSecret(claimCode) }),
+      });
+      const runner = store.byId(id);
+      if (!runner) throw new Error(`runner ${id} vanished inside its transaction`);
+      return { token, runner, replaced: replaced.map((r) => r.id), ...(claimCode && { claimCode }) };
+    });
+  }
+
+  /** `/director claim <code>`: the person who types the code printed by `director local` owns that runner. */
+  claim(codeInput: string, user: string, team: string): RunnerRecord | undefined {
+    return this.options.store.claim(hashSecret(normalizePairingCode(codeInput)), user, team);
   }
 
   /** Checks a bearer token against the stored hash, in constant time. */

@@ -3,23 +3,6 @@ import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
 import { activeStates, botTaskStateSchema, type BotTaskState } from '../../shared/task-states.ts';
 
-const channelRow = z.object({
-  channel: z.string(),
-  repo: z.string(),
-  project: z.string(),
-  runner: z.string().nullable(),
-  agent: z.string().nullable(),
-  maintainers: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
-  /** Who may steer tasks by replying in their threads. */
-  steer: z.enum(['members', 'maintainers']),
-  /** Tasks of this channel running at once; null leaves it to the runner. */
-  concurrency: z.number().nullable(),
-  /** The verification command for this channel's tasks, instead of the project's. */
-  verify: z.string().nullable(),
-});
-/** A channel bound to a project and a runner. */
-export type ChannelBinding = z.output<typeof channelRow>;
-
 const taskRow = z.object({
   id: z.string(),
   channel: z.string(),
@@ -44,19 +27,12 @@ export type BotTask = z.output<typeof taskRow>;
 /** Active states of tasks that have left the bot's hold: queued on the link or on the runner, or running. */
 const ON_RUNNER = activeStates.filter((s) => s !== 'held');
 
-/** Channel bindings, tasks, batches and follow-ups of every channel's Director. */
+/** Tasks, batches and follow-ups of every channel's Director. */
 export class DirectorStore {
   private readonly s;
 
   constructor(private readonly db: Db) {
     this.s = {
-      bind: db.prepare(
-        `INSERT INTO channels (channel, repo, project, runner, agent, maintainers, steer, concurrency, verify, updated_at)
-         VALUES (@channel, @repo, @project, @runner, @agent, @maintainers, @steer, @concurrency, @verify, @now)
-         ON CONFLICT (channel) DO UPDATE SET repo = excluded.repo, project = excluded.project, runner = excluded.runner, agent = excluded.agent,
-           maintainers = excluded.maintainers, steer = excluded.steer, concurrency = excluded.concurrency, verify = excluded.verify, updated_at = excluded.updated_at`,
-      ),
-      binding: db.prepare('SELECT channel, repo, project, runner, agent, maintainers, steer, concurrency, verify FROM channels WHERE channel = ?'),
       held: db.prepare("SELECT * FROM tasks WHERE channel = ? AND state = 'held' ORDER BY created_at, rowid"),
       running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ON_RUNNER.map(() => '?').join(', ')})`),
       release: db.prepare("UPDATE tasks SET state = 'queued', start_frame = NULL, updated_at = ? WHERE id = ? AND state = 'held'"),
@@ -77,20 +53,13 @@ export class DirectorStore {
       batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
       addFollowUp: db.prepare('INSERT INTO followups (id, task_id, channel, message_ts) VALUES (?, ?, ?, ?)'),
       followUp: db.prepare('SELECT id, task_id, channel, message_ts, picked FROM followups WHERE id = ?'),
-      pick: db.prepare('UPDATE followups SET picked = 1 WHERE id = ? AND picked = 0'),
+      // Only the task's own runner picks up its follow-ups.
+      pick: db.prepare('UPDATE followups SET picked = 1 WHERE id = ? AND picked = 0 AND task_id IN (SELECT id FROM tasks WHERE runner_id = ?)'),
     };
   }
 
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
-  }
-
-  bind(binding: ChannelBinding, now: number): void {
-    this.s.bind.run({ ...binding, maintainers: JSON.stringify(binding.maintainers), now });
-  }
-
-  binding(channel: string): ChannelBinding | undefined {
-    return parseRow(channelRow, this.s.binding.get(channel));
   }
 
   addTask(
@@ -172,9 +141,9 @@ export class DirectorStore {
     this.s.addFollowUp.run(id, taskId, channel, messageTs);
   }
 
-  /** Marks a follow-up picked up; returns it the first time only. */
-  pickFollowUp(id: string): { task_id: string; channel: string; message_ts: string } | undefined {
-    if (this.s.pick.run(id).changes !== 1) return undefined;
+  /** Marks a follow-up picked up by `runnerId`; returns it the first time only, and only to the task's runner. */
+  pickFollowUp(id: string, runnerId: string): { task_id: string; channel: string; message_ts: string } | undefined {
+    if (this.s.pick.run(id, runnerId).changes !== 1) return undefined;
     return parseRow(z.object({ task_id: z.string(), channel: z.string(), message_ts: z.string() }), this.s.followUp.get(id));
   }
 }

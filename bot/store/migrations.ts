@@ -127,4 +127,42 @@ export const botMigrations: readonly Migration[] = [
       CREATE INDEX channel_memory_channel ON channel_memory (channel, id);
     `,
   },
+  {
+    version: 5,
+    name: 'owners of runners, bindings by runner id, binding requests, the audit log',
+    sql: `
+      ALTER TABLE runners ADD COLUMN owner_team TEXT;
+      -- Names are unique per owner now: two people may each have a "laptop".
+      DROP INDEX runners_active_name;
+      CREATE UNIQUE INDEX runners_active_owner_name ON runners (created_by, name) WHERE revoked_at IS NULL AND created_by != '';
+      -- A runner paired without a person (director local) is claimed with a one-time code.
+      ALTER TABLE runners ADD COLUMN claim_hash TEXT;
+      ALTER TABLE pairing_codes ADD COLUMN team TEXT;
+      ALTER TABLE channels ADD COLUMN runner_id TEXT;
+      ALTER TABLE channels ADD COLUMN team TEXT;
+      UPDATE channels SET runner_id = (SELECT id FROM runners WHERE runners.name = channels.runner AND runners.revoked_at IS NULL) WHERE runner IS NOT NULL;
+      CREATE TABLE binding_requests (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        team TEXT NOT NULL,
+        runner_id TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        decided_at INTEGER,
+        decision TEXT,
+        decided_by TEXT
+      );
+      CREATE INDEX binding_requests_open ON binding_requests (channel, runner_id) WHERE decided_at IS NULL;
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        channel TEXT,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX audit_channel ON audit (channel, id);
+    `,
+  },
 ];

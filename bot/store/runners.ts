@@ -7,7 +7,10 @@ const runnerRow = z.object({
   name: z.string(),
   token_hash: z.string(),
   created_at: z.number(),
+  /** The Slack user who paired it: its owner ('' while a local runner waits to be claimed). */
   created_by: z.string(),
+  /** The owner's workspace (null for runners paired before owners had one). */
+  owner_team: z.string().nullable(),
   revoked_at: z.number().nullable(),
   last_seen: z.number().nullable(),
   capacity: z.number(),
@@ -21,6 +24,7 @@ const codeRow = z.object({
   code_hash: z.string(),
   channel: z.string(),
   created_by: z.string(),
+  team: z.string().nullable(),
   expires_at: z.number(),
   used_at: z.number().nullable(),
 });
@@ -32,16 +36,20 @@ export class RunnerStore {
 
   constructor(private readonly db: Db) {
     this.statements = {
-      insertRunner: db.prepare(`INSERT INTO runners (id, name, token_hash, created_at, created_by) VALUES (@id, @name, @token_hash, @created_at, @created_by)`),
+      insertRunner: db.prepare(
+        `INSERT INTO runners (id, name, token_hash, created_at, created_by, owner_team, claim_hash) VALUES (@id, @name, @token_hash, @created_at, @created_by, @owner_team, @claim_hash)`,
+      ),
       byId: db.prepare('SELECT * FROM runners WHERE id = ?'),
-      activeByName: db.prepare('SELECT * FROM runners WHERE name = ? AND revoked_at IS NULL'),
-      active: db.prepare('SELECT * FROM runners WHERE revoked_at IS NULL ORDER BY name'),
+      named: db.prepare('SELECT * FROM runners WHERE name = ? AND revoked_at IS NULL ORDER BY created_at'),
+      owned: db.prepare("SELECT * FROM runners WHERE created_by = ? AND created_by != '' AND revoked_at IS NULL ORDER BY name"),
+      claimable: db.prepare("SELECT * FROM runners WHERE claim_hash = ? AND created_by = '' AND revoked_at IS NULL"),
+      claim: db.prepare('UPDATE runners SET created_by = ?, owner_team = ?, claim_hash = NULL WHERE id = ?'),
       revoke: db.prepare('UPDATE runners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
       hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
-      insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-      code: db.prepare('SELECT code_hash, channel, created_by, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
+      insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, team, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      code: db.prepare('SELECT code_hash, channel, created_by, team, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
       useCode: db.prepare('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
       pruneCodes: db.prepare('DELETE FROM pairing_codes WHERE expires_at < ?'),
     };
@@ -51,20 +59,41 @@ export class RunnerStore {
     return this.db.transaction(work)();
   }
 
-  addRunner(runner: { id: string; name: string; token_hash: string; created_at: number; created_by: string }): void {
-    this.statements.insertRunner.run(runner);
+  /** A new runner, owned by `created_by` in `owner_team`; a runner without an owner yet has `claim_hash` instead. */
+  addRunner(runner: {
+    id: string;
+    name: string;
+    token_hash: string;
+    created_at: number;
+    created_by: string;
+    owner_team: string | null;
+    claim_hash?: string;
+  }): void {
+    this.statements.insertRunner.run({ claim_hash: null, ...runner });
   }
 
   byId(id: string): RunnerRecord | undefined {
     return parseRow(runnerRow, this.statements.byId.get(id));
   }
 
-  activeByName(name: string): RunnerRecord | undefined {
-    return parseRow(runnerRow, this.statements.activeByName.get(name));
+  /** Active runners of this name, in any workspace and of any owner. */
+  named(name: string): RunnerRecord[] {
+    return parseRows(runnerRow, this.statements.named.all(name));
   }
 
-  active(): RunnerRecord[] {
-    return parseRows(runnerRow, this.statements.active.all());
+  /** The active runners `user` owns in `team`. */
+  ownedBy(user: string, team: string): RunnerRecord[] {
+    return parseRows(runnerRow, this.statements.owned.all(user)).filter((r) => isOwner(r, user, team));
+  }
+
+  /** Gives an unclaimed runner (director local) its owner; undefined when no runner waits for this claim. */
+  claim(claimHash: string, user: string, team: string): RunnerRecord | undefined {
+    return this.transaction(() => {
+      const runner = parseRow(runnerRow, this.statements.claimable.get(claimHash));
+      if (!runner) return undefined;
+      this.statements.claim.run(user, team, runner.id);
+      return this.byId(runner.id);
+    });
   }
 
   revoke(id: string, now: number): boolean {
@@ -83,9 +112,9 @@ export class RunnerStore {
     this.statements.status.run(status.running, status.capacity, now, id);
   }
 
-  addCode(codeHash: string, channel: string, createdBy: string, now: number, expiresAt: number): void {
+  addCode(codeHash: string, channel: string, createdBy: string, team: string | null, now: number, expiresAt: number): void {
     this.statements.pruneCodes.run(now - 24 * 60 * 60 * 1000);
-    this.statements.insertCode.run(codeHash, channel, createdBy, now, expiresAt);
+    this.statements.insertCode.run(codeHash, channel, createdBy, team, now, expiresAt);
   }
 
   code(codeHash: string): PairingCodeRecord | undefined {
@@ -95,4 +124,9 @@ export class RunnerStore {
   useCode(codeHash: string, now: number): boolean {
     return this.statements.useCode.run(now, codeHash).changes === 1;
   }
+}
+
+/** The runner's owner: the person who paired it, in their workspace. */
+export function isOwner(runner: RunnerRecord, user: string, team: string): boolean {
+  return runner.created_by !== '' && runner.created_by === user && (runner.owner_team === null || runner.owner_team === team);
 }

@@ -173,6 +173,12 @@ export class SlackEmulator {
     return root ? [root, ...store.replies(id, root.ts)] : [];
   }
 
+  /** The app's direct message with a person (what they see under the app's Messages tab), once the app opened it. */
+  directMessages(userId: string): MessageView[] {
+    const im = [...this.parts.store.channels.values()].find((c) => c.isIm && c.members.has(userId));
+    return im ? this.messages(im.id) : [];
+  }
+
   /** Ephemerals in a channel, optionally only those shown to one person. */
   ephemerals(channel: string, userId?: string): EphemeralMessage[] {
     const { store } = this.parts;

@@ -18,6 +18,8 @@ export interface Channel {
   members: Set<string>;
   /** Unix seconds. */
   created: number;
+  /** A direct message between the app and one person (`D…`, opened by conversations.open). */
+  isIm?: boolean;
 }
 
 /** Input of `emu.addUser`. */
@@ -87,6 +89,14 @@ export class Workspace {
   }
 
   /** Finds a channel by id, or by name ("general" / "#general") as chat.postMessage allows. */
+  /** The app's direct message with `userId`, opened on first use (as conversations.open does). */
+  directMessage(userId: string): Channel {
+    for (const c of this.channels.values()) if (c.isIm && c.members.has(userId)) return c;
+    const channel = this.addChannel({ id: slackId('D0', 9), name: `dm-${userId}`, members: [userId], isPrivate: true });
+    channel.isIm = true;
+    return channel;
+  }
+
   channel(idOrName: string): Channel | undefined {
     const byId = this.channels.get(idOrName);
     if (byId) return byId;

@@ -1,4 +1,4 @@
-// Read methods: auth.test, apps.connections.open, users.info, conversations.info/history/replies.
+// Read methods: auth.test, apps.connections.open, users.info, conversations.info/history/replies, and conversations.open.
 import { z } from 'zod';
 import { compareTs, tsMicros } from './ids.ts';
 import { formBool, formInt, formStr } from './params.ts';
@@ -56,6 +56,19 @@ function usersInfo(args: JsonObject, deps: ApiDeps): ApiReply {
   });
 }
 
+/** Opens (or finds) the app's direct message with one person; needs `im:write`. Multi-person DMs are not emulated. */
+function conversationsOpen(args: JsonObject, deps: ApiDeps): ApiReply {
+  const parsed = parseArgs(z.object({ users: formStr.default(''), return_im: formBool.optional() }), args);
+  if (!parsed.ok) return parsed.reply;
+  const users = parsed.data.users.split(',').filter(Boolean);
+  if (users.length === 0) return fail('users_list_not_supplied');
+  if (users.length > 1) return fail('not_implemented');
+  const [userId = ''] = users;
+  if (!deps.store.users.has(userId)) return fail('user_not_found');
+  const channel = deps.store.directMessage(userId);
+  return ok({ channel: { id: channel.id, ...(parsed.data.return_im && { is_im: true, user: userId, created: channel.created }) } });
+}
+
 function conversationsInfo(args: JsonObject, deps: ApiDeps): ApiReply {
   const parsed = parseArgs(z.object({ channel: formStr.default('') }), args);
   if (!parsed.ok) return parsed.reply;
@@ -67,9 +80,9 @@ function conversationsInfo(args: JsonObject, deps: ApiDeps): ApiReply {
       id: channel.id,
       name: channel.name,
       name_normalized: channel.name,
-      is_channel: true,
+      is_channel: !channel.isIm,
       is_group: false,
-      is_im: false,
+      is_im: channel.isIm ?? false,
       is_private: channel.isPrivate,
       is_member: isMember,
       is_archived: false,
@@ -159,6 +172,7 @@ export const readMethods: Record<string, MethodSpec> = {
   'apps.connections.open': { token: 'app', handle: connectionsOpen },
   'users.info': { token: 'bot', handle: usersInfo },
   'conversations.info': { token: 'bot', handle: conversationsInfo },
+  'conversations.open': { token: 'bot', handle: conversationsOpen },
   'conversations.history': { token: 'bot', handle: history },
   'conversations.replies': { token: 'bot', handle: replies },
 };

@@ -101,9 +101,18 @@ describe('director local', () => {
     try {
       await proc.waitForLog(/connected to the bot/);
       emu.addUser({ id: 'U0ALICE', name: 'alice' });
-      const channel = emu.addChannel({ name: 'proj', members: ['U0ALICE'] }).id;
+      emu.addUser({ id: 'U0MALLORY', name: 'mallory' });
+      const channel = emu.addChannel({ name: 'proj', members: ['U0ALICE', 'U0MALLORY'] }).id;
+      // Its runner has no owner until someone types the code it printed (to the terminal, never the log).
+      const claim = /\/director claim (\S+)/.exec(proc.stdout())?.[1] ?? '';
+      expect(claim).not.toBe('');
+      expect(proc.stderr()).not.toContain(claim);
+      expect(JSON.stringify((await emu.person('U0ALICE').slash(channel, '/director', 'runners')).ack)).toContain('you have none');
+      expect(JSON.stringify((await emu.person('U0ALICE').slash(channel, '/director', `claim ${claim}`)).ack)).toContain('is yours now');
+      expect(JSON.stringify((await emu.person('U0MALLORY').slash(channel, '/director', `claim ${claim}`)).ack)).toContain('not valid');
       const listed = JSON.stringify((await emu.person('U0ALICE').slash(channel, '/director', 'runners')).ack);
-      expect(listed).toContain('— online');
+      expect(listed).toContain('(yours) — online');
+      expect(JSON.stringify((await emu.person('U0MALLORY').slash(channel, '/director', 'runners')).ack)).toContain('you have none');
       expect(await proc.stop()).toBe(0);
     } finally {
       await proc.stop();

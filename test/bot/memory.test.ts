@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProjectMemory } from '../../bot/director/memory.ts';
+import { z } from 'zod';
+import { MAX_FACTS, ProjectMemory } from '../../bot/director/memory.ts';
+import { SlackDeliveryStore } from '../../bot/store/slack-deliveries.ts';
 import { botMigrations } from '../../bot/store/migrations.ts';
 import { openDatabase, type Db } from '../../shared/db/open.ts';
 
@@ -16,7 +18,7 @@ describe('a channel’s project memory', () => {
 
   it('gives entries ids that never shift, keeps channels apart, and replaces a task’s digest when it finishes again', () => {
     memory.addDigest('C1', 'ta', 'Fixed the login redirect', 1);
-    const fact = memory.remember('C1', 'Deploys happen on Tuesdays', 'U1', 2);
+    const fact = memory.remember('C1', 'Deploys happen on Tuesdays', 'U1', 2) ?? expect.fail('not remembered');
     memory.addDigest('C2', 'tb', 'Other channel', 3);
     memory.addDigest('C1', 'ta', 'Fixed the login redirect, and its test', 4);
     expect(memory.list('C1').map((e) => e.text)).toEqual(['Fixed the login redirect, and its test', 'Deploys happen on Tuesdays']);
@@ -57,5 +59,26 @@ describe('a channel’s project memory', () => {
     expect(small).toContain('Never edit generated');
     expect(small).not.toContain('Parser');
     expect(memory.relevant('C9', 'anything')).toBeUndefined();
+  });
+
+  it('remembers at most MAX_FACTS facts per channel and says so instead of growing', () => {
+    for (let i = 0; i < MAX_FACTS; i++) expect(memory.remember('C1', `fact ${i}`, 'U1', i)).toBeDefined();
+    expect(memory.remember('C1', 'one too many', 'U1', MAX_FACTS)).toBeUndefined();
+    expect(memory.list('C1')).toHaveLength(MAX_FACTS);
+    expect(memory.remember('C2', 'another channel has room', 'U1', 0)).toBeDefined();
+  });
+});
+
+describe('remembered Slack deliveries', () => {
+  it('forget ids older than a day while the bot runs, so the table stays bounded', () => {
+    const db = openDatabase({ file: ':memory:', migrations: botMigrations });
+    const deliveries = new SlackDeliveryStore(db);
+    const hour = 60 * 60 * 1000;
+    for (let i = 0; i < 5000; i++) deliveries.firstSeen(`event:${i}`, i * (hour / 50));
+    const kept = z.object({ n: z.number() }).parse(db.prepare('SELECT COUNT(*) AS n FROM slack_deliveries').get());
+    // 50 an hour for 100 hours: about a day's worth (plus one pruning interval) is kept, not 5,000.
+    expect(kept.n).toBeLessThan(24 * 50 + 500 + 1);
+    expect(deliveries.firstSeen('event:4999', 5000 * (hour / 50))).toBe(false);
+    db.close();
   });
 });

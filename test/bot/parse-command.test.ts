@@ -30,22 +30,26 @@ describe('command parsing', () => {
   });
 
   it('reads init, do, stop, retry and status', () => {
-    expect(parseCommand('init acme/web --runner laptop --maintainers <@U1>,@u2 --steer maintainers')).toEqual({
+    expect(parseCommand('init acme/web --runner laptop --maintainers <@U1>,<@U2|bob> --steer maintainers --owner <@U3|carol>')).toEqual({
       kind: 'init',
       repo: 'acme/web',
       runner: 'laptop',
-      maintainers: ['U1', 'u2'],
+      owner: 'U3',
+      maintainers: ['U1', 'U2'],
       steer: 'maintainers',
     });
     expect(parseCommand('init not-a-repo')).toMatchObject({ kind: 'invalid' });
-    expect(parseCommand('init acme/web --verify npm run test:ci --concurrency 2')).toEqual({
-      kind: 'init',
-      repo: 'acme/web',
-      maintainers: [],
-      steer: 'members',
-      verify: 'npm run test:ci',
-      concurrency: 2,
+    // Settings left out are left out (they keep their current values), not reset to defaults.
+    expect(parseCommand('init acme/web --verify unit --concurrency 2')).toEqual({ kind: 'init', repo: 'acme/web', verify: 'unit', concurrency: 2 });
+    // A channel names one of the runner's verification commands; it never sends a command line.
+    expect(parseCommand('init acme/web --verify sh -c "id"')).toMatchObject({
+      kind: 'invalid',
+      problem: expect.stringContaining('not a command line') as unknown,
     });
+    expect(parseCommand('init acme/web --verify ' + 'x'.repeat(600))).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('init acme/web --maintainers @bob')).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('--maintainers') as unknown });
+    expect(parseCommand('init acme/web --concurrency 500')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('init acme/web --sudo yes')).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('not an init flag') as unknown });
     expect(parseCommand('do add a dark mode agent:codex')).toEqual({ kind: 'do', text: 'add a dark mode', agent: 'codex' });
     expect(parseCommand('stop all')).toEqual({ kind: 'stop', task: 'all' });
     expect(parseCommand('retry tabc123')).toEqual({ kind: 'retry', task: 'tabc123' });
@@ -86,5 +90,20 @@ describe('command parsing', () => {
     expect(reply).not.toContain('<!channel>');
     expect(reply).toContain('&lt;!channel&gt;');
     expect(reply).toContain('Usage:');
+  });
+
+  it('answers oversized or runaway input with a sentence, at once', () => {
+    expect(parseCommand(`do ${'x'.repeat(20_050)}`)).toMatchObject({
+      kind: 'invalid',
+      problem: expect.stringContaining('at most 20000 characters') as unknown,
+    });
+    expect(parseCommand('x'.repeat(40_000))).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('characters long') as unknown });
+    // A long unknown word is not compared letter by letter with every command.
+    expect(parseCommand('y'.repeat(20_000))).toEqual({ kind: 'unknown', input: 'y'.repeat(20_000) });
+    const many = Array.from({ length: 300 }, (_, i) => `#${i + 1}`).join(' ');
+    expect(parseCommand(`fix ${many}`)).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('at most 20 issues') as unknown });
+    expect(parseCommand('claim')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('claim AB12-CD34')).toEqual({ kind: 'claim', code: 'AB12-CD34' });
+    expect(parseCommand('audit')).toEqual({ kind: 'audit' });
   });
 });

@@ -159,7 +159,7 @@ describe('thread context in Slack: status from the summary, restart, project mem
     expect(prompt).toContain('/healthz');
 
     // Bob neither added the fact nor started a task here; with alice as maintainer he may not remove it.
-    expect(await ack('init acme/demo --runner laptop --maintainers @U0ALICE')).toContain('now directs');
+    expect(await ack('init acme/demo --runner laptop --maintainers <@U0ALICE>')).toContain('now directs');
     expect(JSON.stringify((await loop.slack.person('U0BOB').slash(loop.channel, '/director', 'forget 2')).ack)).toContain('Entry 2 stays');
     expect(await ack('forget 2')).toContain('Forgot entry 2');
     expect(await ack('forget 9')).toContain('There is no entry 9');

@@ -149,7 +149,7 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     loop.model.script('second request', { turns: [{ steps: [{ writeFile: { path: 'two.txt', content: '2\n' } }, { message: 'Two.' }] }] });
     loop.startRunner();
     await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
-    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop --concurrency 1 --verify node test.js --channel-check');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop --concurrency 1 --verify check');
     await slack.person('U0ALICE').slash(channel, '/director', 'do first request');
     await slack.person('U0ALICE').slash(channel, '/director', 'do second request');
     await until(() => cardOf('second request')?.text?.includes('waiting for a free slot'), 10_000, 'the second task held');

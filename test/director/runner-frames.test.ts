@@ -29,9 +29,10 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
     home = tempHome('director-frames-');
     slack = await startSlackEmulator();
     slack.addUser({ id: 'U0ALICE', name: 'alice' });
+    slack.addUser({ id: 'U0MALLORY', name: 'mallory' });
     channel = slack.addChannel({ name: 'demo', members: ['U0ALICE'] }).id;
     bot = await startBotAgainst(slack, { mode: 'socket', home: join(home.dir, 'bot') });
-    token = bot.bot.pairLocalRunner('laptop');
+    token = bot.bot.pairLocalRunner('laptop', { user: 'U0ALICE', team: null }).token;
   });
 
   afterEach(async () => {
@@ -89,6 +90,53 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
 
     await until(() => JSON.stringify(card('write the changelog')?.blocks ?? '').includes('still going'), 10_000, 'the valid update applied');
     expect(slack.messages(channel).some((m) => m.text?.includes('verifying'))).toBe(false);
+  });
+
+  it('never lets a runner’s URL or a request’s text become a mention or a forged link on the card', async () => {
+    const hostile = await runner(newerRunnerSide);
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do <!channel> <https://evil.example|click me> please');
+    const start = await hostile.next('task.start');
+    hostile.send({
+      type: 'task.update',
+      taskId: start.taskId,
+      state: 'awaiting_review',
+      agent: 'codex',
+      prUrl: 'https://evil.example/login|Draft pull request> <!channel',
+      milestone: { kind: 'progress', text: 'done', post: false },
+    });
+    hostile.send({ type: 'task.update', taskId: start.taskId, state: 'failed', agent: 'codex', prUrl: 'javascript:alert(1)' });
+    await until(() => slack.messages(channel).some((m) => m.text?.includes('failed')), 10_000, 'the card updated');
+    const shown = slack.messages(channel).find((m) => m.text?.includes('please'));
+    const everything = JSON.stringify(shown);
+    expect(everything).not.toContain('<!channel');
+    expect(everything).not.toContain('<https://evil.example|click me>');
+    expect(everything).not.toContain('javascript:');
+    expect(shown?.text).toContain('&lt;!channel&gt;');
+  });
+
+  it('takes a follow-up’s pickup only from the task’s own runner', async () => {
+    const own = await runner(runnerSide);
+    const strangerToken = bot.bot.pairLocalRunner('desk', { user: 'U0MALLORY', team: null }).token;
+    const stranger = await startScriptedRunner({
+      botUrl: `http://127.0.0.1:${bot.bot.port}`,
+      token: strangerToken,
+      name: 'desk',
+      home: join(home.dir, 'desk'),
+      side: runnerSide,
+    });
+    stops.push(() => stranger.stop());
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do write the changelog');
+    await own.next('task.start');
+    const root = await until(() => card('write the changelog'), 10_000, 'the card');
+    const reply = await alice().say(channel, 'Also update the README.', { threadTs: root.ts });
+    const steer = await own.next('task.steer');
+    stranger.send({ type: 'task.followup', taskId: steer.taskId, followUpId: steer.followUpId });
+    await stranger.acknowledged();
+    expect(slack.reactions(channel, reply.ts).map((r) => r.name)).not.toContain('white_check_mark');
+    own.send({ type: 'task.followup', taskId: steer.taskId, followUpId: steer.followUpId });
+    await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 10_000, 'the ✅ from the task’s runner');
   });
 
   it('answers `stop all` at once while a fix top N waits for the runner’s issue listing', async () => {

@@ -50,13 +50,15 @@ describe('pairing codes and runner tokens', () => {
     expect(pairing.exchange(code, 'laptop')).toMatchObject({ ok: true });
   });
 
-  it('keeps runner names unique without spending the code', () => {
+  it('keeps runner names unique per owner without spending the code; another person may have a runner of that name', () => {
     pairing.exchange(pairing.createCode('C1', 'U1').code, 'laptop');
-    const { code } = pairing.createCode('C1', 'U2');
+    const { code } = pairing.createCode('C1', 'U1');
     const taken = pairing.exchange(code, 'laptop');
     expect(taken).toMatchObject({ ok: false, status: 409 });
     expect(taken.ok || taken.message).toContain('runners revoke laptop');
     expect(pairing.exchange(code, 'desktop')).toMatchObject({ ok: true });
+    const theirs = pairing.exchange(pairing.createCode('C2', 'U2').code, 'laptop');
+    expect(theirs).toMatchObject({ ok: true, runner: { name: 'laptop', created_by: 'U2' } });
   });
 
   it('refuses a revoked token, a forged secret and a malformed token', () => {

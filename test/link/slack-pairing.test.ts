@@ -16,7 +16,8 @@ describe('pairing a runner from Slack, end to end', () => {
   beforeEach(async () => {
     emu = await startSlackEmulator();
     emu.addUser({ id: 'U0ALICE', name: 'alice' });
-    channel = emu.addChannel({ name: 'proj', members: ['U0ALICE'] }).id;
+    emu.addUser({ id: 'U0BOB', name: 'bob' });
+    channel = emu.addChannel({ name: 'proj', members: ['U0ALICE', 'U0BOB'] }).id;
     harness = await startBotAgainst(emu, { mode: 'socket', link: { heartbeatMs: 500 } });
     home = tempHome('director-runner-');
   });
@@ -54,7 +55,7 @@ describe('pairing a runner from Slack, end to end', () => {
     runner = spawnDirector(['runner', 'start'], env());
     await runner.waitForLog(/connected to the bot/);
     const listed = await slash('runners');
-    expect(listed).toContain('*laptop* — online');
+    expect(listed).toContain('*laptop* (yours) — online');
     expect(listed).toContain('0/4 running');
 
     const status = await runDirector(['runner', 'status'], env());
@@ -62,11 +63,15 @@ describe('pairing a runner from Slack, end to end', () => {
     expect(status.stdout).toContain('Runner:    laptop');
     expect(status.stdout).toContain('Running:   no tasks');
 
+    // Someone else in the channel can neither see nor revoke it.
+    const bob = async (text: string) => JSON.stringify((await emu.person('U0BOB').slash(channel, '/director', text)).ack);
+    expect(await bob('runners')).not.toContain('laptop');
+    expect(await bob('runners revoke laptop')).toContain('only a runner’s owner revokes it');
     expect(await slash('runners revoke laptop')).toContain('Revoked runner *laptop*');
     expect(await runner.exited).toBe(1);
     expect(runner.stderr()).toContain('was revoked in Slack');
     expect(runner.stderr()).not.toContain(token);
-    expect(await slash('runners')).toContain('No runners yet');
+    expect(await slash('runners')).toContain('you have none');
 
     // The revoked token is refused at once, without retrying in a loop.
     const again = await runDirector(['runner', 'start'], env());

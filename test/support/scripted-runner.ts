@@ -16,6 +16,8 @@ export interface ScriptedRunner<Out> {
   /** The first frame of `type` received, once it arrives. */
   next<T extends BotToRunner['type']>(type: T, after?: number): Promise<Extract<BotToRunner, { type: T }>>;
   send(frame: Out): void;
+  /** Resolves once the bot has acknowledged (so handled) every frame sent so far. */
+  acknowledged(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,8 @@ export async function startScriptedRunner<Out = RunnerToBot>(options: {
   side: LinkSide<Out, BotToRunner>;
 }): Promise<ScriptedRunner<Out>> {
   const db = runnerDatabase(options.home);
-  const endpoint = new LinkEndpoint({ side: options.side, store: new LinkStore(db, linkPeer(options.token)), log: quietLog });
+  const store = new LinkStore(db, linkPeer(options.token));
+  const endpoint = new LinkEndpoint({ side: options.side, store, log: quietLog });
   const received: BotToRunner[] = [];
   endpoint.onFrame((frame) => received.push(frame));
   const link = new RunnerLink({
@@ -44,6 +47,9 @@ export async function startScriptedRunner<Out = RunnerToBot>(options: {
     next: (type, after = 0) =>
       until(() => received.slice(after).find((f): f is Extract<BotToRunner, { type: typeof type }> => f.type === type), 10_000, `a ${type} frame`),
     send: (frame) => void endpoint.send(frame),
+    acknowledged: async () => {
+      await until(() => store.unacknowledged() === 0, 10_000, 'the bot to acknowledge every frame');
+    },
     stop: async () => {
       link.stop();
       await link.stopped;

@@ -185,3 +185,16 @@ describe('reactions, users, conversations', () => {
     expect(newer.messages?.map((m) => m.text)).toEqual(['m4', 'm3']);
   });
 });
+
+describe('direct messages', () => {
+  it('opens the same DM with a person each time, posts into it, and refuses what Slack refuses', async () => {
+    const first = await bot.conversations.open({ users: 'U0ALICE' });
+    const again = await bot.conversations.open({ users: 'U0ALICE' });
+    expect(first.channel?.id).toMatch(/^D/);
+    expect(again.channel?.id).toBe(first.channel?.id);
+    await bot.chat.postMessage({ channel: first.channel?.id ?? '', text: 'approve?' });
+    expect(emu.directMessages('U0ALICE').map((m) => m.text)).toEqual(['approve?']);
+    expect(await slackError(bot.conversations.open({ users: 'U0NOBODY' }))).toBe('user_not_found');
+    expect(await slackError(bot.apiCall('conversations.open', {}))).toBe('users_list_not_supplied');
+  });
+});

@@ -1,0 +1,29 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { APPROVE_ACTION, DENY_ACTION } from '../director/bindings.ts';
+import type { CommandHandlerDeps } from './handlers.ts';
+
+/** What every button press carries that Director reads: the button's value, who pressed it, where. */
+const pressed = z.object({
+  user: z.object({ id: z.string(), team_id: z.string().optional() }),
+  channel: z.object({ id: z.string() }),
+});
+const buttonValue = z.object({ value: z.string().max(100) });
+
+/** The buttons: Stop on task cards, Approve / Deny on a runner owner's binding requests. */
+export function registerActions(app: App, deps: CommandHandlerDeps): void {
+  const { director, binder, outbox } = deps;
+  const press = (actionId: string, handle: (value: string, user: string, team: string) => string | undefined) =>
+    app.action(actionId, async ({ ack, body, action, context }) => {
+      await ack();
+      const value = buttonValue.safeParse(action);
+      const where = pressed.safeParse(body);
+      if (!value.success || !where.success) return;
+      const team = context.teamId ?? where.data.user.team_id ?? '';
+      const answer = handle(value.data.value, where.data.user.id, team);
+      if (answer) await outbox.ephemeral({ channel: where.data.channel.id, user: where.data.user.id, text: answer });
+    });
+  press('task_stop', (taskId, user) => director.stopButton(user, taskId));
+  press(APPROVE_ACTION, (requestId, user, team) => binder.decide(requestId, true, user, team));
+  press(DENY_ACTION, (requestId, user, team) => binder.decide(requestId, false, user, team));
+}

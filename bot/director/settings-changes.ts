@@ -1,0 +1,23 @@
+import { escapeMrkdwn } from '../../shared/text.ts';
+import type { ChannelSettings } from '../store/bindings.ts';
+import { mention } from './announcements.ts';
+
+/** How each setting's change is said in the channel ("<@bob> changed who may steer to maintainers"). */
+const SAID = {
+  repo: (to) => `changed the repository to *${escapeMrkdwn(to.repo)}*`,
+  project: (to) => `changed the runner's project to \`${escapeMrkdwn(to.project)}\``,
+  agent: (to) => (to.agent ? `changed the agent to \`${escapeMrkdwn(to.agent)}\`` : 'reset the agent to the runner’s default'),
+  maintainers: (to) => `changed the maintainers to ${to.maintainers.map(mention).join(', ')}`,
+  steer: (to) => `changed who may steer to ${to.steer === 'maintainers' ? 'the starter and maintainers' : 'all members'}`,
+  concurrency: (to) =>
+    to.concurrency === null ? 'lifted the channel’s limit on tasks at once' : `set the channel’s limit to ${to.concurrency} task(s) at once`,
+  verify: (to) =>
+    to.verify ? `changed the verification to the runner’s \`${escapeMrkdwn(to.verify)}\` command` : 'reset the verification to the project’s default',
+} satisfies Record<keyof ChannelSettings, (to: ChannelSettings) => string>;
+
+const same = (a: ChannelSettings[keyof ChannelSettings], b: ChannelSettings[keyof ChannelSettings]) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One line per setting that differs, in a fixed order. */
+export function settingsChanges(from: ChannelSettings, to: ChannelSettings): string[] {
+  return (Object.keys(SAID) as (keyof ChannelSettings)[]).filter((key) => !same(from[key], to[key])).map((key) => SAID[key](to));
+}
