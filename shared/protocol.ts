@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { knownMilestoneSchema, milestoneSchema } from './milestones.ts';
 import { taskStateSchema } from './task-states.ts';
+import { webUrlSchema } from './web-url.ts';
 
 /** The protocol version this build speaks. Bump on any incompatible change. */
 export const PROTOCOL_VERSION = 2;
@@ -22,6 +23,9 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A runner's name: what people type in `/director runners revoke <name>`. */
 export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-", at most 63');
 
+/** Tasks a runner may say it runs or will run at once: more than any machine does, so a wild number is refused. */
+const taskCountSchema = z.number().int().min(0).max(1000);
+
 // ---------------------------------------------------------------------------------------------
 // Application frames: what the bot and the runner say to each other.
 
@@ -29,9 +33,9 @@ export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,6
 export const runnerStatusFrame = z.object({
   type: z.literal('runner.status'),
   /** Tasks running now. */
-  running: z.number().int().min(0),
+  running: taskCountSchema,
   /** Tasks the runner will run at once. */
-  capacity: z.number().int().min(0),
+  capacity: taskCountSchema,
 });
 
 /** Either way: a test and diagnostics message; the receiver records it. */
@@ -65,7 +69,7 @@ export const issuesFindFrame = z.object({
 export const issuesFoundFrame = z.object({
   type: z.literal('issues.found'),
   requestId: z.string(),
-  issues: z.array(z.object({ number: z.number().int(), title: z.string(), url: z.string() })),
+  issues: z.array(z.object({ number: z.number().int(), title: z.string(), url: webUrlSchema })),
   /** Set when the listing failed (no such project, GitHub refused…). */
   error: z.string().optional(),
 });
@@ -129,7 +133,8 @@ const taskUpdate = <M extends z.ZodType>(milestone: M) =>
     state: taskStateSchema,
     agent: z.string(),
     milestone: milestone.optional(),
-    prUrl: z.string().optional(),
+    /** The task's draft PR. */
+    prUrl: webUrlSchema.optional(),
     /** The issue's title as GitHub has it (the bot may only know the number). */
     title: z.string().max(500).optional(),
     /** When the task started running on the runner (ms since epoch). */
@@ -192,7 +197,7 @@ export const helloFrame = z.object({
   /** The runner's name, as paired. */
   runner: runnerNameSchema,
   /** Tasks it will run at once. */
-  capacity: z.number().int().min(0),
+  capacity: taskCountSchema,
   /** Agent drivers it can run (codex, claude, command names). */
   agents: z.array(z.string().max(64)).max(32),
   /** Director version of the runner, for diagnostics. */
