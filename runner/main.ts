@@ -8,7 +8,7 @@ import { runnerSide, type RunnerEndpoint } from '../shared/link/sides.ts';
 import { dispatchFrame, type BotToRunner } from '../shared/protocol.ts';
 import { createRedactor, secretValuesFromEnv } from '../shared/redact.ts';
 import { redactDeep } from '../shared/redact-stream.ts';
-import type { RunnerConfig } from './config.ts';
+import { defaultVerifyCommand, verifyCommandsOf, type RunnerConfig } from './config.ts';
 import type { RunnerCredentials } from './credentials.ts';
 import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
@@ -81,10 +81,7 @@ export function startRunner({
     ...secretValuesFromEnv(env),
   ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
-  const drivers = buildDrivers(
-    config.agents,
-    config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])),
-  );
+  const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
   const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock });
@@ -102,7 +99,7 @@ export function startRunner({
   const gitEnv = agentEnvironment({ base: env });
   const octokit = config.github.token ? githubClient(config.github, log, clock) : undefined;
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
-  const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
+  const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined, testCommand: defaultVerifyCommand(p) }]));
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });

@@ -23,6 +23,11 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A runner's name: what people type in `/director runners revoke <name>`. */
 export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-", at most 63');
 
+/** The name of one of a project's verification commands in the runner's config, which a channel may choose. */
+export const verifyNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a verify command name: 1 to 32 lowercase letters, digits, "_" or "-", starting with a letter or digit');
+
 /** Tasks a runner may say it runs or will run at once: more than any machine does, so a wild number is refused. */
 const taskCountSchema = z.number().int().min(0).max(1000);
 
