@@ -1,8 +1,8 @@
 /**
- * The wire protocol between the bot and a runner (version 2: typed milestones, restarts, task
- * summaries, project memory). Every WebSocket message is one JSON frame from `linkFrameSchema`;
- * application messages ride inside `data` frames: `BotToRunner` one way, `RunnerToBot` the other.
- * Both sides validate every frame on arrival.
+ * The wire protocol between the bot and a runner (version 3: a task's verification is chosen by
+ * name among the runner's own commands, never sent as shell text). Every WebSocket message is one
+ * JSON frame from `linkFrameSchema`; application messages ride inside `data` frames: `BotToRunner`
+ * one way, `RunnerToBot` the other. Both sides validate every frame on arrival.
  *
  * Compatibility within a version: a receiver ignores fields it does not know and renders a
  * milestone kind it does not know from its `text`, so bot and runners need not upgrade in
@@ -15,7 +15,7 @@ import { taskStateSchema } from './task-states.ts';
 import { webUrlSchema } from './web-url.ts';
 
 /** The protocol version this build speaks. Bump on any incompatible change. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest frame either side accepts; a bigger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -83,12 +83,13 @@ export const issuesFoundFrame = z.object({
 export const taskStartFrame = z.object({
   type: z.literal('task.start'),
   taskId: z.string().regex(/^[a-z0-9]{4,32}$/),
-  project: z.string(),
-  /** Agent name; the project's default when absent. */
-  agent: z.string().optional(),
+  /** A project in the runner's PROJECTS; the runner refuses the task otherwise. */
+  project: z.string().max(100),
+  /** Agent name, one of the runner's AGENTS; the project's default when absent. */
+  agent: z.string().max(64).optional(),
   title: z.string().max(500),
-  /** The channel's verification command, instead of the project's. */
-  verifyCommand: z.string().max(500).optional(),
+  /** The channel's choice among the project's verifyCommands (by name); the project's default when absent. */
+  verify: verifyNameSchema.optional(),
   /** What the channel's project memory holds that is relevant to this task, already within its budget. */
   memory: z.string().max(8000).optional(),
   /** An issue (read by the runner) or a free-text request from Slack. */
@@ -165,6 +166,26 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   taskAskFrame,
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
+
+/**
+ * task.start as a runner reads it: shell text in v2's `verifyCommand` is kept, never to run it
+ * but to refuse the task, where dropping the field would verify other than the channel asked.
+ */
+const taskStartReceived = taskStartFrame.extend({ verifyCommand: z.unknown().optional() });
+
+/** Every frame the bot sends a runner, as the runner accepts them. */
+export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
+  noteFrame,
+  issuesFindFrame,
+  taskStartReceived,
+  taskSteerFrame,
+  taskStopFrame,
+  taskRetryFrame,
+  taskRestartFrame,
+  taskAskFrame,
+]);
+export type BotToRunnerReceived = z.infer<typeof botToRunnerReceivedSchema>;
+export type TaskStartReceived = Extract<BotToRunnerReceived, { type: 'task.start' }>;
 
 /** Runner → bot frames other than task.update, which exists in two strictnesses. */
 const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helloFrame, runnerToBotReceivedSchema } from '../../shared/protocol.ts';
+import { botToRunnerReceivedSchema, botToRunnerSchema, helloFrame, runnerToBotReceivedSchema } from '../../shared/protocol.ts';
 
 const update = { type: 'task.update', taskId: 'tabc123', state: 'awaiting_review', agent: 'codex' };
 const accepts = (frame: unknown) => runnerToBotReceivedSchema.safeParse(frame).success;
@@ -35,5 +35,21 @@ describe('what the bot accepts from a runner', () => {
     const found = (url: string) => ({ type: 'issues.found', requestId: 'r1', issues: [{ number: 7, title: 'Crash', url }] });
     expect(accepts(found('https://github.com/acme/demo/issues/7'))).toBe(true);
     expect(accepts(found('https://x.example/<!channel>'))).toBe(false);
+  });
+});
+
+describe('what a task.start may ask of a runner', () => {
+  const start = { type: 'task.start', taskId: 'tabc123', project: 'web', title: 'x', source: { kind: 'request', text: 'x', requestedBy: 'U1' } };
+
+  it('names a verify command, never carries one', () => {
+    expect(botToRunnerSchema.parse({ ...start, verify: 'full' })).toMatchObject({ verify: 'full' });
+    for (const verify of ['npm test', 'Full', '-rf', 'x'.repeat(33), '']) expect(botToRunnerSchema.safeParse({ ...start, verify }).success, verify).toBe(false);
+    // The bot cannot send shell text: its schema drops the field.
+    expect(botToRunnerSchema.parse({ ...start, verifyCommand: 'sh -c x' })).not.toHaveProperty('verifyCommand');
+  });
+
+  it('keeps an old bot’s shell text where the runner reads it, so the runner can refuse the task', () => {
+    expect(botToRunnerReceivedSchema.parse({ ...start, verifyCommand: 'sh -c x' })).toMatchObject({ verifyCommand: 'sh -c x' });
+    expect(botToRunnerReceivedSchema.parse(start)).not.toHaveProperty('verifyCommand');
   });
 });
