@@ -72,7 +72,7 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     DIRECTOR_HOME: runnerHome,
     LOG_LEVEL: 'silent',
     RUNNER_CAPACITY: String(options.capacity ?? 4),
-    PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test' }],
+    PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test', verifyCommands: { check: 'node test.js' } }],
     AGENTS: {
       codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) },
       claude: { kind: 'claude', command: claudeBin, env: claudeEnv(model, claudeHome) },

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseVariables, type VariableSpec } from '../shared/config/variables.ts';
 import type { ConfigSource } from '../shared/config/source.ts';
 import type { LogLevel } from '../shared/log.ts';
+import { verifyNameSchema } from '../shared/protocol.ts';
+import { splitCommand } from './verify/detect.ts';
 
 /** JSON in an environment variable, or already structured in the config file. */
 const json = <S extends z.ZodType>(schema: S) =>
@@ -27,12 +29,58 @@ export const projectSchema = z.object({
   defaultBranch: z.string().min(1).default('main'),
   /** Remote to fetch before each task; null for a local-only repository. */
   remote: z.string().min(1).nullable().default('origin'),
-  /** How to verify work, e.g. `npm test`; detected from the repository when unset. */
+  /** How to verify work, e.g. `npm test`; detected from the repository when neither it nor `verify` is set. */
   testCommand: z.string().min(1).optional(),
+  /** Named verification commands a channel may choose, e.g. {"unit": "npm test", "full": "npm run test:all"}. */
+  verifyCommands: z.record(z.string(), z.string().min(1)).optional(),
+  /** The name, among `verifyCommands`, of the default one (instead of `testCommand`). */
+  verify: z.string().optional(),
   /** Agent used when a command names none. */
   agent: z.string().optional(),
 });
+
+/** Commands are split into argv without a shell: one that cannot be split is refused at start. */
+function commandProblem(command: string): string | undefined {
+  try {
+    return splitCommand(command).length === 0 ? 'is empty' : undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** A project's verification settings, checked together, each problem naming the fix. */
+export const checkedProjectSchema = projectSchema.superRefine((project, ctx) => {
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', message: `project "${project.name}": ${message}` });
+  const named = project.verifyCommands ?? {};
+  for (const [name, command] of Object.entries(named)) {
+    if (!verifyNameSchema.safeParse(name).success)
+      problem(`the verify command name "${name}" is not valid: use 1 to 32 lowercase letters, digits, "_" or "-", starting with a letter or digit`);
+    const wrong = commandProblem(command);
+    if (wrong) problem(`verifyCommands.${name} (${command}): ${wrong}`);
+  }
+  const wrongTest = project.testCommand === undefined ? undefined : commandProblem(project.testCommand);
+  if (wrongTest) problem(`testCommand (${project.testCommand}): ${wrongTest}`);
+  if (project.verify === undefined) return;
+  if (project.testCommand !== undefined) problem('give "verify" (the name of the default among verifyCommands) or "testCommand", not both');
+  if (!Object.hasOwn(named, project.verify)) {
+    const names = Object.keys(named);
+    problem(
+      `"verify" names "${project.verify}", which is not among its verifyCommands (${names.length > 0 ? names.join(', ') : 'none'}): add it there or name one of them`,
+    );
+  }
+});
 export type ProjectConfig = z.infer<typeof projectSchema>;
+
+/** Every verification command a project configures (claude may run exactly these). */
+export function verifyCommandsOf(project: ProjectConfig): string[] {
+  const all = [project.testCommand, ...Object.values(project.verifyCommands ?? {})];
+  return [...new Set(all.filter((command) => command !== undefined))];
+}
+
+/** The command that verifies a project's tasks when the channel names none; undefined to detect one. */
+export function defaultVerifyCommand(project: ProjectConfig): string | undefined {
+  return project.verify === undefined ? project.testCommand : project.verifyCommands?.[project.verify];
+}
 
 /** The agents the runner has a driver for (each needs one in agents/registry.ts). */
 export const agentKindSchema = z.enum(['codex', 'claude', 'command']);
@@ -87,8 +135,8 @@ const variables = {
     hint: 'milliseconds between link heartbeats, 100 to 300000 (default 15000); a silent bot is dropped after two.',
   },
   PROJECTS: {
-    schema: json(z.array(projectSchema)).default([]),
-    hint: 'a JSON list of projects, e.g. [{"name":"web","repo":"acme/web","path":"/home/me/web","testCommand":"npm test"}] (best kept in the DIRECTOR_CONFIG file).',
+    schema: json(z.array(checkedProjectSchema)).default([]),
+    hint: 'a JSON list of projects, e.g. [{"name":"web","repo":"acme/web","path":"/home/me/web","verifyCommands":{"unit":"npm test","full":"npm run test:all"},"verify":"unit"}] (best kept in the DIRECTOR_CONFIG file).',
   },
   AGENTS: {
     schema: json(z.record(z.string().regex(/^[a-z0-9_-]+$/), agentSchema)).default({}),

@@ -5,10 +5,10 @@ import { LinkEndpoint, type LinkTuning } from '../shared/link/endpoint.ts';
 import { LinkStore } from '../shared/link/store.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import { runnerSide, type RunnerEndpoint } from '../shared/link/sides.ts';
-import { dispatchFrame, type BotToRunner } from '../shared/protocol.ts';
+import { dispatchFrame, type BotToRunnerReceived } from '../shared/protocol.ts';
 import { createRedactor, secretValuesFromEnv } from '../shared/redact.ts';
 import { redactDeep } from '../shared/redact-stream.ts';
-import type { RunnerConfig } from './config.ts';
+import { verifyCommandsOf, type RunnerConfig } from './config.ts';
 import type { RunnerCredentials } from './credentials.ts';
 import type { BackoffOptions } from './link/backoff.ts';
 import { RunnerLink, type RunnerLinkState } from './link/client.ts';
@@ -23,6 +23,7 @@ import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
+import { engineProject } from './tasks/project.ts';
 import { ContextKeeper } from './context/keeper.ts';
 import { modelSummariser } from './context/summariser.ts';
 import { pruneEventsPeriodically } from './context/retention.ts';
@@ -40,7 +41,7 @@ export interface StartRunnerOptions {
   logSink?: LogSink;
   clock?: Clock;
   /** Extra handling of frames from the bot (runs inside the frame's transaction). */
-  handle?: (frame: BotToRunner, seq: number, db: Db) => void;
+  handle?: (frame: BotToRunnerReceived, seq: number, db: Db) => void;
   backoff?: Partial<BackoffOptions>;
   tuning?: Partial<LinkTuning>;
   /** Observes the link's state changes (logs and tests). */
@@ -81,10 +82,7 @@ export function startRunner({
     ...secretValuesFromEnv(env),
   ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
-  const drivers = buildDrivers(
-    config.agents,
-    config.projects.flatMap((p) => (p.testCommand ? [p.testCommand] : [])),
-  );
+  const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
   const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock });
@@ -102,7 +100,7 @@ export function startRunner({
   const gitEnv = agentEnvironment({ base: env });
   const octokit = config.github.token ? githubClient(config.github, log, clock) : undefined;
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
-  const projects = new Map(config.projects.map((p) => [p.name, { ...p, remote: p.remote ?? undefined }]));
+  const projects = new Map(config.projects.map((p) => [p.name, engineProject(p)]));
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
@@ -145,7 +143,9 @@ export function startRunner({
     projects,
     issues,
     endpoint,
+    agents: new Set(drivers.keys()),
     defaultAgent: Object.keys(config.agents)[0] ?? 'codex',
+    runnerName: credentials.name,
     summarise: (id) => Promise.resolve(context.summary(id)),
     log,
   });

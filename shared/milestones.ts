@@ -4,6 +4,7 @@
  * posts); the typed fields let it and tests reason about what happened without parsing text.
  */
 import { z } from 'zod';
+import { webUrlSchema } from './web-url.ts';
 
 /** What every milestone carries: the line the card shows and, when posted, the thread's text. */
 const milestoneBase = {
@@ -38,7 +39,7 @@ export const knownMilestoneSchema = z.discriminatedUnion('kind', [
   /** The agent changed files. */
   z.object({ kind: z.literal('files_changed'), count: z.number().int().min(0), paths: z.array(z.string().max(500)).max(20), ...milestoneBase }),
   /** The draft PR was opened or updated. */
-  z.object({ kind: z.literal('pr'), number: z.number().int(), url: z.string().max(500), updated: z.boolean(), ...milestoneBase }),
+  z.object({ kind: z.literal('pr'), number: z.number().int(), url: webUrlSchema, updated: z.boolean(), ...milestoneBase }),
   /** The agent got a fresh session seeded with the task's summary. */
   z.object({ kind: z.literal('restarted'), reason: z.enum(['requested', 'context_exhausted', 'session_died']), ...milestoneBase }),
   z.object({ kind: z.literal('finished'), ...milestoneBase }),

@@ -1,8 +1,8 @@
 /**
- * The wire protocol between the bot and a runner (version 2: typed milestones, restarts, task
- * summaries, project memory). Every WebSocket message is one JSON frame from `linkFrameSchema`;
- * application messages ride inside `data` frames: `BotToRunner` one way, `RunnerToBot` the other.
- * Both sides validate every frame on arrival.
+ * The wire protocol between the bot and a runner (version 3: a task's verification is chosen by
+ * name among the runner's own commands, never sent as shell text). Every WebSocket message is one
+ * JSON frame from `linkFrameSchema`; application messages ride inside `data` frames: `BotToRunner`
+ * one way, `RunnerToBot` the other. Both sides validate every frame on arrival.
  *
  * Compatibility within a version: a receiver ignores fields it does not know and renders a
  * milestone kind it does not know from its `text`, so bot and runners need not upgrade in
@@ -12,15 +12,24 @@
 import { z } from 'zod';
 import { knownMilestoneSchema, milestoneSchema } from './milestones.ts';
 import { taskStateSchema } from './task-states.ts';
+import { webUrlSchema } from './web-url.ts';
 
 /** The protocol version this build speaks. Bump on any incompatible change. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest frame either side accepts; a bigger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** A runner's name: what people type in `/director runners revoke <name>`. */
 export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-", at most 63');
+
+/** The name of one of a project's verification commands in the runner's config, which a channel may choose. */
+export const verifyNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a verify command name: 1 to 32 lowercase letters, digits, "_" or "-", starting with a letter or digit');
+
+/** Tasks a runner may say it runs or will run at once: more than any machine does, so a wild number is refused. */
+const taskCountSchema = z.number().int().min(0).max(1000);
 
 // ---------------------------------------------------------------------------------------------
 // Application frames: what the bot and the runner say to each other.
@@ -29,9 +38,9 @@ export const runnerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,6
 export const runnerStatusFrame = z.object({
   type: z.literal('runner.status'),
   /** Tasks running now. */
-  running: z.number().int().min(0),
+  running: taskCountSchema,
   /** Tasks the runner will run at once. */
-  capacity: z.number().int().min(0),
+  capacity: taskCountSchema,
 });
 
 /** Either way: a test and diagnostics message; the receiver records it. */
@@ -65,7 +74,7 @@ export const issuesFindFrame = z.object({
 export const issuesFoundFrame = z.object({
   type: z.literal('issues.found'),
   requestId: z.string(),
-  issues: z.array(z.object({ number: z.number().int(), title: z.string(), url: z.string() })),
+  issues: z.array(z.object({ number: z.number().int(), title: z.string(), url: webUrlSchema })),
   /** Set when the listing failed (no such project, GitHub refused…). */
   error: z.string().optional(),
 });
@@ -74,12 +83,13 @@ export const issuesFoundFrame = z.object({
 export const taskStartFrame = z.object({
   type: z.literal('task.start'),
   taskId: z.string().regex(/^[a-z0-9]{4,32}$/),
-  project: z.string(),
-  /** Agent name; the project's default when absent. */
-  agent: z.string().optional(),
+  /** A project in the runner's PROJECTS; the runner refuses the task otherwise. */
+  project: z.string().max(100),
+  /** Agent name, one of the runner's AGENTS; the project's default when absent. */
+  agent: z.string().max(64).optional(),
   title: z.string().max(500),
-  /** The channel's verification command, instead of the project's. */
-  verifyCommand: z.string().max(500).optional(),
+  /** The channel's choice among the project's verifyCommands (by name); the project's default when absent. */
+  verify: verifyNameSchema.optional(),
   /** What the channel's project memory holds that is relevant to this task, already within its budget. */
   memory: z.string().max(8000).optional(),
   /** An issue (read by the runner) or a free-text request from Slack. */
@@ -129,7 +139,8 @@ const taskUpdate = <M extends z.ZodType>(milestone: M) =>
     state: taskStateSchema,
     agent: z.string(),
     milestone: milestone.optional(),
-    prUrl: z.string().optional(),
+    /** The task's draft PR. */
+    prUrl: webUrlSchema.optional(),
     /** The issue's title as GitHub has it (the bot may only know the number). */
     title: z.string().max(500).optional(),
     /** When the task started running on the runner (ms since epoch). */
@@ -155,6 +166,26 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   taskAskFrame,
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
+
+/**
+ * task.start as a runner reads it: shell text in v2's `verifyCommand` is kept, never to run it
+ * but to refuse the task, where dropping the field would verify other than the channel asked.
+ */
+const taskStartReceived = taskStartFrame.extend({ verifyCommand: z.unknown().optional() });
+
+/** Every frame the bot sends a runner, as the runner accepts them. */
+export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
+  noteFrame,
+  issuesFindFrame,
+  taskStartReceived,
+  taskSteerFrame,
+  taskStopFrame,
+  taskRetryFrame,
+  taskRestartFrame,
+  taskAskFrame,
+]);
+export type BotToRunnerReceived = z.infer<typeof botToRunnerReceivedSchema>;
+export type TaskStartReceived = Extract<BotToRunnerReceived, { type: 'task.start' }>;
 
 /** Runner → bot frames other than task.update, which exists in two strictnesses. */
 const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame] as const;
@@ -192,7 +223,7 @@ export const helloFrame = z.object({
   /** The runner's name, as paired. */
   runner: runnerNameSchema,
   /** Tasks it will run at once. */
-  capacity: z.number().int().min(0),
+  capacity: taskCountSchema,
   /** Agent drivers it can run (codex, claude, command names). */
   agents: z.array(z.string().max(64)).max(32),
   /** Director version of the runner, for diagnostics. */

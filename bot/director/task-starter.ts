@@ -47,7 +47,7 @@ export class TaskStarter {
       taskId: id,
       project: binding.project,
       ...(chosenAgent && { agent: chosenAgent }),
-      ...(binding.verify && { verifyCommand: binding.verify }),
+      ...(binding.verify && { verify: binding.verify }),
       ...(memory && { memory }),
       title,
       source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },

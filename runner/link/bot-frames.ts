@@ -1,23 +1,23 @@
 import type { RunnerEndpoint } from '../../shared/link/sides.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { BotToRunner, FrameHandlers } from '../../shared/protocol.ts';
+import type { BotToRunnerReceived, FrameHandlers } from '../../shared/protocol.ts';
 import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
-import type { EngineProject } from '../tasks/project.ts';
 import type { TaskStore } from '../tasks/store.ts';
+import { refusalReasons, refusedUpdate, requestedAgent, type RunnerOwn } from './task-refusal.ts';
 
 /** Characters of a summary sent to the bot (the frame allows 16,000; redaction may lengthen it a little). */
 const SUMMARY_FRAME_CHARS = 15_000;
 
-export interface BotFrameDeps {
+export interface BotFrameDeps extends RunnerOwn {
   engine: TaskEngine;
   store: TaskStore;
-  projects: ReadonlyMap<string, EngineProject & { agent?: string }>;
   /** Undefined when the runner has no GitHub token. */
   issues: GitHubIssues | undefined;
   endpoint: RunnerEndpoint;
-  defaultAgent: string;
+  /** How the channel's refusals name this runner. */
+  runnerName: string;
   /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
   summarise: (taskId: string) => Promise<string>;
   log: Logger;
@@ -27,7 +27,7 @@ export interface BotFrameDeps {
  * What the runner does with each of the bot's frames. Runs inside the frame's transaction: task
  * rows are written before the frame counts as handled; slow work (GitHub reads, stopping) starts after.
  */
-export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner> {
+export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerReceived> {
   const { engine, store, projects, issues, endpoint, log } = deps;
   const later = (work: () => Promise<void>) =>
     setImmediate(() => void work().catch((error: unknown) => log.error({ err: error }, 'handling a bot request failed')));
@@ -35,8 +35,14 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner>
     note: (frame) => log.debug({ n: frame.n }, 'note from the bot'),
     'task.start': (frame) => {
       if (store.get(frame.taskId)) return; // already started: the frame was replayed
+      const reasons = refusalReasons(frame, deps);
+      if (reasons.length > 0) {
+        // Nothing is stored or started: a repeat of the frame gets the same answer.
+        log.warn({ task: frame.taskId, project: frame.project, reasons }, 'refused a task the bot asked for');
+        return void endpoint.send(refusedUpdate(frame, deps, deps.runnerName, reasons));
+      }
       const project = projects.get(frame.project);
-      const agent = frame.agent ?? project?.agent ?? deps.defaultAgent;
+      const agent = requestedAgent(frame, deps);
       const input =
         frame.source.kind === 'issue'
           ? {
@@ -51,7 +57,7 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunner>
         agent,
         title: frame.title,
         input,
-        ...(frame.verifyCommand && { verifyCommand: frame.verifyCommand }),
+        ...(frame.verify && { verify: frame.verify }),
         ...(frame.memory && { memory: frame.memory }),
       });
     },

@@ -89,4 +89,13 @@ export const runnerMigrations: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN events_pruned_at INTEGER;
     `,
   },
+  {
+    version: 7,
+    // Shell text a bot sent is never run again, so none is kept.
+    name: 'verification chosen by name among the runner’s own commands',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN verify TEXT;
+      ALTER TABLE tasks DROP COLUMN verify_command;
+    `,
+  },
 ];

@@ -7,15 +7,15 @@ import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
 import { runVerification } from '../verify/run.ts';
-import type { EngineProject } from './project.ts';
+import { verifyCommandFor, type EngineProject } from './project.ts';
 import type { TaskRecord } from './store.ts';
 import type { Publish, Verify } from './verify-and-publish.ts';
 
-/** The engine's verify step: the project's test command (configured, else detected) in the worktree. */
+/** The engine's verify step: the task's verification command (chosen, configured, else detected) in the worktree. */
 export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): Verify {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
-    const configured = task.verify_command ?? project.testCommand;
+    const configured = verifyCommandFor(task, project);
     const argv = configured ? splitCommand(configured) : detectTestCommand(cwd);
     if (!argv) return undefined;
     const { ok, command, durationMs, passed, failed, skipped, failing, timedOut, output } = await runVerification({ ...options, runId, cwd, argv });

@@ -37,8 +37,8 @@ const taskRow = z.object({
   error: z.string().nullable(),
   pr_number: z.number().nullable(),
   pr_url: z.string().nullable(),
-  /** Overrides the project's test command (set by the channel). */
-  verify_command: z.string().nullable(),
+  /** The channel's choice among the project's verifyCommands, by name; null for the project's default. */
+  verify: z.string().nullable(),
   /** What the channel's project memory says that is relevant to this task (from the bot). */
   memory: z.string().nullable(),
   /** When the raw events of this (settled) task were removed by the retention policy. */
@@ -58,7 +58,8 @@ export interface NewTask {
   agent: string;
   title: string;
   input: TaskInput;
-  verifyCommand?: string;
+  /** A name among the project's verifyCommands, already checked against them. */
+  verify?: string;
   memory?: string;
 }
 
@@ -75,8 +76,8 @@ export class TaskStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify_command, memory, created_at, updated_at)
-         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify_command, @memory, @now, @now)`,
+        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify, memory, created_at, updated_at)
+         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify, @memory, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       inStates: db.prepare('SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY seq'),
@@ -100,8 +101,8 @@ export class TaskStore {
   }
 
   create(task: NewTask, now: number): TaskRecord {
-    const { verifyCommand, memory, ...rest } = task;
-    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify_command: verifyCommand ?? null, memory: memory ?? null, now });
+    const { verify, memory, ...rest } = task;
+    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify: verify ?? null, memory: memory ?? null, now });
     return this.require(task.id);
   }
 

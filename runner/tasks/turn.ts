@@ -4,7 +4,7 @@ import type { AgentDriver } from '../agents/driver.ts';
 import { followUpPrompt, summaryPrompt, taskPrompt } from '../agents/prompt.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { AgentRun } from '../process/spawn.ts';
-import type { EngineProject } from './project.ts';
+import { verifyCommandFor, type EngineProject } from './project.ts';
 import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
 import { EventRecorder } from './recorder.ts';
 import type { TaskRecord, TaskStore } from './store.ts';
@@ -34,7 +34,8 @@ export interface TurnDeps {
  */
 async function promptFor(deps: TurnDeps, task: TaskRecord, project: EngineProject, resuming: boolean, steering: string): Promise<string> {
   if (resuming) return steering || RESTARTED;
-  const first = taskPrompt(task.input, { ...(project.testCommand && { testCommand: project.testCommand }), ...(task.memory && { context: task.memory }) });
+  const testCommand = verifyCommandFor(task, project);
+  const first = taskPrompt(task.input, { ...(testCommand && { testCommand }), ...(task.memory && { context: task.memory }) });
   const seed = task.runs > 0 ? summaryPrompt(await deps.summarise(task.id)) : '';
   return [first, seed, steering].filter(Boolean).join('\n\n');
 }

@@ -3,7 +3,7 @@ import type { TaskState } from '../../shared/task-states.ts';
 import { fixupPrompt } from '../agents/prompt.ts';
 import { verifyRunId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
-import type { EngineProject } from './project.ts';
+import { verifyCommandFor, type EngineProject } from './project.ts';
 import type { TaskRecord, TaskStore } from './store.ts';
 import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
 
@@ -46,10 +46,8 @@ export async function verifyAndPublish(deps: VerifyAndPublishDeps, task: TaskRec
     transition(task.id, 'verifying');
     const halt = halted(task.id);
     if (halt) return halt;
-    record(task.id, {
-      type: 'verification_started',
-      ...((task.verify_command ?? project.testCommand) && { command: task.verify_command ?? project.testCommand }),
-    });
+    const command = verifyCommandFor(task, project);
+    record(task.id, { type: 'verification_started', ...(command && { command }) });
     verification = await verify(store.require(task.id), project, verifyRunId(task.id));
     if (verification) record(task.id, verification);
     if (!verification || verification.ok) break;

@@ -15,11 +15,18 @@ export type VariableSpecs = Record<string, VariableSpec>;
 
 export type ParsedVariables<T extends VariableSpecs> = { [K in keyof T]: z.output<T[K]['schema']> };
 
+/** What the schema's own checks said, written to name the fix; never for a secret, whose value they might quote. */
+function explained(spec: VariableSpec, error: z.ZodError | undefined): string {
+  if (!error || spec.secret === true) return '';
+  const messages = [...new Set(error.issues.filter((issue) => issue.code === 'custom').map((issue) => issue.message))];
+  return messages.length > 0 ? `${messages.slice(0, 5).join('; ')}; ` : '';
+}
+
 /** A problem with one variable, as a line of the error a person reads. */
-export function describeProblem(name: string, spec: VariableSpec, raw: unknown): string {
+export function describeProblem(name: string, spec: VariableSpec, raw: unknown, error?: z.ZodError): string {
   if (raw === undefined) return `${name} is missing: ${spec.hint}`;
   const shown = spec.secret === true || typeof raw !== 'string' ? '' : ` ("${raw.slice(0, 80)}")`;
-  return `${name} is not valid${shown}: ${spec.hint}`;
+  return `${name} is not valid${shown}: ${explained(spec, error)}${spec.hint}`;
 }
 
 export function configError(problems: readonly string[]): DirectorError {
@@ -37,7 +44,7 @@ export function parseVariables<T extends VariableSpecs>(specs: T, source: Config
   for (const [name, spec] of Object.entries(specs)) {
     const result = spec.schema.safeParse(source[name]);
     if (result.success) out[name] = result.data;
-    else problems.push(describeProblem(name, spec, source[name]));
+    else problems.push(describeProblem(name, spec, source[name], result.error));
   }
   if (problems.length > 0) throw configError(problems);
   return out as ParsedVariables<T>;

@@ -115,6 +115,21 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     expect(unknown).toContain('Did you mean `/director status`');
   });
 
+  it('shows in the channel why the runner refused a task: a verify command its project does not name', async () => {
+    const { slack, channel } = loop;
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop --verify nope');
+    await slack.person('U0ALICE').slash(channel, '/director', 'do write the changelog');
+    await until(() => cardOf('write the changelog')?.text?.includes('failed'), 20_000, 'the refused task failed on its card');
+    const card = cardOf('write the changelog');
+    if (!card) throw new Error('no card');
+    const refusal =
+      'Refused by runner laptop: project "demo" has no verify command "nope" (it has: check) — choose one of them, or add it to its verifyCommands';
+    await until(() => slack.thread(channel, card.ts).some((m) => m.text === refusal), 20_000, 'the runner’s reason in the thread');
+    expect(loop.runner?.engine.running).toBe(0);
+  });
+
   it('refuses a Stop press by someone else, and stops the task for its starter', async () => {
     const { slack, channel } = loop;
     loop.startRunner();
@@ -143,7 +158,7 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     await until(() => cardOf('#1')?.text?.includes('finished'), 60_000, 'the retried task finished');
   });
 
-  it('holds tasks over the channel’s concurrency and uses the channel’s verification command', async () => {
+  it('holds tasks over the channel’s concurrency and uses the verification command the channel chose by name', async () => {
     const { slack, channel, github } = loop;
     loop.model.script('first request', { turns: [{ steps: [{ writeFile: { path: 'one.txt', content: '1\n' } }, { message: 'One.' }] }] });
     loop.model.script('second request', { turns: [{ steps: [{ writeFile: { path: 'two.txt', content: '2\n' } }, { message: 'Two.' }] }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { parseRunnerConfig } from '../../runner/config.ts';
+import { defaultVerifyCommand, parseRunnerConfig, verifyCommandsOf } from '../../runner/config.ts';
 import { startRunner } from '../../runner/main.ts';
 
 describe('runner configuration', () => {
@@ -32,6 +32,45 @@ describe('runner configuration', () => {
     expect(message).toContain('AGENTS is not valid');
     expect(message).toContain('GITHUB_TOKEN is not valid');
     expect(message).not.toContain('short-secret');
+  });
+
+  it('reads named verify commands with a default, and keeps a project with only testCommand as it was', () => {
+    const projects = [
+      { name: 'web', repo: 'acme/web', path: '/src/web', verifyCommands: { unit: 'npm test', full: 'npm run test:all' }, verify: 'unit' },
+      { name: 'api', repo: 'acme/api', path: '/src/api', testCommand: 'make test', verifyCommands: { 'e2e-slow': "make e2e ARGS='--slow'" } },
+      { name: 'old', repo: 'acme/old', path: '/src/old', testCommand: 'npm test' },
+    ];
+    const [web, api, old] = parseRunnerConfig({ PROJECTS: JSON.stringify(projects) }).projects;
+    if (!web || !api || !old) throw new Error('three projects expected');
+    expect([defaultVerifyCommand(web), defaultVerifyCommand(api), defaultVerifyCommand(old)]).toEqual(['npm test', 'make test', 'npm test']);
+    expect(verifyCommandsOf(web)).toEqual(['npm test', 'npm run test:all']);
+    expect(verifyCommandsOf(api)).toEqual(['make test', "make e2e ARGS='--slow'"]);
+    expect(old).toEqual({ name: 'old', repo: 'acme/old', path: '/src/old', defaultBranch: 'main', remote: 'origin', testCommand: 'npm test' });
+    expect(defaultVerifyCommand({ ...old, testCommand: undefined })).toBeUndefined();
+  });
+
+  it('names what is wrong with verify commands: a default that is not among them, both defaults, a bad name, a command that cannot be split', () => {
+    const problems = (project: Record<string, unknown>) => {
+      try {
+        parseRunnerConfig({ PROJECTS: [{ name: 'web', repo: 'acme/web', path: '/src/web', ...project }] });
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+      throw new Error('expected a configuration error');
+    };
+    expect(problems({ verifyCommands: { unit: 'npm test' }, verify: 'full' })).toContain(
+      'PROJECTS is not valid: project "web": "verify" names "full", which is not among its verifyCommands (unit): add it there or name one of them;',
+    );
+    expect(problems({ verify: 'unit' })).toContain('"verify" names "unit", which is not among its verifyCommands (none)');
+    expect(problems({ verify: 'constructor' })).toContain('"verify" names "constructor", which is not among its verifyCommands (none)');
+    expect(problems({ testCommand: 'npm test', verifyCommands: { unit: 'npm test' }, verify: 'unit' })).toContain(
+      'give "verify" (the name of the default among verifyCommands) or "testCommand", not both',
+    );
+    expect(problems({ verifyCommands: { 'Full Suite': 'npm test' } })).toContain(
+      'the verify command name "Full Suite" is not valid: use 1 to 32 lowercase letters',
+    );
+    expect(problems({ verifyCommands: { x: 'npm test' }, testCommand: "sh -c 'oops" })).toContain("testCommand (sh -c 'oops): unterminated ' in command");
+    expect(problems({ verifyCommands: { blank: '   ' } })).toContain('verifyCommands.blank (   ): is empty');
   });
 
   it('keeps 8 KB summaries and 14 days of raw events by default, and reads a model-backed summariser', () => {

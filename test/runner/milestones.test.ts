@@ -22,7 +22,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   error: null,
   pr_number: null,
   pr_url: null,
-  verify_command: null,
+  verify: null,
   memory: null,
   events_pruned_at: null,
   created_at: 0,
