@@ -50,6 +50,8 @@ describe('manifest.yml', () => {
     const scopes = manifest.oauth_config.scopes.bot;
     for (const event of manifest.settings.event_subscriptions.bot_events) expect(scopes).toContain(eventScopes[event]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels']));
-    expect([...scopes].sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:write', 'reactions:write'].sort());
+    expect([...scopes].sort()).toEqual(
+      ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:write', 'reactions:write'].sort(),
+    );
   });
 });

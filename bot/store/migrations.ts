@@ -165,4 +165,12 @@ export const botMigrations: readonly Migration[] = [
       CREATE INDEX audit_channel ON audit (channel, id);
     `,
   },
+  {
+    version: 6,
+    name: 'a channel names a verification command; it never holds a command line',
+    sql: `
+      -- Shell text from before named verification commands would be refused by every runner: the project's default applies.
+      UPDATE channels SET verify = NULL WHERE verify GLOB '*[^a-z0-9_-]*' OR verify GLOB '[_-]*' OR length(verify) > 32;
+    `,
+  },
 ];

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Announcements } from '../../bot/director/announcements.ts';
@@ -106,5 +109,29 @@ describe('binding a channel to a runner', () => {
     binder.runnerRevoked(laptop, 'U0ALICE');
     expect(binder.decide(second, true, 'U0ALICE', 'T0DIRECTOR')).toContain('revoked');
     expect(bindings.binding(demo)).toBeUndefined();
+  });
+});
+
+describe('the bot’s bindings across the upgrade to owners and named verification', () => {
+  it('binds existing channels to their runner by id and drops verification command lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'director-migrate-'));
+    const file = join(dir, 'bot.sqlite');
+    try {
+      const before = openDatabase({ file, migrations: botMigrations.filter((m) => m.version <= 4) });
+      before.prepare("INSERT INTO runners (id, name, token_hash, created_at, created_by) VALUES ('r1', 'laptop', 'h', 1, 'U0ALICE')").run();
+      const channel = before.prepare(
+        "INSERT INTO channels (channel, repo, project, runner, maintainers, verify, updated_at) VALUES (?, 'acme/demo', 'demo', 'laptop', '[\"U0ALICE\"]', ?, 1)",
+      );
+      channel.run('C1', 'npm run test:ci');
+      channel.run('C2', 'unit');
+      before.close();
+      const after = openDatabase({ file, migrations: botMigrations });
+      const bindings = new BindingStore(after);
+      expect(bindings.binding('C1')).toMatchObject({ runner_id: 'r1', verify: null });
+      expect(bindings.binding('C2')).toMatchObject({ runner_id: 'r1', verify: 'unit' });
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
