@@ -105,7 +105,9 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
       prUrl: 'https://evil.example/login|Draft pull request> <!channel',
       milestone: { kind: 'progress', text: 'done', post: false },
     });
-    hostile.send({ type: 'task.update', taskId: start.taskId, state: 'failed', agent: 'codex', prUrl: 'javascript:alert(1)' });
+    hostile.send({ type: 'task.update', taskId: start.taskId, state: 'awaiting_review', agent: 'codex', prUrl: 'javascript:alert(1)' });
+    // Both are refused whole at the bot's door (a PR link must be a plain http(s) URL); the next honest update goes through.
+    hostile.send({ type: 'task.update', taskId: start.taskId, state: 'failed', agent: 'codex' });
     await until(() => slack.messages(channel).some((m) => m.text?.includes('failed')), 10_000, 'the card updated');
     const shown = slack.messages(channel).find((m) => m.text?.includes('please'));
     const everything = JSON.stringify(shown);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, cutBytes, cutMrkdwn, escapeMrkdwn, firstLine, shorten, tail } from '../../shared/text.ts';
+import { clip, cutBytes, cutMrkdwn, escapeMrkdwn, firstLine, shorten, slackLink, tail } from '../../shared/text.ts';
 
 const NOTE = '… _(cut to fit Slack)_';
 
@@ -63,5 +63,14 @@ describe('cutting mrkdwn for Slack', () => {
 
   it('escapes what would become a mention, a link or the end of a code block', () => {
     expect(escapeMrkdwn('<!channel> & `rm -rf`')).toBe("&lt;!channel&gt; &amp; 'rm -rf'");
+  });
+
+  it('links only http(s) URLs, and nothing in a URL can close the link or add a mention', () => {
+    expect(slackLink('https://github.com/acme/demo/pull/3', 'PR')).toBe('<https://github.com/acme/demo/pull/3|PR>');
+    const forged = slackLink('https://evil.example/login|Draft pull request> <!channel', 'Draft pull request');
+    expect(forged.startsWith('<https://evil.example/login%7C')).toBe(true);
+    expect(forged.match(/[<>|]/g)).toEqual(['<', '|', '>']);
+    expect(slackLink('javascript:alert(1)', 'PR')).toBe('PR');
+    expect(slackLink(null, '<!here> #3')).toBe('&lt;!here&gt; #3');
   });
 });
