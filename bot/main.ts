@@ -9,6 +9,7 @@ import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import { createRedactor } from '../shared/redact.ts';
 import { registerCommandHandlers } from './commands/handlers.ts';
 import { botSecrets, parseBotConfig, type BotConfig } from './config.ts';
+import { HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { close, createBotServer, listen } from './server.ts';
 import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
@@ -45,6 +46,8 @@ export interface StartBotOptions {
   socketMode?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number };
   /** Runner link timings (tests shorten the heartbeat). */
   link?: Partial<LinkTuning>;
+  /** What the HTTP port accepts from strangers (tests shorten the deadlines). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /** A started bot: its bound port, its logger and outbox (for tests and `director local`), and stop. */
@@ -59,7 +62,8 @@ export interface RunningBot {
 }
 
 /** Wires the bot: config → logger, SQLite, Slack client, outbox, Bolt app, HTTP server. */
-export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link }: StartBotOptions): Promise<RunningBot> {
+export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link, httpLimits }: StartBotOptions): Promise<RunningBot> {
+  const portLimits = { ...HTTP_LIMITS, ...httpLimits };
   const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
@@ -104,7 +108,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     }),
   );
 
-  const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
+  const slack = createSlackApp({ slack: config.slack, logger, identity, limits: portLimits, clock, log, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
   registerCommandHandlers(slack.app, { outbox, messages, director, summaries, log, pairing, runners, hub, clock, publicUrl: config.publicUrl });
   slack.app.error((error) => {
@@ -112,7 +116,13 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     return Promise.resolve();
   });
 
-  const server = createBotServer({ slackListener: slack.httpListener, pairListener: pairRoute(pairing, log), upgradeListener: hub.handleUpgrade });
+  const server = createBotServer({
+    slackListener: slack.httpListener,
+    pairListener: pairRoute(pairing, log, portLimits),
+    upgradeListener: hub.handleUpgrade,
+    limits: portLimits,
+    log,
+  });
   const port = await listen(server, config.port, config.host);
   await slack.connect();
   outbox.resume();
