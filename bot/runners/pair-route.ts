@@ -6,6 +6,7 @@ import { readBody, refuseAfterBody } from '../http/body.ts';
 import { Gate } from '../http/gate.ts';
 import type { HttpLimits } from '../http/limits.ts';
 import { answerJson, busy, refuse } from '../http/reply.ts';
+import { sourceOf } from '../http/source.ts';
 import type { Pairing } from './pairing.ts';
 
 /** What `director runner pair` posts to `/runner/pair`. */
@@ -31,9 +32,10 @@ export function pairRoute(pairing: Pairing, log: Logger, limits: Pick<HttpLimits
       const problem = request.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
       return refuse(res, { status: 400, error: 'bad_request', message: `invalid pairing request (${problem})` });
     }
-    const result = pairing.exchange(request.data.code, request.data.name);
+    const source = sourceOf(req.socket.remoteAddress);
+    const result = pairing.exchange(request.data.code, request.data.name, source);
     if (!result.ok) {
-      log.warn({ error: result.error, name: request.data.name }, 'pairing refused');
+      log.warn({ error: result.error, name: request.data.name, source }, 'pairing refused');
       return refuse(res, result.status === 429 ? { ...result, headers: { 'retry-after': '60' } } : result);
     }
     log.info({ runner: result.runner.name }, 'runner paired');
