@@ -29,6 +29,7 @@ import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
+import { alsoRedactingPairingCodes } from './runners/tokens.ts';
 import { botMigrations } from './store/migrations.ts';
 import { DirectorStore } from './store/directors.ts';
 import { RunnerStore } from './store/runners.ts';
@@ -64,7 +65,8 @@ export interface RunningBot {
 /** Wires the bot: config → logger, SQLite, Slack client, outbox, Bolt app, HTTP server. */
 export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link, httpLimits }: StartBotOptions): Promise<RunningBot> {
   const portLimits = { ...HTTP_LIMITS, ...httpLimits };
-  const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
+  const redact = alsoRedactingPairingCodes(createRedactor(botSecrets(config)));
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot' });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
   deliveries.forgetBefore(clock.now() - DELIVERY_MEMORY_MS);
