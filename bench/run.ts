@@ -2,6 +2,7 @@
 import { benchCompaction } from './compaction.ts';
 import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
+import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
 import { benchRedact } from './redact.ts';
 import { benchSlackOutbox } from './slack-outbox.ts';
@@ -14,6 +15,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'slack outbox', run: benchSlackOutbox },
   { name: 'director e2e', run: benchDirector },
   { name: 'context compaction', run: benchCompaction },
+  { name: 'http flood', run: benchHttpFlood },
 ];
 const only = process.argv[2];
 

@@ -9,6 +9,7 @@ import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import { createRedactor } from '../shared/redact.ts';
 import { registerCommandHandlers } from './commands/handlers.ts';
 import { botSecrets, parseBotConfig, type BotConfig } from './config.ts';
+import { HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { close, createBotServer, listen } from './server.ts';
 import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
@@ -31,6 +32,7 @@ import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
+import { alsoRedactingPairingCodes } from './runners/tokens.ts';
 import { botMigrations } from './store/migrations.ts';
 import { AuditStore } from './store/audit.ts';
 import { BindingStore } from './store/bindings.ts';
@@ -48,6 +50,8 @@ export interface StartBotOptions {
   socketMode?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number };
   /** Runner link timings (tests shorten the heartbeat). */
   link?: Partial<LinkTuning>;
+  /** What the HTTP port accepts from strangers (tests shorten the deadlines). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /** A started bot: its bound port, its logger and outbox (for tests and `director local`), and stop. */
@@ -65,8 +69,10 @@ export interface RunningBot {
 }
 
 /** Wires the bot: config → logger, SQLite, Slack client, outbox, Bolt app, HTTP server. */
-export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link }: StartBotOptions): Promise<RunningBot> {
-  const log = createLogger({ level: config.logLevel, redact: createRedactor(botSecrets(config)), sink: logSink, name: 'director-bot' });
+export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link, httpLimits }: StartBotOptions): Promise<RunningBot> {
+  const portLimits = { ...HTTP_LIMITS, ...httpLimits };
+  const redact = alsoRedactingPairingCodes(createRedactor(botSecrets(config)));
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot' });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
   deliveries.forgetOld(clock.now());
@@ -113,7 +119,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     }),
   );
 
-  const slack = createSlackApp({ slack: config.slack, logger, identity, socketMode });
+  const slack = createSlackApp({ slack: config.slack, logger, identity, limits: portLimits, clock, log, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
   registerCommandHandlers(slack.app, {
     outbox,
@@ -135,7 +141,13 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     return Promise.resolve();
   });
 
-  const server = createBotServer({ slackListener: slack.httpListener, pairListener: pairRoute(pairing, log), upgradeListener: hub.handleUpgrade });
+  const server = createBotServer({
+    slackListener: slack.httpListener,
+    pairListener: pairRoute(pairing, log, portLimits),
+    upgradeListener: hub.handleUpgrade,
+    limits: portLimits,
+    log,
+  });
   const port = await listen(server, config.port, config.host);
   await slack.connect();
   outbox.resume();

@@ -1,39 +1,82 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Logger } from '../shared/log.ts';
+import type { HttpLimits } from './http/limits.ts';
+import { answerJson, refuse } from './http/reply.ts';
 
 export interface BotServerOptions {
-  /** HTTP mode: Bolt's listener for Slack's requests at `/slack/events`. */
+  /** HTTP mode: the handler for Slack's requests at `/slack/events`. */
   slackListener?: RequestListener;
   /** `/runner/pair`: a runner exchanges its pairing code for a token. */
   pairListener: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** WebSocket upgrades (runners at `/runner`). */
   upgradeListener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  limits: Pick<HttpLimits, 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  log: Logger;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
+const clientErrorStatus: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
 
 /**
  * The bot's one HTTP server, in both modes: Slack's `/slack/events` (HTTP mode), runners'
- * `/runner` (WebSocket) and `/runner/pair`, and a health check.
+ * `/runner` (WebSocket) and `/runner/pair`, and a health check. Whatever arrives gets an HTTP
+ * answer; no request can throw out of a handler and stop the process.
  */
-export function createBotServer({ slackListener, pairListener, upgradeListener }: BotServerOptions): Server {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+export function createBotServer({ slackListener, pairListener, upgradeListener, limits, log }: BotServerOptions): Server {
+  // The response in flight on each socket, so a parse error never writes into a started answer.
+  const inFlight = new WeakMap<Duplex, ServerResponse>();
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://bot').pathname;
-    if (path === '/healthz') return json(res, 200, { ok: true });
+    if (path === '/healthz') return answerJson(res, 200, { ok: true });
     if (path === '/runner/pair') {
-      pairListener(req, res).catch(() => json(res, 500, { ok: false, error: 'internal', message: 'pairing failed; see the bot log' }));
+      pairListener(req, res).catch((error: unknown) => {
+        log.error({ err: error }, 'pairing failed');
+        refuse(res, { status: 500, error: 'internal', message: 'pairing failed; see the bot log' });
+      });
       return;
     }
     if (path === '/slack/events') {
       if (slackListener) return slackListener(req, res);
-      return json(res, 404, { ok: false, error: 'this bot runs in Socket Mode: Slack delivers over the socket, not to /slack/events' });
+      return refuse(res, { status: 404, error: 'socket_mode', message: 'this bot runs in Socket Mode: Slack delivers over the socket, not to /slack/events' });
     }
-    json(res, 404, { ok: false, error: `no route for ${req.method ?? 'GET'} ${path}` });
+    refuse(res, { status: 404, error: 'not_found', message: `no route for ${req.method ?? 'GET'} ${path}` });
+  };
+  const server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      inFlight.set(req.socket, res);
+      res.once('finish', () => inFlight.delete(req.socket));
+      try {
+        route(req, res);
+      } catch (error) {
+        log.error({ err: error, method: req.method, url: req.url }, 'a request handler threw');
+        refuse(res, { status: 500, error: 'internal', message: 'the bot could not handle this request; see its log' });
+      }
+    },
+  );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgradeListener(req, socket, head);
+    } catch (error) {
+      log.error({ err: error }, 'a WebSocket upgrade handler threw');
+      socket.destroy();
+    }
   });
-  server.on('upgrade', upgradeListener);
+  // Malformed HTTP: answer as Node would (400/408/431) unless an answer is already on its way.
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    log.debug({ code: error.code }, 'malformed HTTP request');
+    if (error.code !== 'ECONNRESET' && socket.writable && !inFlight.get(socket)?.headersSent) {
+      const status = clientErrorStatus[error.code ?? ''] ?? '400 Bad Request';
+      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+  // After listening, an 'error' without a listener (EMFILE on accept, say) would end the process.
+  server.on('error', (error) => log.error({ err: error }, 'the HTTP server reported an error'));
   return server;
 }
 

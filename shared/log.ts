@@ -1,6 +1,4 @@
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
-import type { Redactor } from './redact.ts';
-
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
 
@@ -11,8 +9,8 @@ export interface LogSink {
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Applied to every serialized line before it is written, so no token reaches a log. */
-  redact: Redactor;
+  /** Applied to every serialized line before it is written, so no token reaches a log (a `Redactor`, or one wrapped). */
+  redact: (line: string) => string;
   sink?: LogSink;
   name?: string;
 }

@@ -2,60 +2,56 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
 import { runnerNameSchema } from '../../shared/protocol.ts';
+import { readBody, refuseAfterBody } from '../http/body.ts';
+import { Gate } from '../http/gate.ts';
+import type { HttpLimits } from '../http/limits.ts';
+import { answerJson, busy, refuse } from '../http/reply.ts';
+import { sourceOf } from '../http/source.ts';
 import type { Pairing } from './pairing.ts';
-
-const MAX_BODY_BYTES = 4096;
 
 /** What `director runner pair` posts to `/runner/pair`. */
 export const pairRequestSchema = z.object({ code: z.string().min(1).max(64), name: runnerNameSchema });
 /** What the bot answers to a successful pairing. */
 export const pairResponseSchema = z.object({ ok: z.literal(true), token: z.string(), runner: z.string() });
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** `POST /runner/pair`: exchanges a one-time code for a runner token. */
-export function pairRoute(pairing: Pairing, log: Logger) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'method_not_allowed', message: 'POST {"code","name"} to pair a runner' });
-    const text = await readBody(req);
-    if (text === undefined) return json(res, 413, { ok: false, error: 'too_large', message: 'the pairing request is too large' });
+export function pairRoute(pairing: Pairing, log: Logger, limits: Pick<HttpLimits, 'pairBodyBytes' | 'drainBytes' | 'bodyDeadlineMs' | 'concurrentPairings'>) {
+  const gate = new Gate(limits.concurrentPairings);
+  const bodyLimits = { maxBytes: limits.pairBodyBytes, drainBytes: limits.drainBytes, deadlineMs: limits.bodyDeadlineMs };
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const read = await readBody(req, bodyLimits);
+    if (!read.ok) return refuseAfterBody(req, res, read.refusal, bodyLimits);
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(read.body.toString('utf8'));
     } catch {
-      return json(res, 400, { ok: false, error: 'bad_request', message: 'send JSON: {"code": "XXXX-XXXX", "name": "<runner name>"}' });
+      return refuse(res, { status: 400, error: 'bad_request', message: 'send JSON: {"code": "XXXX-XXXX", "name": "<runner name>"}' });
     }
     const request = pairRequestSchema.safeParse(body);
     if (!request.success) {
       const problem = request.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      return json(res, 400, { ok: false, error: 'bad_request', message: `invalid pairing request (${problem})` });
+      return refuse(res, { status: 400, error: 'bad_request', message: `invalid pairing request (${problem})` });
     }
-    const result = pairing.exchange(request.data.code, request.data.name);
+    const source = sourceOf(req.socket.remoteAddress);
+    const result = pairing.exchange(request.data.code, request.data.name, source);
     if (!result.ok) {
-      log.warn({ error: result.error, name: request.data.name }, 'pairing refused');
-      return json(res, result.status, { ok: false, error: result.error, message: result.message });
+      log.warn({ error: result.error, name: request.data.name, source }, 'pairing refused');
+      return refuse(res, result.status === 429 ? { ...result, headers: { 'retry-after': '60' } } : result);
     }
     log.info({ runner: result.runner.name }, 'runner paired');
-    json(res, 200, { ok: true, token: result.token, runner: result.runner.name });
+    answerJson(res, 200, { ok: true, token: result.token, runner: result.runner.name });
+  };
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') {
+      const notPost = { status: 405, error: 'method_not_allowed', message: 'POST {"code","name"} to pair a runner', headers: { allow: 'POST' } };
+      return refuseAfterBody(req, res, notPost, bodyLimits);
+    }
+    const release = gate.enter();
+    if (!release) return refuseAfterBody(req, res, busy('pairing requests'), bodyLimits);
+    try {
+      await handle(req, res);
+    } finally {
+      release();
+    }
   };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
+import { GUESS_LIMITS, WrongGuesses, type GuessLimits } from './guesses.ts';
 import { hashSecret, newPairingCode, newRunnerToken, normalizePairingCode, sameHash, splitRunnerToken } from './tokens.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
@@ -14,15 +15,17 @@ export interface PairingOptions {
   store: RunnerStore;
   clock: Clock;
   codeTtlMs?: number;
-  /** Wrong codes accepted per minute across all callers before pairing pauses (guessing). */
-  maxFailuresPerMinute?: number;
+  /** Wrong codes tolerated per source and per live code (guessing). */
+  guessLimits?: Partial<GuessLimits>;
 }
 
 /** One-time pairing codes exchanged for long-lived runner tokens, and token checks. */
 export class Pairing {
-  private failures: number[] = [];
+  private readonly guesses: WrongGuesses;
 
-  constructor(private readonly options: PairingOptions) {}
+  constructor(private readonly options: PairingOptions) {
+    this.guesses = new WrongGuesses({ ...GUESS_LIMITS, ...options.guessLimits });
+  }
 
   /** A new code for `user` (of workspace `team`) in `channel`, valid for ten minutes and for one use; the runner it pairs is theirs. */
   createCode(channel: string, user: string, team: string | null = null): { code: string; expiresAt: number } {
@@ -33,19 +36,21 @@ export class Pairing {
     return { code, expiresAt: now + codeTtlMs };
   }
 
-  /** Exchanges a code for a runner token. The code is spent only when the exchange succeeds. */
-  exchange(codeInput: string, name: string): PairResult {
-    const { store, clock, maxFailuresPerMinute = 20 } = this.options;
+  /**
+   * Exchanges a code for a runner token. The code is spent only when the exchange succeeds.
+   * `source` (the caller's address) is who waits after too many wrong codes; nobody else does.
+   */
+  exchange(codeInput: string, name: string, source = 'local'): PairResult {
+    const { store, clock, codeTtlMs = PAIRING_CODE_TTL_MS } = this.options;
     const now = clock.now();
-    this.failures = this.failures.filter((t) => t > now - 60_000);
-    if (this.failures.length >= maxFailuresPerMinute) {
-      return { ok: false, status: 429, error: 'too_many_attempts', message: 'too many wrong pairing codes: wait a minute and try again' };
+    if (this.guesses.blocked(source, now)) {
+      return { ok: false, status: 429, error: 'too_many_attempts', message: 'too many wrong pairing codes from this address: wait a minute and try again' };
     }
     const codeHash = hashSecret(normalizePairingCode(codeInput));
     return store.transaction((): PairResult => {
       const code = store.code(codeHash);
       if (!code) {
-        this.failures.push(now);
+        this.guesses.record(source, now);
         return { ok: false, status: 404, error: 'unknown_code', message: 'this pairing code is not valid: run /director connect in Slack for a new one' };
       }
       if (code.used_at !== null) {
@@ -57,6 +62,15 @@ export class Pairing {
           status: 410,
           error: 'code_expired',
           message: 'this pairing code expired (codes last 10 minutes): run /director connect in Slack for a new one',
+        };
+      }
+      // The code's birth is its expiry less the TTL; enough wrong codes since then may have found it.
+      if (this.guesses.exhaustedSince(code.expires_at - codeTtlMs)) {
+        return {
+          ok: false,
+          status: 410,
+          error: 'code_exposed',
+          message: 'too many wrong pairing codes were tried while this code was valid, so it no longer works: run /director connect in Slack for a new one',
         };
       }
       // Names are unique per owner: two people may each have a "laptop".

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { REDACTED } from '../../shared/redact.ts';
 
 /** sha256 in hex: what the bot stores instead of a token or a pairing code. */
 export function hashSecret(secret: string): string {
@@ -28,6 +29,18 @@ const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export function newPairingCode(): string {
   const chars = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)] ?? '0');
   return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+/** A pairing code as the bot shows it (upper case, with the dash), anywhere in a text. */
+const CODE_IN_TEXT = new RegExp(`\\b[${CODE_ALPHABET}]{4}-[${CODE_ALPHABET}]{4}\\b`, 'g');
+
+/**
+ * `redact`, then every pairing-code-shaped string too. Bolt and the Web API client log reply
+ * texts at debug level (ack bodies, `http request body: …`), and `/director connect` replies
+ * with a code.
+ */
+export function alsoRedactingPairingCodes(redact: (text: string) => string): (text: string) => string {
+  return (text) => redact(text).replace(CODE_IN_TEXT, REDACTED);
 }
 
 /** Accepts a code typed in lower case, with or without the dash, with O for 0 and I/L for 1. */

@@ -1,6 +1,10 @@
 import { App, HTTPReceiver, SocketModeReceiver, type Logger as SlackLogger } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
 import type { BotConfig } from '../config.ts';
+import type { HttpLimits } from '../http/limits.ts';
+import { slackEventsRoute } from './events-route.ts';
 import type { BotIdentity } from './identity.ts';
 
 /** The Bolt app and how Slack reaches it. */
@@ -8,7 +12,7 @@ export interface SlackApp {
   app: App;
   /** Connects to Slack: opens the Socket Mode link; nothing to do in HTTP mode. */
   connect(): Promise<void>;
-  /** HTTP mode: Bolt's handler for `/slack/events`, to mount on the bot's own server. */
+  /** HTTP mode: the handler for `/slack/events` (checks, then Bolt), to mount on the bot's own server. */
   httpListener?: RequestListener;
   disconnect(): Promise<void>;
 }
@@ -18,6 +22,10 @@ export interface SlackAppOptions {
   logger: SlackLogger;
   /** Checked at start, so Bolt needs no auth.test of its own. */
   identity: BotIdentity;
+  /** HTTP mode: what `/slack/events` accepts before a signature is known. */
+  limits: HttpLimits;
+  clock: Clock;
+  log: Logger;
   /** Socket Mode client timings (tests shorten them). */
   socketMode?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number };
 }
@@ -26,7 +34,7 @@ export interface SlackAppOptions {
  * Builds the unmodified Bolt app in Socket Mode (app token) or HTTP mode (signing secret). In HTTP
  * mode the bot's own server serves `/slack/events`, so runners can share the same port.
  */
-export function createSlackApp({ slack, logger, identity, socketMode }: SlackAppOptions): SlackApp {
+export function createSlackApp({ slack, logger, identity, limits, clock, log, socketMode }: SlackAppOptions): SlackApp {
   const clientOptions = { slackApiUrl: slack.apiUrl };
   const auth = { token: slack.botToken, botId: identity.botId, botUserId: identity.botUserId, tokenVerificationEnabled: false };
   const { connection } = slack;
@@ -47,12 +55,13 @@ export function createSlackApp({ slack, logger, identity, socketMode }: SlackApp
       disconnect: () => app.stop().then(() => undefined),
     };
   }
-  const receiver = new HTTPReceiver({ signingSecret: connection.signingSecret, logger, endpoints: '/slack/events' });
+  // Bolt still checks the signature (a second time) and never reads the body: the route hands it over.
+  const receiver = new HTTPReceiver({ signingSecret: connection.signingSecret, logger, endpoints: '/slack/events', bodyLimit: limits.slackBodyBytes });
   const app = new App({ ...auth, receiver, logger, clientOptions });
   return {
     app,
     connect: () => Promise.resolve(),
-    httpListener: receiver.requestListener,
+    httpListener: slackEventsRoute({ signingSecret: connection.signingSecret, bolt: receiver.requestListener, limits, clock, log }),
     disconnect: () => Promise.resolve(),
   };
 }

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { DirectorError } from '../errors.ts';
+import { privateDirectory, privateFile } from '../private-files.ts';
 
 export type Db = Database.Database;
 
@@ -23,10 +23,17 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens a SQLite database in WAL mode with a busy timeout and brings its schema up to date.
- * Refuses a database written by a newer Director rather than guessing.
+ * Refuses a database written by a newer Director rather than guessing. The file and its
+ * directory are private (0600, 0700); SQLite gives -wal and -shm the database file's mode.
  */
 export function openDatabase({ file, migrations, busyTimeoutMs = 5000 }: OpenDatabaseOptions): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    privateDirectory(dirname(file));
+    privateFile(file, true);
+    // Left by an older Director with the umask's mode.
+    privateFile(`${file}-wal`);
+    privateFile(`${file}-shm`);
+  }
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

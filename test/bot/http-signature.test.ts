@@ -65,6 +65,27 @@ describe('HTTP mode request verification', () => {
     expect(emu.apiCalls.slice(callsAtStart)).toEqual([]);
   });
 
+  it('rejects a correctly signed request stamped ten minutes in the future with 401, and runs no handler', async () => {
+    const body = slashBody('help');
+    const future = Math.floor(Date.now() / 1000) + 600;
+    const res = await fetch(harness.eventsUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(future),
+        'x-slack-signature': sign(signingSecret, future, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain('/director help');
+    // Just inside the window either way is still Slack's.
+    const soon = Math.floor(Date.now() / 1000) + 240;
+    expect(await post(body, { 'x-slack-request-timestamp': String(soon), 'x-slack-signature': sign(signingSecret, soon, body) })).toBe(200);
+    expect(harness.logs.filter((line) => line.includes('"slash command"'))).toHaveLength(1);
+    expect(emu.apiCalls.slice(callsAtStart)).toEqual([]);
+  });
+
   it('accepts the same request when it is fresh and signed with the secret', async () => {
     const body = slashBody('help');
     const now = Math.floor(Date.now() / 1000);

@@ -13,7 +13,7 @@ describe('pairing codes and runner tokens', () => {
   beforeEach(() => {
     db = openDatabase({ file: ':memory:', migrations: botMigrations });
     clock = new VirtualClock();
-    pairing = new Pairing({ store: new RunnerStore(db), clock, maxFailuresPerMinute: 5 });
+    pairing = new Pairing({ store: new RunnerStore(db), clock, guessLimits: { perSourcePerMinute: 5, perCode: 20 } });
   });
   afterEach(() => db.close());
 
@@ -42,12 +42,25 @@ describe('pairing codes and runner tokens', () => {
     expect(guessed.ok || guessed.message).toContain('/director connect');
   });
 
-  it('stops accepting codes for a minute after repeated wrong guesses', () => {
+  it('holds back only the source of repeated wrong guesses, for a minute', () => {
     const { code } = pairing.createCode('C1', 'U1');
-    for (let i = 0; i < 5; i++) expect(pairing.exchange(`ZZZZ-ZZZ${i}`, 'x')).toMatchObject({ status: 404 });
-    expect(pairing.exchange(code, 'laptop')).toMatchObject({ ok: false, status: 429 });
+    for (let i = 0; i < 50; i++) pairing.exchange(`ZZZZ-ZZ${String(i).padStart(2, '0')}`, 'x', '203.0.113.9');
+    expect(pairing.exchange('ZZZZ-ZZZZ', 'x', '203.0.113.9')).toMatchObject({ ok: false, status: 429 });
+    expect(pairing.exchange(code, 'laptop', '198.51.100.7')).toMatchObject({ ok: true });
     clock.advance(61_000);
-    expect(pairing.exchange(code, 'laptop')).toMatchObject({ ok: true });
+    expect(pairing.exchange('ZZZZ-ZZZZ', 'x', '203.0.113.9')).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it('retires a code once many sources together have guessed too often while it was valid', () => {
+    const { code } = pairing.createCode('C1', 'U1');
+    for (let source = 0; source < 4; source++) {
+      for (let i = 0; i < 5; i++) expect(pairing.exchange(`ZZZZ-ZZZ${i}`, 'x', `203.0.113.${source}`)).toMatchObject({ status: 404 });
+    }
+    const retired = pairing.exchange(code, 'laptop', '198.51.100.7');
+    expect(retired).toMatchObject({ ok: false, status: 410, error: 'code_exposed' });
+    expect(retired.ok || retired.message).toContain('/director connect');
+    clock.advance(1);
+    expect(pairing.exchange(pairing.createCode('C1', 'U1').code, 'laptop', '198.51.100.7')).toMatchObject({ ok: true });
   });
 
   it('keeps runner names unique per owner without spending the code; another person may have a runner of that name', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,5 +45,37 @@ describe('openDatabase', () => {
 
   it('rejects migrations that are not numbered 1, 2, 3', () => {
     expect(() => openDatabase({ file: ':memory:', migrations: [second] })).toThrow(/numbered 1, 2, 3/);
+  });
+});
+
+describe('openDatabase file modes', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'director-db-modes-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('makes a new home 0700 and the database, -wal and -shm 0600', () => {
+    const home = join(dir, 'home', 'director');
+    const file = join(home, 'bot.sqlite');
+    const db = openDatabase({ file, migrations: [first] });
+    db.prepare('INSERT INTO notes (text) VALUES (?)').run('hello');
+    expect(mode(home)).toBe(0o700);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(mode(path), path).toBe(0o600);
+    db.close();
+  });
+
+  it('tightens a home and files an older Director left readable to others', () => {
+    const file = join(dir, 'runner.sqlite');
+    openDatabase({ file, migrations: [first] }).close();
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) writeFileSync(path, '', { flag: 'a' });
+    chmodSync(dir, 0o755);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) chmodSync(path, 0o644);
+    const db = openDatabase({ file, migrations: [first] });
+    expect(mode(dir)).toBe(0o700);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(mode(path), path).toBe(0o600);
+    db.close();
   });
 });

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { RunnerHub } from '../../bot/runners/hub.ts';
 import { pairRoute } from '../../bot/runners/pair-route.ts';
 import { Pairing } from '../../bot/runners/pairing.ts';
+import { HTTP_LIMITS } from '../../bot/http/limits.ts';
 import { close, createBotServer, listen } from '../../bot/server.ts';
 import { botMigrations } from '../../bot/store/migrations.ts';
 import { RunnerStore, type RunnerRecord } from '../../bot/store/runners.ts';
@@ -68,7 +69,12 @@ export async function startHub({ file, port = 0, tuning, handle }: StartHubOptio
     tuning,
   });
   hub.onFrame((runner, frame) => (handle ? handle(runner, frame, hub) : record(frame)));
-  const server = createBotServer({ pairListener: pairRoute(pairing, quietLog), upgradeListener: hub.handleUpgrade });
+  const server = createBotServer({
+    pairListener: pairRoute(pairing, quietLog, HTTP_LIMITS),
+    upgradeListener: hub.handleUpgrade,
+    limits: HTTP_LIMITS,
+    log: quietLog,
+  });
   const bound = await listen(server, port, '127.0.0.1');
   return {
     db,
