@@ -1,11 +1,10 @@
 // The bot's HTTP port under strangers' requests: `director bot` (HTTP mode, its own process)
 // against the Slack emulator; peak RSS growth under floods of unsigned 4 MB bodies, and how fast
 // stray requests and a signed one are answered meanwhile.
-import { z } from 'zod';
 import { startSlackEmulator } from '../emulators/slack/index.ts';
 import { signingSecret } from '../emulators/support/bot-harness.ts';
 import { tempHome } from '../emulators/support/temp-home.ts';
-import { spawnDirector } from '../test/support/cli.ts';
+import { spawnHttpBot } from '../test/support/cli.ts';
 import { httpRequest, slackSignature, slashBody } from '../test/support/http-client.ts';
 import { memoryOf } from '../test/support/proc-memory.ts';
 import type { BenchRow } from './table.ts';
@@ -35,20 +34,8 @@ async function flood(url: string, pid: number, count: number): Promise<{ growthM
 export async function benchHttpFlood(): Promise<BenchRow[]> {
   const emu = await startSlackEmulator();
   const home = tempHome('director-bench-http-');
-  const bot = spawnDirector(['bot'], {
-    SLACK_BOT_TOKEN: emu.botToken,
-    SLACK_API_URL: emu.apiUrl,
-    SLACK_SIGNING_SECRET: signingSecret,
-    DIRECTOR_HOME: home.dir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  });
+  const { bot, url, pid } = await spawnHttpBot(emu, home.dir, signingSecret);
   try {
-    const ready = await bot.waitForLog(/director bot ready/);
-    const { port } = z.object({ port: z.number() }).parse(JSON.parse(ready));
-    const url = `http://127.0.0.1:${port}/slack/events`;
-    const pid = bot.child.pid ?? 0;
     await httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 
     const rows: BenchRow[] = [];

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { signingSecret, startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
-import { spawnDirector, type DirectorProcess } from '../support/cli.ts';
+import { spawnHttpBot, type DirectorProcess } from '../support/cli.ts';
 import { tempHome } from '../../emulators/support/temp-home.ts';
 import { connect, type Socket } from 'node:net';
 import { httpRequest, rawExchange, slackSignature, slashBody } from '../support/http-client.ts';
@@ -140,19 +139,9 @@ describe('director bot (HTTP mode, its own process) under stray requests', () =>
   });
 
   async function startBotProcess(): Promise<{ bot: DirectorProcess; port: number; url: string; pid: number }> {
-    const bot = spawnDirector(['bot'], {
-      SLACK_BOT_TOKEN: emu.botToken,
-      SLACK_API_URL: emu.apiUrl,
-      SLACK_SIGNING_SECRET: signingSecret,
-      DIRECTOR_HOME: home.dir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    });
-    proc = bot;
-    const ready = await bot.waitForLog(/director bot ready/);
-    const { port } = z.object({ port: z.number() }).parse(JSON.parse(ready));
-    return { bot, port, url: `http://127.0.0.1:${port}/slack/events`, pid: bot.child.pid ?? 0 };
+    const started = await spawnHttpBot(emu, home.dir, signingSecret);
+    proc = started.bot;
+    return started;
   }
 
   it('answers GET, HEAD, PUT and garbage on /slack/events and keeps running', async () => {

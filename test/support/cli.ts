@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 const bin = fileURLToPath(new URL('../../bin/director.js', import.meta.url));
 
@@ -51,4 +52,24 @@ export async function runDirector(args: string[], env: Record<string, string> = 
   const proc = spawnDirector(args, env);
   const code = await proc.exited;
   return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+}
+
+/** `director bot` in HTTP mode in its own process, against the Slack emulator; resolves once it listens. */
+export async function spawnHttpBot(
+  emu: { botToken: string; apiUrl: string },
+  home: string,
+  signingSecret: string,
+): Promise<{ bot: DirectorProcess; port: number; url: string; pid: number }> {
+  const bot = spawnDirector(['bot'], {
+    SLACK_BOT_TOKEN: emu.botToken,
+    SLACK_API_URL: emu.apiUrl,
+    SLACK_SIGNING_SECRET: signingSecret,
+    DIRECTOR_HOME: home,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  });
+  const ready = await bot.waitForLog(/director bot ready/);
+  const { port } = z.object({ port: z.number() }).parse(JSON.parse(ready));
+  return { bot, port, url: `http://127.0.0.1:${port}/slack/events`, pid: bot.child.pid ?? 0 };
 }
