@@ -22,6 +22,9 @@ const SECRETS_IN_HOME = [
   '.cargo/credentials.toml',
 ];
 
+/** Sockets that hand out the user's power: the container engine (root on the host), ssh and gpg agents, the session bus. */
+const SOCKETS = ['/run/user', '/run/docker.sock', '/var/run/docker.sock', '/run/podman', '/run/containerd/containerd.sock'];
+
 export interface LayoutInput {
   /** The task's worktree (or scratch directory) the process runs in. */
   cwd: string;
@@ -67,7 +70,8 @@ function agentState(env: Record<string, string>): string[] {
  */
 export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir }: LayoutInput): SandboxLayout {
   const git = gitDirs(cwd);
-  const secrets = homes.flatMap((home) => SECRETS_IN_HOME.map((name) => join(home, name))).filter((path) => existsSync(path));
+  const inHomes = homes.flatMap((home) => SECRETS_IN_HOME.map((name) => join(home, name)));
+  const secrets = [...inHomes, ...SOCKETS, ...(env.SSH_AUTH_SOCK ? [env.SSH_AUTH_SOCK] : [])].filter((path) => existsSync(path));
   const isDir = (path: string) => statSync(path).isDirectory();
   const tmp = ['/tmp', '/var/tmp', ...(env.TMPDIR ? [env.TMPDIR] : [])].filter((path) => existsSync(path));
   return {
