@@ -3,7 +3,7 @@ import { bwrapArgs } from '../../runner/sandbox/bwrap-args.ts';
 import { chooseSandbox } from '../../runner/sandbox/choose.ts';
 import { parseRunnerConfig } from '../../runner/config.ts';
 import { describeStatus } from '../../runner/status.ts';
-import { runnerDatabase } from '../../runner/main.ts';
+import { runnerDatabase, startRunner } from '../../runner/main.ts';
 import { tempHome } from '../../emulators/support/temp-home.ts';
 
 describe('the bubblewrap command line', () => {
@@ -59,6 +59,22 @@ describe('choosing the runner’s sandbox', () => {
       expect(describeStatus({ credentials, file: 'runner.json', db, now: Date.now(), sandbox: 'bubblewrap' })).toContain('Sandbox:   bubblewrap');
     } finally {
       db.close();
+      home.remove();
+    }
+  });
+
+  it('the runner itself refuses to start without bubblewrap, and warns in its log when AGENT_SANDBOX=off', async () => {
+    const home = tempHome('director-runner-sandbox-');
+    const credentials = { botUrl: 'http://127.0.0.1:9', name: 'laptop', token: 'x'.repeat(40), pairedAt: '' };
+    try {
+      const missing = parseRunnerConfig({ DIRECTOR_HOME: home.dir, AGENT_SANDBOX_BWRAP: '/nonexistent/bwrap' });
+      expect(() => startRunner({ config: missing, credentials, env: {} })).toThrow(/apt-get install bubblewrap/);
+      const lines: string[] = [];
+      const off = parseRunnerConfig({ DIRECTOR_HOME: home.dir, AGENT_SANDBOX: 'off', AGENT_SANDBOX_BWRAP: '/nonexistent/bwrap' });
+      const runner = startRunner({ config: off, credentials, env: {}, logSink: { write: (line) => lines.push(line) } });
+      await runner.stop();
+      expect(lines.join('')).toContain('agents and tests run UNSANDBOXED');
+    } finally {
       home.remove();
     }
   });
