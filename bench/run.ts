@@ -5,6 +5,7 @@ import { benchEngine } from './engine.ts';
 import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
 import { benchRedact } from './redact.ts';
+import { benchSandbox } from './sandbox.ts';
 import { benchSlackOutbox } from './slack-outbox.ts';
 import { printTable, type BenchRow } from './table.ts';
 
@@ -16,6 +17,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'director e2e', run: benchDirector },
   { name: 'context compaction', run: benchCompaction },
   { name: 'http flood', run: benchHttpFlood },
+  { name: 'agent sandbox', run: benchSandbox },
 ];
 const only = process.argv[2];
 

@@ -8,7 +8,7 @@ import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator 
 import { startSlackEmulator, type SlackEmulator } from './slack/index.ts';
 import { startBotAgainst, type BotUnderTest } from './support/bot-harness.ts';
 import { gitAsync } from './support/git.ts';
-import { tempHome } from './support/temp-home.ts';
+import { tempHome, twinOutsideTmp } from './support/temp-home.ts';
 
 const codexBin = new URL('../node_modules/.bin/codex', import.meta.url).pathname;
 const claudeBin = new URL('../node_modules/.bin/claude', import.meta.url).pathname;
@@ -64,10 +64,9 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
   const code = /\*([0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(connect)?.[1] ?? '';
   const paired = await pairWithBot({ botUrl, code, name: 'laptop' });
   const runnerHome = join(tmp.dir, 'runner');
-  const codexHome = join(tmp.dir, 'codex-home');
-  const claudeHome = join(tmp.dir, 'claude-home');
-  mkdirSync(codexHome, { recursive: true });
-  mkdirSync(claudeHome, { recursive: true });
+  // Outside the temp dir (see twinOutsideTmp); removed with tmp.
+  const codexHome = twinOutsideTmp(tmp.dir, 'codex-home');
+  const claudeHome = twinOutsideTmp(tmp.dir, 'claude-home');
   const config = parseRunnerConfig({
     DIRECTOR_HOME: runnerHome,
     LOG_LEVEL: 'silent',

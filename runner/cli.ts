@@ -46,7 +46,7 @@ export async function runRunnerCli(args: string[], env: NodeJS.ProcessEnv, out: 
       const credentials = loadCredentials(cfg.home);
       const db = runnerDatabase(cfg.home);
       try {
-        out(describeStatus({ credentials, file: credentialsPath(cfg.home), db, now: Date.now() }));
+        out(describeStatus({ credentials, file: credentialsPath(cfg.home), db, now: Date.now(), sandbox: cfg.sandbox.mode }));
       } finally {
         db.close();
       }

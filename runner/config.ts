@@ -146,6 +146,14 @@ const variables = {
     schema: json(z.array(z.string())).default([]),
     hint: 'a JSON list of secret-looking variable names agents may still see, e.g. ["NPM_TOKEN"].',
   },
+  AGENT_SANDBOX: {
+    schema: z.enum(['bubblewrap', 'off']).default('bubblewrap'),
+    hint: 'bubblewrap (default: every agent and test run in a bubblewrap sandbox) or off (agents run unsandboxed, said in runner status and the log; only on purpose).',
+  },
+  AGENT_SANDBOX_BWRAP: {
+    schema: z.string().min(1).default('bwrap'),
+    hint: 'the bubblewrap binary, a path or a name on PATH (default bwrap).',
+  },
   TASK_TIME_LIMIT_MIN: {
     schema: z.coerce
       .number()
@@ -219,6 +227,8 @@ export interface RunnerConfig {
   /** Configured agents; codex and claude are added unless configured. */
   agents: Record<string, AgentConfig>;
   agentEnvAllow: string[];
+  /** How agents are confined; `off` only when set on purpose. */
+  sandbox: { mode: 'bubblewrap' | 'off'; bwrap: string };
   timeLimitMs: number;
   graceMs: number;
   github: { token?: string; apiUrl: string; url: string };
@@ -241,6 +251,7 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     projects: vars.PROJECTS,
     agents: { codex: agentSchema.parse({ kind: 'codex' }), claude: agentSchema.parse({ kind: 'claude' }), ...vars.AGENTS },
     agentEnvAllow: vars.AGENT_ENV_ALLOW,
+    sandbox: { mode: vars.AGENT_SANDBOX, bwrap: vars.AGENT_SANDBOX_BWRAP },
     timeLimitMs: vars.TASK_TIME_LIMIT_MIN * 60_000,
     graceMs: vars.AGENT_GRACE_MS,
     github: {

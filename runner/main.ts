@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { openDatabase, type Db } from '../shared/db/open.ts';
@@ -30,6 +31,7 @@ import { pruneEventsPeriodically } from './context/retention.ts';
 import { summaryWriter } from './context/writer-choice.ts';
 import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
+import { chooseSandbox } from './sandbox/choose.ts';
 
 const VERSION = '0.1.0';
 
@@ -82,10 +84,14 @@ export function startRunner({
     ...secretValuesFromEnv(env),
   ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
+  // Checked first: without a working sandbox no agent starts (unless AGENT_SANDBOX=off).
+  const sandbox = chooseSandbox(config, env.HOME ?? homedir());
+  if (sandbox.mode === 'off') log.warn('AGENT_SANDBOX=off: agents and tests run UNSANDBOXED, with access to this machine as the runner has');
+  else log.info({ sandbox: sandbox.mode, bwrap: config.sandbox.bwrap }, 'agents run in a bubblewrap sandbox');
   const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
-  const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock });
+  const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock, sandbox });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   const endpoint = new LinkEndpoint({
@@ -112,13 +118,14 @@ export function startRunner({
     projects,
     drivers,
     agentEnv,
+    sandbox,
     clock,
     log,
     capacity: config.capacity,
     graceMs: config.graceMs,
     timeLimitMs: config.timeLimitMs,
     fixupTurns: config.fixupTurns,
-    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, log, clock }),
+    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, log, clock, sandbox }),
     ...(octokit &&
       config.github.token && {
         publish: githubPublisher({

@@ -5,6 +5,8 @@ import { linkPeer } from './link/peer.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { TaskStore } from './tasks/store.ts';
 import { shorten } from '../shared/text.ts';
+import { sandboxLine } from './sandbox/choose.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
 
 /** Running tasks, and settled ones whose worktree is kept (failed, interrupted, stopped) until closed. */
 function taskLines(store: TaskStore): string[] {
@@ -29,7 +31,19 @@ function alive(pid: number): boolean {
 }
 
 /** `director runner status`: who this runner is, whether `runner start` is connected, what waits. */
-export function describeStatus({ credentials, file, db, now }: { credentials: RunnerCredentials; file: string; db: Db; now: number }): string {
+export function describeStatus({
+  credentials,
+  file,
+  db,
+  now,
+  sandbox,
+}: {
+  credentials: RunnerCredentials;
+  file: string;
+  db: Db;
+  now: number;
+  sandbox: Sandbox['mode'];
+}): string {
   const link = new RunnerStateStore(db).linkStatus();
   const waiting = new LinkStore(db, linkPeer(credentials.token)).unacknowledged();
   const since = (t: number) => `${Math.round((now - t) / 1000)}s`;
@@ -43,6 +57,7 @@ export function describeStatus({ credentials, file, db, now }: { credentials: Ru
     `Bot:       ${credentials.botUrl}`,
     `Token:     ${file}`,
     `Link:      ${connection}`,
+    `Sandbox:   ${sandboxLine(sandbox)}`,
     `Queued:    ${waiting} frame(s) waiting for the bot's ack`,
     ...taskLines(new TaskStore(db)),
   ].join('\n');

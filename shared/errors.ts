@@ -9,7 +9,8 @@ export type DirectorErrorCode =
   | 'shutting_down'
   | 'runner_not_paired'
   | 'pairing_refused'
-  | 'link_refused';
+  | 'link_refused'
+  | 'sandbox_unavailable';
 
 /** An error that tells the person what to do about it. `message` names the fix. */
 export class DirectorError extends Error {

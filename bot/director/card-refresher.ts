@@ -14,11 +14,14 @@ export const batchKey = (batchId: string) => `batch:${batchId}:card`;
 export class CardRefresher {
   private readonly lastEdit = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private closed = false;
 
   constructor(private readonly options: { store: DirectorStore; runners: RunnerStore; outbox: SlackOutbox; clock: Clock }) {}
 
   /** Edits the task's card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */
   task(taskId: string): void {
+    // Frames still arriving while the bot stops must not arm a timer that fires after the database closed.
+    if (this.closed) return;
     const wait = (this.lastEdit.get(taskId) ?? 0) + CARD_EVERY_MS - this.options.clock.now();
     if (wait > 0) {
       if (!this.timers.has(taskId))
@@ -41,6 +44,7 @@ export class CardRefresher {
 
   /** Stops the timers (shutdown). */
   close(): void {
+    this.closed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -130,16 +130,10 @@ export function codexDriver(settings: DriverSettings = {}): AgentDriver {
     resumable: true,
     run: (request) => {
       // update_plan gives us the agent's plan (codex 0.169 offers it for gpt-5.5 only when enabled).
-      const base = [
-        'exec',
-        '--json',
-        '--skip-git-repo-check',
-        '--sandbox',
-        'workspace-write',
-        '-c',
-        'tools.update_plan.enabled=true',
-        ...(settings.args ?? []),
-      ];
+      // Inside Director's bubblewrap codex's own bwrap cannot start (a nested bwrap cannot mount
+      // /proc over the one bwrap's --proc left partly covered), so Director's sandbox is the one.
+      const own = request.sandbox?.mode === 'bubblewrap' ? 'danger-full-access' : 'workspace-write';
+      const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', own, '-c', 'tools.update_plan.enabled=true', ...(settings.args ?? [])];
       // The prompt goes on stdin ("-"): an argument is capped at 128 KiB on Linux.
       const args = request.sessionId ? [...base, 'resume', request.sessionId, '-'] : [...base, '-'];
       return spawnAgent({

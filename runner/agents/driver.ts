@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentRun } from '../process/spawn.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 
 /** What every agent driver needs to start or resume a session. */
 export interface TurnRequest {
@@ -16,6 +17,8 @@ export interface TurnRequest {
   clock: Clock;
   graceMs: number;
   timeLimitMs?: number;
+  /** Director's sandbox around the agent; none runs it bare. */
+  sandbox?: Sandbox;
 }
 
 /** One kind of agent: codex, claude, or a command. */

@@ -12,6 +12,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { Redactor } from '../../shared/redact.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import { quote } from '../agents/prompt.ts';
 import type { ContextKeeper } from './keeper.ts';
 
@@ -101,8 +102,9 @@ export function agentWriter(options: {
   log: Logger;
   clock: Clock;
   graceMs?: number;
+  sandbox?: Sandbox;
 }): NarrativeWriter {
-  const { driver, env, scratchDir, log, clock, graceMs = 5_000 } = options;
+  const { driver, env, scratchDir, log, clock, graceMs = 5_000, sandbox } = options;
   return {
     name: `agent ${driver.name}`,
     async write(prompt, signal) {
@@ -111,7 +113,16 @@ export function agentWriter(options: {
       // A fresh empty directory each time: the agent sees no code and leaves nothing behind.
       const cwd = await mkdtemp(join(scratchDir, 'summary-'));
       try {
-        const run = driver.run({ runId: `summary.${randomUUID()}`, cwd, prompt, env, log: log.child({ summariser: driver.name }), clock, graceMs });
+        const run = driver.run({
+          runId: `summary.${randomUUID()}`,
+          cwd,
+          prompt,
+          env,
+          log: log.child({ summariser: driver.name }),
+          clock,
+          graceMs,
+          ...(sandbox && { sandbox }),
+        });
         // Cancelling kills the agent's whole process tree; the events end when its output closes.
         const stop = () => void run.cancel('cancel');
         signal.addEventListener('abort', stop, { once: true });

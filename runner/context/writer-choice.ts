@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { DirectorError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { RunnerConfig } from '../config.ts';
 import { agentWriter, openAiWriter, type NarrativeWriter } from './summariser.ts';
 
@@ -13,6 +14,7 @@ export interface WriterChoiceDeps {
   apiKey: string | undefined;
   log: Logger;
   clock: Clock;
+  sandbox?: Sandbox;
 }
 
 /** Who writes the summaries' "where it stands" paragraph, from the SUMMARISER setting. */
@@ -39,6 +41,7 @@ export function summaryWriter(
           log: deps.log,
           clock: deps.clock,
           graceMs: config.graceMs,
+          ...(deps.sandbox && { sandbox: deps.sandbox }),
         }),
         timeoutMs: setting.timeoutMs,
       };

@@ -6,6 +6,7 @@ import type { AgentEvent } from '../agents/events.ts';
 import { tail } from '../../shared/text.ts';
 import { killRun } from './kill.ts';
 import { RUN_MARKER } from './tree.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'restart';
 
@@ -44,14 +45,18 @@ export interface SpawnAgentOptions {
   clock: Clock;
   graceMs: number;
   timeLimitMs?: number;
+  /** Where the process runs; without one it runs bare (tests of the engine, AGENT_SANDBOX=off). */
+  sandbox?: Sandbox;
 }
 
 /** Starts an agent in its own process group with a run marker in its environment. */
 export function spawnAgent(options: SpawnAgentOptions): AgentRun {
-  const { runId, file, args, cwd, env, input, parse, log, clock, graceMs, timeLimitMs } = options;
+  const { runId, cwd, input, parse, log, clock, graceMs, timeLimitMs, sandbox } = options;
+  const bare = { file: options.file, args: options.args, cwd, env: { ...options.env, [RUN_MARKER]: runId } };
+  const { file, args, env } = sandbox ? sandbox.wrap(bare) : bare;
   const child = execa(file, args, {
     cwd,
-    env: { ...env, [RUN_MARKER]: runId },
+    env,
     extendEnv: false,
     detached: true,
     cleanup: false,

@@ -13,6 +13,7 @@ import { settledStates, type TaskState } from '../../shared/task-states.ts';
 import type { NewTask, StateDetails, TaskRecord, TaskStore } from './store.ts';
 import type { RestartReason, TaskEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import { verifyAndPublish, type Publish, type Verify } from './verify-and-publish.ts';
 
 export interface TaskEngineOptions {
@@ -28,6 +29,8 @@ export interface TaskEngineOptions {
   drivers: ReadonlyMap<string, AgentDriver>;
   /** The agents' environment, already without runner secrets. */
   agentEnv: Record<string, string>;
+  /** Around every agent process (the runner always passes one; see runner/sandbox/). */
+  sandbox?: Sandbox;
   clock: Clock;
   log: Logger;
   /** Tasks running at once; the rest wait in order. */

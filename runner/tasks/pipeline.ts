@@ -7,12 +7,13 @@ import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
 import { runVerification } from '../verify/run.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import { verifyCommandFor, type EngineProject } from './project.ts';
 import type { TaskRecord } from './store.ts';
 import type { Publish, Verify } from './verify-and-publish.ts';
 
 /** The engine's verify step: the task's verification command (chosen, configured, else detected) in the worktree. */
-export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock }): Verify {
+export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock; sandbox?: Sandbox }): Verify {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
     const configured = verifyCommandFor(task, project);

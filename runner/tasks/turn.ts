@@ -4,6 +4,7 @@ import type { AgentDriver } from '../agents/driver.ts';
 import { followUpPrompt, summaryPrompt, taskPrompt } from '../agents/prompt.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { AgentRun } from '../process/spawn.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import { verifyCommandFor, type EngineProject } from './project.ts';
 import { askedQuestion, TurnTracker, type TurnOutcome } from './outcome.ts';
 import { EventRecorder } from './recorder.ts';
@@ -18,6 +19,8 @@ export interface TurnDeps {
   clock: Clock;
   log: Logger;
   agentEnv: Record<string, string>;
+  /** Around every agent process; none runs it bare. */
+  sandbox?: Sandbox;
   graceMs?: number;
   timeLimitMs?: number;
   /** The summary that seeds a fresh session. */
@@ -63,6 +66,7 @@ export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineP
     cwd: task.worktree ?? project.path,
     prompt,
     env: agentEnv,
+    ...(deps.sandbox && { sandbox: deps.sandbox }),
     ...(resuming && task.session_id && { sessionId: task.session_id }),
     log: log.child({ task: task.id }),
     clock,

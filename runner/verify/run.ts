@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import { tail } from '../../shared/text.ts';
 import { spawnAgent } from '../process/spawn.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 import { parseTestOutput, type TestReport } from './parse.ts';
 
 /** The evidence of one verification run. */
@@ -24,10 +25,12 @@ export interface VerifyOptions {
   timeLimitMs: number;
   log: Logger;
   clock: Clock;
+  /** The tests run code the agent wrote: in the same sandbox as the agent. */
+  sandbox?: Sandbox;
 }
 
 /** Runs the project's tests in the worktree with a time limit, and reads what the output says. */
-export async function runVerification({ runId, cwd, argv, env, timeLimitMs, log, clock }: VerifyOptions): Promise<Verification> {
+export async function runVerification({ runId, cwd, argv, env, timeLimitMs, log, clock, sandbox }: VerifyOptions): Promise<Verification> {
   const [file, ...args] = argv;
   if (!file) throw new Error('empty verification command');
   const started = clock.now();
@@ -47,6 +50,7 @@ export async function runVerification({ runId, cwd, argv, env, timeLimitMs, log,
     clock,
     graceMs: 5000,
     timeLimitMs,
+    ...(sandbox && { sandbox }),
   });
   for await (const _event of run.events) {
     // output is collected by parse

@@ -172,6 +172,7 @@ describe('task engine with stand-in agents', () => {
       file: 'runner.json',
       db: setup.db,
       now: Date.now(),
+      sandbox: 'bubblewrap',
     });
     expect(status).toContain('Set aside: 1 worktree(s)');
     expect(status).toContain(task.id);

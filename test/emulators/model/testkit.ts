@@ -6,10 +6,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { claudeEnv, codexArgs, codexEnv, startModelEmulator } from '../../../emulators/model/index.ts';
+import { twinOutsideTmp } from '../../../emulators/support/temp-home.ts';
 import type { CodexArgsOptions, ModelEmulator } from '../../../emulators/model/index.ts';
 
 const run = promisify(execFile);
@@ -78,9 +79,11 @@ export class Kit {
     const repo = join(root, 'repo');
     await run('git', ['init', '-q', repo]);
     await run('git', ['-C', repo, '-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '--allow-empty', '-m', 'init']);
-    const sb = { repo, home: join(root, 'home'), codexHome: join(root, 'codex-home') };
-    // codex refuses a CODEX_HOME that does not exist.
-    await Promise.all([mkdir(sb.home), mkdir(sb.codexHome)]);
+    // Outside the temp dir (codex with bubblewrap refuses helper links there), removed in cleanup.
+    const codexHome = twinOutsideTmp(root, 'codex-home');
+    this.dirs.push(dirname(codexHome));
+    const sb = { repo, home: join(root, 'home'), codexHome };
+    await mkdir(sb.home);
     return sb;
   }
 
