@@ -13,7 +13,9 @@ export interface SecretFinding {
 
 /** Files whose names say they hold credentials: their high-entropy words count as secrets too. */
 const CREDENTIAL_FILE = /^(\.env.*|.*\.pem|id_.*|credentials.*)$/i;
-const WORD = /[A-Za-z0-9+/=_-]{20,}/g;
+/** A word of a key or token: 20 or more base64 or hex characters, split at `=` so `NAME=value` is two words. */
+const WORD = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+const LETTER_AND_DIGIT = /^(?=.*[A-Za-z])(?=.*[0-9])/;
 const FILE_HEADER = /^diff --git a\/.* b\/(.*)$/gm;
 
 /** Shannon entropy in bits per character; random base64 is near 6, English words near 3. */
@@ -25,8 +27,9 @@ function entropy(word: string): number {
   return bits;
 }
 
-function highEntropySpans(line: string, from: number): Array<[number, number]> {
-  return [...line.matchAll(WORD)].filter((m) => entropy(m[0]) >= 4).map((m) => [from + m.index, from + m.index + m[0].length]);
+/** Random-looking words of an added line (`text` without its leading `+`, which starts at `from`). */
+function highEntropySpans(text: string, from: number): Array<[number, number]> {
+  return [...text.matchAll(WORD)].filter((m) => LETTER_AND_DIGIT.test(m[0]) && entropy(m[0]) >= 3.5).map((m) => [from + m.index, from + m.index + m[0].length]);
 }
 
 /**
@@ -42,7 +45,8 @@ export function scanDiff(diff: string, redact: Redactor): SecretFinding[] {
     const section = diff.slice(header.index, next < 0 ? diff.length : next);
     let at = 0;
     for (const line of section.split('\n')) {
-      if (line.startsWith('+') && !line.startsWith('+++')) hits.push(...highEntropySpans(line, header.index + at).map(([start, end]) => ({ start, end })));
+      if (line.startsWith('+') && !line.startsWith('+++'))
+        hits.push(...highEntropySpans(line.slice(1), header.index + at + 1).map(([start, end]) => ({ start, end })));
       at += line.length + 1;
     }
   }
