@@ -30,7 +30,7 @@ export interface CleanGit {
 }
 
 /** `path` is the only variable taken from the runner's environment; HOME points at the private directory. */
-export function cleanGit(gitDir: string, path: string): CleanGit {
+export function cleanGit(gitDir: string, path: string, timeoutMs = 10 * 60_000): CleanGit {
   return async (args, extra = {}, cwd = gitDir) => {
     const env = {
       PATH: path,
@@ -43,7 +43,7 @@ export function cleanGit(gitDir: string, path: string): CleanGit {
       GIT_ASKPASS: '/bin/false',
       ...extra,
     };
-    const { stdout } = await run('git', [...SAFE_CONFIG, ...args], { cwd, env, maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('git', [...SAFE_CONFIG, ...args], { cwd, env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' });
     return stdout.trim();
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redactor } from '../../shared/redact.ts';
 import { cleanGit, type CleanGit } from './clean-git.ts';
@@ -27,18 +27,19 @@ export interface PrivatePublishArgs {
 
 const SHA = /^[0-9a-f]{40}$/;
 
+/** A regular file's text, else undefined: the agent may have left a FIFO or a link to read forever. */
+function regularFile(path: string): string | undefined {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  return stat?.isFile() && stat.size < 64 * 1024 * 1024 ? readFileSync(path, 'utf8') : undefined;
+}
+
 /** The branch's tip as the user's clone records it, or undefined. Plain file reads: no git runs there. */
 export function readBranchTip(commonDir: string, branch: string): string | undefined {
   const ref = `refs/heads/${branch}`;
-  const loose = join(commonDir, ref);
-  if (existsSync(loose)) {
-    const sha = readFileSync(loose, 'utf8').trim();
-    return SHA.test(sha) ? sha : undefined;
-  }
-  const packed = join(commonDir, 'packed-refs');
-  if (!existsSync(packed)) return undefined;
-  const line = readFileSync(packed, 'utf8')
-    .split('\n')
+  const loose = regularFile(join(commonDir, ref))?.trim();
+  if (loose !== undefined) return SHA.test(loose) ? loose : undefined;
+  const line = regularFile(join(commonDir, 'packed-refs'))
+    ?.split('\n')
     .find((l) => l.endsWith(` ${ref}`));
   const sha = line?.slice(0, 40);
   return sha && SHA.test(sha) ? sha : undefined;
@@ -67,7 +68,9 @@ async function trustedParent(git: CleanGit, args: PrivatePublishArgs): Promise<{
   const tip = readBranchTip(args.commonDir, args.branch);
   if (!tip) return { parent: base, published: false };
   // The agent's objects are read only to find the common ancestor; its result must be ours.
-  const fork = await git(['merge-base', tip, base], { GIT_ALTERNATE_OBJECT_DIRECTORIES: join(args.commonDir, 'objects') }).catch(() => '');
+  // A short time limit: a FIFO planted among those objects must not stall the runner.
+  const borrowing = cleanGit(args.gitDir, args.path, 30_000);
+  const fork = await borrowing(['merge-base', tip, base], { GIT_ALTERNATE_OBJECT_DIRECTORIES: join(args.commonDir, 'objects') }).catch(() => '');
   const ours = SHA.test(fork) ? await verified(git, fork) : undefined;
   return { parent: ours ?? base, published: false };
 }

@@ -130,6 +130,15 @@ describe('publishing from the runner’s own git directory, with real git and th
     expect(gh.pulls('acme', 'demo')).toHaveLength(1);
   });
 
+  it('publishes the files the agent leaves, never its own commits: a secret in its history does not leave', async () => {
+    const { task } = await run('commits-secret.sh', { LEAK_RUNNER_TOKEN: RUNNER_TOKEN });
+    expect(task.error ?? '').toBe('');
+    expect(task.state).toBe('awaiting_review');
+    const objects = allObjects(bareDir(gh.root, 'acme', 'demo'));
+    expect(objects).not.toContain(RUNNER_TOKEN);
+    expect(objects).toContain('export const feature = true;');
+  });
+
   it('fails the task on a second find and pushes nothing', async () => {
     const { task, events } = await run('leaks-secrets.sh', { LEAK_RUNNER_TOKEN: RUNNER_TOKEN, LEAK_OPENAI_KEY: OPENAI_KEY, LEAK_AGAIN: '1' });
     expect(task.state).toBe('failed');
