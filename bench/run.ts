@@ -6,6 +6,7 @@ import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
 import { benchRedact } from './redact.ts';
 import { benchSandbox } from './sandbox.ts';
+import { benchSecretScan } from './secret-scan.ts';
 import { benchSlackOutbox } from './slack-outbox.ts';
 import { printTable, type BenchRow } from './table.ts';
 
@@ -13,6 +14,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'runner link', run: benchLink },
   { name: 'task engine', run: benchEngine },
   { name: 'redactor', run: benchRedact },
+  { name: 'secret scan', run: benchSecretScan },
   { name: 'slack outbox', run: benchSlackOutbox },
   { name: 'director e2e', run: benchDirector },
   { name: 'context compaction', run: benchCompaction },

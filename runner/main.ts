@@ -131,10 +131,12 @@ export function startRunner({
         publish: githubPublisher({
           octokit,
           gitUrl: (repo) => `${config.github.url}/${repo}.git`,
+          allowedOrigin: config.github.url,
+          privateRoot: join(config.home, 'publish'),
           token: config.github.token,
           identity: config.gitIdentity,
           redact,
-          env: gitEnv,
+          path: gitEnv.PATH ?? '/usr/bin:/bin',
         }),
       }),
     ...(issues && {

@@ -173,6 +173,8 @@ const FOLD: TaskEventHandlers<ContextState, void> = {
   usage: () => undefined,
   session_started: () => undefined,
   verification_started: () => undefined,
+  // Its outcome shows as the fix-up turn's instruction or the task's failure.
+  push_blocked: () => undefined,
 };
 
 /** Folds one event into the task's context. Mutates `state` (the hot path: no copies). */

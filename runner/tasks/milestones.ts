@@ -97,6 +97,13 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
       post: false,
     };
   },
+  push_blocked: (event, redact) => {
+    const lines = event.findings.slice(0, 10).map((f) => shorten(redact(`${f.file}:${f.line}: ${f.excerpt}`), 300));
+    const first = event.findings[0];
+    const where = first ? ` in ${redact(first.file)}:${first.line}` : '';
+    const next = event.fixup ? 'the agent gets one turn to remove it' : 'the task fails';
+    return { kind: 'progress', text: firstLine(`Push blocked: a secret${where}; nothing was pushed, ${next}`, 300), detail: lines.join('\n'), post: true };
+  },
   restarted: (event) => ({
     kind: 'restarted',
     reason: event.reason,

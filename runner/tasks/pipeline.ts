@@ -2,7 +2,10 @@ import type { Octokit } from '@octokit/rest';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { Redactor } from '../../shared/redact.ts';
-import { commitAll, commitsAhead, headSha, pushBranch, type CommitIdentity } from '../publish/git.ts';
+import { join } from 'node:path';
+import type { CommitIdentity } from '../publish/git.ts';
+import { publishFromPrivateRepo } from '../publish/private-repo.ts';
+import { checkedRemoteUrl } from '../publish/push-url.ts';
 import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
@@ -39,28 +42,46 @@ export interface PublisherOptions {
   octokit: Octokit;
   /** Where to push a repository, e.g. https://github.com/owner/name.git. */
   gitUrl: (repo: string) => string;
+  /** The only origin a push may go to (github.url); checked before every fetch and push. */
+  allowedOrigin: string;
+  /** The runner's own git directories, one per repository, under DIRECTOR_HOME: the agent cannot reach them. */
+  privateRoot: string;
   /** The runner's GitHub token: for the push and the PR; never given to agents. */
   token: string;
   identity: CommitIdentity;
   redact: Redactor;
-  /** Environment for git (PATH, HOME); no secrets. */
-  env: Record<string, string>;
+  /** PATH for git; no other variable of the runner's reaches the publishing git. */
+  path: string;
 }
 
 function titleOf(task: TaskRecord): string {
   return task.input.kind === 'issue' ? `${task.input.issue.title} (#${task.input.issue.number})` : task.title;
 }
 
-/** The engine's publish step: the runner commits, pushes the task's branch and opens or updates its draft PR. */
-export function githubPublisher({ octokit, gitUrl, token, identity, redact, env }: PublisherOptions): Publish {
+/**
+ * The engine's publish step: the runner commits the worktree's files in its own git directory
+ * (never with the clone's config, hooks or attribute drivers), scans the diff for secrets, pushes
+ * the task's branch to the checked URL and opens or updates its draft PR.
+ */
+export function githubPublisher({ octokit, gitUrl, allowedOrigin, privateRoot, token, identity, redact, path }: PublisherOptions): Publish {
   return async (task, project: EngineProject, summary, verification) => {
     if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
     if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);
     const closes = task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : '';
-    await commitAll(task.worktree, redact(`${titleOf(task)}${closes}\n\nCommitted by Director for task ${task.id}.`), identity, env);
-    const base = project.remote ? `${project.remote}/${project.defaultBranch}` : project.defaultBranch;
-    if ((await commitsAhead(task.worktree, base, env)) === 0) return 'nothing';
-    await pushBranch(task.worktree, gitUrl(project.repo), task.branch, token, env);
+    const pushed = await publishFromPrivateRepo({
+      gitDir: join(privateRoot, `${project.repo}.git`),
+      path,
+      url: checkedRemoteUrl(gitUrl(project.repo), allowedOrigin),
+      token,
+      worktree: task.worktree,
+      commonDir: join(project.path, '.git'),
+      branch: task.branch,
+      defaultBranch: project.defaultBranch,
+      message: redact(`${titleOf(task)}${closes}\n\nCommitted by Director for task ${task.id}.`),
+      identity,
+      redact,
+    });
+    if (pushed === 'nothing') return 'nothing';
     const pull = await upsertDraftPull(octokit, {
       repo: project.repo,
       branch: task.branch,
@@ -69,6 +90,6 @@ export function githubPublisher({ octokit, gitUrl, token, identity, redact, env 
       body: pullRequestBody(task.input, summary, verification, redact),
       ...(task.pr_number !== null && { existing: task.pr_number }),
     });
-    return { prNumber: pull.number, prUrl: pull.url, headSha: await headSha(task.worktree, env), updated: !pull.created };
+    return { prNumber: pull.number, prUrl: pull.url, headSha: pushed.headSha, updated: !pull.created };
   };
 }

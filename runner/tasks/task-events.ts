@@ -44,7 +44,23 @@ export const restartedEvent = z.object({
   reason: z.enum(['requested', 'context_exhausted', 'session_died']),
 });
 
-export const taskEventSchema = z.union([agentEventSchema, verificationEvent, publishedEvent, instructionEvent, verificationStartedEvent, restartedEvent]);
+/** The push was blocked: the secret scan found these on added lines (each excerpt already redacted). */
+export const pushBlockedEvent = z.object({
+  type: z.literal('push_blocked'),
+  findings: z.array(z.object({ file: z.string(), line: z.number(), excerpt: z.string() })),
+  /** True when the agent gets a fix-up turn; false when the task fails. */
+  fixup: z.boolean(),
+});
+
+export const taskEventSchema = z.union([
+  agentEventSchema,
+  verificationEvent,
+  publishedEvent,
+  instructionEvent,
+  verificationStartedEvent,
+  restartedEvent,
+  pushBlockedEvent,
+]);
 export type TaskEvent = z.infer<typeof taskEventSchema>;
 export type VerificationEvent = z.infer<typeof verificationEvent>;
 export type PublishedEvent = z.infer<typeof publishedEvent>;

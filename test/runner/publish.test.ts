@@ -64,10 +64,12 @@ describe('from issue to verified draft PR, with the real codex CLI and the GitHu
         publish: githubPublisher({
           octokit,
           gitUrl: (repo) => gh.gitUrl(repo.split('/')[0] ?? '', repo.split('/')[1] ?? ''),
+          allowedOrigin: gh.apiUrl,
+          privateRoot: join(home.dir, 'home', 'publish'),
+          path: env.PATH,
           token: gh.token,
           identity: { name: 'Director', email: 'director@example.com' },
           redact: createRedactor([gh.token, RUNNER_SECRET]),
-          env,
         }),
       },
       files,
