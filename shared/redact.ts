@@ -3,6 +3,8 @@
  * bodies and errors later). Two layers: known token shapes, and exact values of known secrets.
  */
 
+import { isSecretName, URL_PASSWORD_SOURCE, urlPasswords } from './secret-names.ts';
+
 /**
  * Token shapes from the services Director touches. Each match is replaced whole. No leading word
  * boundary: a token glued to a word (`Bearerghp_…`) is still a token.
@@ -19,6 +21,8 @@ const TOKEN_SOURCES: readonly string[] = [
   String.raw`ph[cx]_[A-Za-z0-9]{20,}`, // PostHog keys
   String.raw`drt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}`, // Director runner tokens
   String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`, // private keys
+  // The password of a URL with userinfo (postgres://user:pass@host): only the password goes.
+  URL_PASSWORD_SOURCE,
 ];
 
 /** All shapes in one expression, so a text is scanned once. */
@@ -39,12 +43,14 @@ export interface Redactor {
   longestValue: number;
 }
 
-/** Names of environment variables whose values are secrets: *_TOKEN, *_KEY, *_SECRET, *PASSWORD*. */
-const SECRET_ENV_NAME = /(_TOKEN|_KEY|_SECRET|PASSWORD)$|PASSWORD/i;
-
-/** The values of secret-named variables in `env` (6 characters or more), for `createRedactor`. */
+/**
+ * The secrets of `env`, for `createRedactor`: values of secret-named variables (the same names
+ * agents never see) and the passwords of URLs in any value; 6 characters or more (shorter ones
+ * would redact ordinary words, and the URL shape catches short passwords in place).
+ */
 export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env).flatMap(([name, value]) => (value && value.length >= 6 && SECRET_ENV_NAME.test(name) ? [value] : []));
+  const values = Object.entries(env).flatMap(([name, value]) => (value ? [...(isSecretName(name) ? [value] : []), ...urlPasswords(value)] : []));
+  return values.filter((value) => value.length >= 6);
 }
 
 /**
