@@ -21,8 +21,6 @@ const TOKEN_SOURCES: readonly string[] = [
   String.raw`ph[cx]_[A-Za-z0-9]{20,}`, // PostHog keys
   String.raw`drt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}`, // Director runner tokens
   String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`, // private keys
-  // The password of a URL with userinfo (postgres://user:pass@host): only the password goes.
-  URL_PASSWORD_SOURCE,
 ];
 
 /** All shapes in one expression, so a text is scanned once. */
@@ -31,6 +29,11 @@ const STICKY = new RegExp(TOKEN_SOURCES.join('|'), 'y');
 /** Where a token could begin inside another match. */
 const TOKEN_PREFIX = /xox|xapp|gh[pousr]|github_pat|sk|AKIA|ASIA|ph[cx]|drt|-----BEGIN/g;
 const HAS_TOKEN_PREFIX = new RegExp(TOKEN_PREFIX.source);
+/**
+ * The password of a URL with userinfo (postgres://user:pass@host): only the password goes. A pass
+ * of its own, only over text with "://": as one more alternative it halved the redactor's speed.
+ */
+const URL_PASSWORDS = new RegExp(URL_PASSWORD_SOURCE, 'g');
 
 export const REDACTED = '[REDACTED]';
 
@@ -64,6 +67,7 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
   const spans = (text: string): Array<[number, number]> => {
     const found: Array<[number, number]> = [];
     if (valuePattern) for (const m of text.matchAll(valuePattern)) found.push([m.index, m.index + m[0].length]);
+    if (text.includes('://')) for (const m of text.matchAll(URL_PASSWORDS)) found.push([m.index, m.index + m[0].length]);
     for (const m of text.matchAll(TOKENS)) {
       const end = m.index + m[0].length;
       // An Authorization value keeps its scheme: "Bearer [REDACTED]".
@@ -90,7 +94,8 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
         return scheme === undefined ? REDACTED : `${/^\S+\s+/.exec(match)?.[0] ?? ''}${REDACTED}`;
       },
     );
-    return glued ? applySpans(text, spans(text)) : replaced;
+    if (glued) return applySpans(text, spans(text));
+    return replaced.includes('://') ? replaced.replace(URL_PASSWORDS, REDACTED) : replaced;
   };
   return Object.assign(redact, { spans, longestValue: values[0]?.length ?? 0 });
 }
