@@ -85,7 +85,7 @@ export function startRunner({
   const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
-  const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock });
+  const writer = summaryWriter(config, { drivers, agentEnv, redact, apiKey: summariserKey, log, clock });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   const endpoint = new LinkEndpoint({
@@ -112,13 +112,14 @@ export function startRunner({
     projects,
     drivers,
     agentEnv,
+    redact,
     clock,
     log,
     capacity: config.capacity,
     graceMs: config.graceMs,
     timeLimitMs: config.timeLimitMs,
     fixupTurns: config.fixupTurns,
-    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, log, clock }),
+    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, redact, log, clock }),
     ...(octokit &&
       config.github.token && {
         publish: githubPublisher({

@@ -98,11 +98,12 @@ export function agentWriter(options: {
   driver: AgentDriver;
   env: Record<string, string>;
   scratchDir: string;
+  redact: Redactor;
   log: Logger;
   clock: Clock;
   graceMs?: number;
 }): NarrativeWriter {
-  const { driver, env, scratchDir, log, clock, graceMs = 5_000 } = options;
+  const { driver, env, scratchDir, redact, log, clock, graceMs = 5_000 } = options;
   return {
     name: `agent ${driver.name}`,
     async write(prompt, signal) {
@@ -111,7 +112,7 @@ export function agentWriter(options: {
       // A fresh empty directory each time: the agent sees no code and leaves nothing behind.
       const cwd = await mkdtemp(join(scratchDir, 'summary-'));
       try {
-        const run = driver.run({ runId: `summary.${randomUUID()}`, cwd, prompt, env, log: log.child({ summariser: driver.name }), clock, graceMs });
+        const run = driver.run({ runId: `summary.${randomUUID()}`, cwd, prompt, env, redact, log: log.child({ summariser: driver.name }), clock, graceMs });
         // Cancelling kills the agent's whole process tree; the events end when its output closes.
         const stop = () => void run.cancel('cancel');
         signal.addEventListener('abort', stop, { once: true });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 import type { AgentRun } from '../process/spawn.ts';
@@ -28,6 +29,8 @@ export interface TaskEngineOptions {
   drivers: ReadonlyMap<string, AgentDriver>;
   /** The agents' environment, already without runner secrets. */
   agentEnv: Record<string, string>;
+  /** Redacts agents' output before it is cut, stored or sent. */
+  redact: Redactor;
   clock: Clock;
   log: Logger;
   /** Tasks running at once; the rest wait in order. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import { followUpPrompt, summaryPrompt, taskPrompt } from '../agents/prompt.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { AgentRun } from '../process/spawn.ts';
@@ -18,6 +19,7 @@ export interface TurnDeps {
   clock: Clock;
   log: Logger;
   agentEnv: Record<string, string>;
+  redact: Redactor;
   graceMs?: number;
   timeLimitMs?: number;
   /** The summary that seeds a fresh session. */
@@ -42,7 +44,7 @@ async function promptFor(deps: TurnDeps, task: TaskRecord, project: EngineProjec
 
 /** One agent process: the first prompt, a follow-up, a fix-up, or a continuation after a restart. */
 export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
-  const { store, context, clock, log, agentEnv, graceMs = 10_000, timeLimitMs, changed } = deps;
+  const { store, context, clock, log, agentEnv, redact, graceMs = 10_000, timeLimitMs, changed } = deps;
   const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
   const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
   const resuming = driver.resumable && task.session_id !== null;
@@ -63,6 +65,7 @@ export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineP
     cwd: task.worktree ?? project.path,
     prompt,
     env: agentEnv,
+    redact,
     ...(resuming && task.session_id && { sessionId: task.session_id }),
     log: log.child({ task: task.id }),
     clock,
