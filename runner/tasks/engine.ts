@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
 import type { Redactor } from '../../shared/redact.ts';
+import { redactDeep } from '../../shared/redact-stream.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 import type { AgentRun } from '../process/spawn.ts';
@@ -289,7 +290,8 @@ export class TaskEngine {
   }
 
   private record(taskId: string, event: TaskEvent): void {
-    this.options.context.append(taskId, [{ at: this.options.clock.now(), event }]);
+    // A person's instruction or a verification's output may carry a secret; agents' events come redacted from spawnAgent.
+    this.options.context.append(taskId, [{ at: this.options.clock.now(), event: redactDeep(event, this.options.redact) }]);
     this.changed(taskId, event);
   }
 

@@ -69,4 +69,17 @@ describe('what a leaky agent prints stays on the machine', () => {
       for (const secret of [KEY_BODY, APIKEY, DB_PASSWORD]) expect(leaks(text, secret), `${secret} in ${where}`).toBe(false);
     }
   });
+
+  it('stores a person’s instruction redacted', async () => {
+    setup = startEngine(home.dir, [scriptAgent('env', 'env.sh')]);
+    const { engine, db } = setup;
+    const task = engine.create({ project: 'demo', agent: 'env', title: 'Env', input: request('print env') });
+    await engine.idle();
+    engine.steer(task.id, `use postgres://admin:${DB_PASSWORD}@db/app and sk-proj-${KEY_BODY}`, 'alice');
+    await engine.idle();
+    const stored = JSON.stringify(db.prepare("SELECT event FROM task_events WHERE event LIKE '%instruction%'").all());
+    expect(stored).toContain('postgres://admin:[REDACTED]@db/app');
+    expect(stored).not.toContain(DB_PASSWORD);
+    expect(stored).not.toContain(KEY_BODY);
+  });
 });
