@@ -210,7 +210,8 @@ export class TaskEngine {
   private fail(taskId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error({ task: taskId, err: error }, 'task failed');
-    this.transition(taskId, 'failed', { error: message });
+    // Errors of git, GitHub or a driver may quote a URL with a token; the record is kept and sent.
+    this.transition(taskId, 'failed', { error: this.options.redact(message) });
   }
 
   private async runTask(taskId: string): Promise<void> {

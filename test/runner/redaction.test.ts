@@ -82,4 +82,22 @@ describe('what a leaky agent prints stays on the machine', () => {
     expect(stored).not.toContain(DB_PASSWORD);
     expect(stored).not.toContain(KEY_BODY);
   });
+
+  it('stores a failure’s error redacted', async () => {
+    const failing = {
+      name: 'boom',
+      resumable: false,
+      run: () => {
+        throw new Error(`push to https://x:sk-proj-${KEY_BODY}@github.com/a/b.git failed`);
+      },
+    };
+    setup = startEngine(home.dir, [failing]);
+    const { engine, store } = setup;
+    const task = engine.create({ project: 'demo', agent: 'boom', title: 'Boom', input: request('boom') });
+    await engine.idle();
+    const done = store.require(task.id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toContain('https://x:[REDACTED]@github.com');
+    expect(done.error).not.toContain(KEY_BODY.slice(0, 10));
+  });
 });
