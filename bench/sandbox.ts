@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnAgent } from '../runner/process/spawn.ts';
 import { bubblewrapSandbox, type Sandbox } from '../runner/sandbox/sandbox.ts';
 import { systemClock } from '../shared/clock.ts';
+import { createRedactor } from '../shared/redact.ts';
 import { tempHome, twinOutsideTmp } from '../emulators/support/temp-home.ts';
 import { makeRepo } from '../test/support/git-repo.ts';
 import { quietLog } from '../test/support/link-harness.ts';
@@ -23,6 +24,7 @@ async function startToExit(cwd: string, sandbox: Sandbox | undefined, n: number)
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd },
     parse: () => [],
+    redact: createRedactor(),
     log: quietLog,
     clock: systemClock,
     graceMs: 1000,

@@ -91,7 +91,7 @@ export function startRunner({
   const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
   const agentEnv = agentEnvironment({ base: env, allow: config.agentEnvAllow });
   // Checked before anything opens: a summariser naming an unknown agent or a missing key stops the start.
-  const writer = summaryWriter(config, { drivers, agentEnv, apiKey: summariserKey, log, clock, sandbox });
+  const writer = summaryWriter(config, { drivers, agentEnv, redact, apiKey: summariserKey, log, clock, sandbox });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
   const endpoint = new LinkEndpoint({
@@ -119,13 +119,14 @@ export function startRunner({
     drivers,
     agentEnv,
     sandbox,
+    redact,
     clock,
     log,
     capacity: config.capacity,
     graceMs: config.graceMs,
     timeLimitMs: config.timeLimitMs,
     fixupTurns: config.fixupTurns,
-    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, log, clock, sandbox }),
+    verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, redact, log, clock, sandbox }),
     ...(octokit &&
       config.github.token && {
         publish: githubPublisher({

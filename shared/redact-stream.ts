@@ -4,7 +4,10 @@ import type { Redactor } from './redact.ts';
 const SPAN_WINDOW = 1024;
 
 /** Characters a token can be made of: a cut inside a run of them could split a secret. */
-const TOKEN_CHAR = /[A-Za-z0-9_\-./+=~]/;
+const TOKEN_CHAR = /[A-Za-z0-9_\-./+=~:]/;
+
+/** The start of a URL whose userinfo is not over yet ("postgres:", "https://user:pa"). */
+const URL_START = /[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/[^\s/?#@"'<>]*)?$/;
 
 export interface StreamRedactor {
   /** Takes the next chunk; returns the redacted text that is safe to pass on now. */
@@ -49,6 +52,9 @@ function safeCut(text: string, holdBack: number, redact: Redactor): number {
   while (cut > 0 && TOKEN_CHAR.test(text.charAt(cut - 1)) && TOKEN_CHAR.test(text.charAt(cut))) cut--;
   const before = /(?:bearer|token|authorization:?)\s*$/i.exec(text.slice(Math.max(0, cut - 32), cut));
   if (before) cut -= before[0].length;
+  // Inside a URL's scheme or userinfo: its password is found only with what comes before it.
+  const url = URL_START.exec(text.slice(Math.max(0, cut - 256), cut));
+  if (url) cut -= url[0].length;
   // Never cut through a secret that is already complete in the buffer.
   const from = Math.max(0, cut - SPAN_WINDOW);
   for (const [start, end] of redact.spans(text.slice(from, cut + SPAN_WINDOW)).reverse()) {

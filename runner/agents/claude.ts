@@ -4,7 +4,6 @@ import type { Logger } from '../../shared/log.ts';
 import { spawnAgent } from '../process/spawn.ts';
 import type { AgentDriver, DriverSettings } from './driver.ts';
 import { type AgentEvent } from './events.ts';
-import { tail } from '../../shared/text.ts';
 import { parseJsonLine } from './json-line.ts';
 
 // `claude -p --output-format stream-json --verbose` lines: only the fields we use.
@@ -144,7 +143,7 @@ export function createClaudeParser(cwd: string, log: Logger): (line: string) => 
       const command = bashInput.safeParse(call.input);
       const code = /^Exit code (\d+)/.exec(text)?.[1];
       const exitCode = b.is_error ? (code === undefined ? null : Number(code)) : 0;
-      return [{ type: 'command_finished', id: b.tool_use_id, command: command.success ? command.data.command : '', exitCode, output: tail(text, 4000) }];
+      return [{ type: 'command_finished', id: b.tool_use_id, command: command.success ? command.data.command : '', exitCode, output: text }];
     }
     if (call.name === 'TaskCreate' && !b.is_error) {
       const created = taskCreatedResult.safeParse(detail);

@@ -4,7 +4,6 @@ import type { Logger } from '../../shared/log.ts';
 import { spawnAgent } from '../process/spawn.ts';
 import type { AgentDriver, DriverSettings } from './driver.ts';
 import { type AgentEvent } from './events.ts';
-import { tail } from '../../shared/text.ts';
 import { parseJsonLine } from './json-line.ts';
 
 // `codex exec --json` lines (codex-rs/exec/src/exec_events.rs): only the fields we use.
@@ -112,7 +111,7 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
       case 'todo_list':
         return [{ type: 'plan', steps: done.items.map((i) => ({ text: i.text, done: i.completed })) }];
       case 'command_execution':
-        return [{ type: 'command_finished', id: done.id, command: done.command, exitCode: done.exit_code ?? null, output: tail(done.aggregated_output, 4000) }];
+        return [{ type: 'command_finished', id: done.id, command: done.command, exitCode: done.exit_code ?? null, output: done.aggregated_output }];
       case 'file_change':
         return done.status === 'failed' ? [] : [{ type: 'file_changed', changes: done.changes.map((c) => ({ path: rel(c.path), kind: c.kind })) }];
       case 'error':

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import type { AgentRun } from '../process/spawn.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 
@@ -13,6 +14,8 @@ export interface TurnRequest {
   env: Record<string, string>;
   /** The session to continue (codex thread id, claude session id). */
   sessionId?: string;
+  /** Redacts the agent's output before it is cut, stored or sent. */
+  redact: Redactor;
   log: Logger;
   clock: Clock;
   graceMs: number;

@@ -1,10 +1,11 @@
 /**
  * The environment an agent runs with: the user's ordinary environment and agent login, minus
- * every runner secret (GitHub tokens, Director's own settings, anything secret-named).
+ * every runner secret (GitHub tokens, Director's own settings, anything secret-named, any URL
+ * with a password in it).
  */
 
-/** Names that look like credentials. */
-const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|_KEY|APIKEY|PRIVATE)/i;
+import { hasUrlCredentials, isSecretName } from '../../shared/secret-names.ts';
+
 /** Whole families the agent never needs. */
 const RUNNER_ONLY = /^(GH_|GITHUB_|DIRECTOR_|SLACK_|POSTHOG_|NPM_TOKEN|AWS_|GOOGLE_APPLICATION_CREDENTIALS)/i;
 /** The agents' own auth and endpoints: the user's codex / claude login keeps working. */
@@ -33,7 +34,9 @@ export function agentEnvironment({ base, allow = [] }: AgentEnvOptions): Record<
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
     if (value === undefined) continue;
-    if (!allowed.has(name) && (RUNNER_ONLY.test(name) || SECRET_NAME.test(name))) continue;
+    // A URL with a password is hidden whole, not passed without it: stripped, it may still connect
+    // (trust auth, ~/.pgpass) somewhere the person did not mean. `allow` passes it on purpose.
+    if (!allowed.has(name) && (RUNNER_ONLY.test(name) || isSecretName(name) || hasUrlCredentials(value))) continue;
     env[name] = value;
   }
   return env;

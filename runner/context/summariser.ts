@@ -99,12 +99,13 @@ export function agentWriter(options: {
   driver: AgentDriver;
   env: Record<string, string>;
   scratchDir: string;
+  redact: Redactor;
   log: Logger;
   clock: Clock;
   graceMs?: number;
   sandbox?: Sandbox;
 }): NarrativeWriter {
-  const { driver, env, scratchDir, log, clock, graceMs = 5_000, sandbox } = options;
+  const { driver, env, scratchDir, redact, log, clock, graceMs = 5_000, sandbox } = options;
   return {
     name: `agent ${driver.name}`,
     async write(prompt, signal) {
@@ -118,6 +119,7 @@ export function agentWriter(options: {
           cwd,
           prompt,
           env,
+          redact,
           log: log.child({ summariser: driver.name }),
           clock,
           graceMs,

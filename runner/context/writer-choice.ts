@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
 import { DirectorError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import type { AgentDriver } from '../agents/driver.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { RunnerConfig } from '../config.ts';
@@ -10,6 +11,7 @@ import { agentWriter, openAiWriter, type NarrativeWriter } from './summariser.ts
 export interface WriterChoiceDeps {
   drivers: ReadonlyMap<string, AgentDriver>;
   agentEnv: Record<string, string>;
+  redact: Redactor;
   /** The summariser's API key, read from the variable its setting names. */
   apiKey: string | undefined;
   log: Logger;
@@ -37,6 +39,7 @@ export function summaryWriter(
         writer: agentWriter({
           driver,
           env: deps.agentEnv,
+          redact: deps.redact,
           scratchDir: join(config.home, 'summaries'),
           log: deps.log,
           clock: deps.clock,

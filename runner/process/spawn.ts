@@ -1,12 +1,19 @@
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { Redactor } from '../../shared/redact.ts';
+import { createStreamRedactor } from '../../shared/redact-stream.ts';
 import type { AgentEvent } from '../agents/events.ts';
+import { redactEvent } from '../agents/redact-event.ts';
 import { tail } from '../../shared/text.ts';
 import { killRun } from './kill.ts';
 import { RUN_MARKER } from './tree.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
+
+/** Characters of stderr kept for the failure reason. */
+const STDERR_MAX = 8000;
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'restart';
 
@@ -14,7 +21,7 @@ export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'restart';
 export interface RunExit {
   exitCode: number | null;
   signal: string | null;
-  /** The end of stderr, for the failure reason. */
+  /** The end of stderr, redacted, for the failure reason. */
   stderr: string;
   /** Set when we stopped it: cancelled by a person, over its time limit, the runner shutting down, or a restart. */
   stoppedBy?: StopReason;
@@ -41,6 +48,8 @@ export interface SpawnAgentOptions {
   input?: string;
   /** Turns one stdout line into events; never throws (bad lines are logged and skipped by the driver). */
   parse: (line: string) => AgentEvent[];
+  /** Applied to every event and to stderr before anything is cut, kept or passed on. */
+  redact: Redactor;
   log: Logger;
   clock: Clock;
   graceMs: number;
@@ -51,7 +60,7 @@ export interface SpawnAgentOptions {
 
 /** Starts an agent in its own process group with a run marker in its environment. */
 export function spawnAgent(options: SpawnAgentOptions): AgentRun {
-  const { runId, cwd, input, parse, log, clock, graceMs, timeLimitMs, sandbox } = options;
+  const { runId, cwd, input, parse, redact, log, clock, graceMs, timeLimitMs, sandbox } = options;
   const bare = { file: options.file, args: options.args, cwd, env: { ...options.env, [RUN_MARKER]: runId } };
   const { file, args, env } = sandbox ? sandbox.wrap(bare) : bare;
   const child = execa(file, args, {
@@ -68,8 +77,11 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
   });
   if (input !== undefined) child.stdin?.end(input);
 
+  // Redacted as it arrives, cut after: a secret is never split by the cut.
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = tail(stderr + chunk.toString('utf8'), 8000)));
+  const stderrRedactor = createStreamRedactor(redact);
+  const decoder = new StringDecoder('utf8');
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = tail(stderr + stderrRedactor.push(decoder.write(chunk)), STDERR_MAX)));
 
   let stoppedBy: RunExit['stoppedBy'];
   let cancelling: Promise<void> | undefined;
@@ -92,7 +104,7 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
     return {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
-      stderr,
+      stderr: tail(stderr + stderrRedactor.push(decoder.end()) + stderrRedactor.end(), STDERR_MAX),
       ...(stoppedBy && { stoppedBy }),
     };
   });
@@ -102,7 +114,7 @@ export function spawnAgent(options: SpawnAgentOptions): AgentRun {
     const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (line.trim() === '') continue;
-      for (const event of parse(line)) yield event;
+      for (const event of parse(line)) yield redactEvent(event, redact);
     }
   }
 

@@ -1,6 +1,8 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Redactor } from '../../shared/redact.ts';
+import { redactDeep } from '../../shared/redact-stream.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { TaskInput } from '../agents/prompt.ts';
 import type { AgentRun } from '../process/spawn.ts';
@@ -31,6 +33,8 @@ export interface TaskEngineOptions {
   agentEnv: Record<string, string>;
   /** Around every agent process (the runner always passes one; see runner/sandbox/). */
   sandbox?: Sandbox;
+  /** Redacts agents' output before it is cut, stored or sent. */
+  redact: Redactor;
   clock: Clock;
   log: Logger;
   /** Tasks running at once; the rest wait in order. */
@@ -209,7 +213,8 @@ export class TaskEngine {
   private fail(taskId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error({ task: taskId, err: error }, 'task failed');
-    this.transition(taskId, 'failed', { error: message });
+    // Errors of git, GitHub or a driver may quote a URL with a token; the record is kept and sent.
+    this.transition(taskId, 'failed', { error: this.options.redact(message) });
   }
 
   private async runTask(taskId: string): Promise<void> {
@@ -289,7 +294,8 @@ export class TaskEngine {
   }
 
   private record(taskId: string, event: TaskEvent): void {
-    this.options.context.append(taskId, [{ at: this.options.clock.now(), event }]);
+    // A person's instruction or a verification's output may carry a secret; agents' events come redacted from spawnAgent.
+    this.options.context.append(taskId, [{ at: this.options.clock.now(), event: redactDeep(event, this.options.redact) }]);
     this.changed(taskId, event);
   }
 

@@ -16,7 +16,14 @@ import type { TaskRecord } from './store.ts';
 import type { Publish, Verify } from './verify-and-publish.ts';
 
 /** The engine's verify step: the task's verification command (chosen, configured, else detected) in the worktree. */
-export function projectVerifier(options: { env: Record<string, string>; timeLimitMs: number; log: Logger; clock: Clock; sandbox?: Sandbox }): Verify {
+export function projectVerifier(options: {
+  env: Record<string, string>;
+  timeLimitMs: number;
+  redact: Redactor;
+  log: Logger;
+  clock: Clock;
+  sandbox?: Sandbox;
+}): Verify {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
     const configured = verifyCommandFor(task, project);

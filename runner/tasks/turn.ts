@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { AgentDriver } from '../agents/driver.ts';
+import type { Redactor } from '../../shared/redact.ts';
 import { followUpPrompt, summaryPrompt, taskPrompt } from '../agents/prompt.ts';
 import type { ContextKeeper } from '../context/keeper.ts';
 import type { AgentRun } from '../process/spawn.ts';
@@ -21,6 +22,7 @@ export interface TurnDeps {
   agentEnv: Record<string, string>;
   /** Around every agent process; none runs it bare. */
   sandbox?: Sandbox;
+  redact: Redactor;
   graceMs?: number;
   timeLimitMs?: number;
   /** The summary that seeds a fresh session. */
@@ -45,7 +47,7 @@ async function promptFor(deps: TurnDeps, task: TaskRecord, project: EngineProjec
 
 /** One agent process: the first prompt, a follow-up, a fix-up, or a continuation after a restart. */
 export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
-  const { store, context, clock, log, agentEnv, graceMs = 10_000, timeLimitMs, changed } = deps;
+  const { store, context, clock, log, agentEnv, redact, graceMs = 10_000, timeLimitMs, changed } = deps;
   const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
   const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
   const resuming = driver.resumable && task.session_id !== null;
@@ -67,6 +69,7 @@ export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineP
     prompt,
     env: agentEnv,
     ...(deps.sandbox && { sandbox: deps.sandbox }),
+    redact,
     ...(resuming && task.session_id && { sessionId: task.session_id }),
     log: log.child({ task: task.id }),
     clock,

@@ -204,7 +204,18 @@ describe('model-backed summariser through a real agent CLI', () => {
     mkdirSync(agentHome, { recursive: true });
     const scratchDir = join(home.dir, 'scratch');
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: agentHome };
-    return { scratchDir, writer: agentWriter({ driver: driverFor(kind, emu, home.dir), env, scratchDir, log: quietLog, clock: systemClock, graceMs: 1_000 }) };
+    return {
+      scratchDir,
+      writer: agentWriter({
+        driver: driverFor(kind, emu, home.dir),
+        env,
+        scratchDir,
+        redact: createRedactor(),
+        log: quietLog,
+        clock: systemClock,
+        graceMs: 1_000,
+      }),
+    };
   }
 
   it.each(['codex', 'claude'] as const)('uses the final message of a %s run in a scratch directory', async (kind) => {

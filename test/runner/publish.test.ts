@@ -60,7 +60,7 @@ describe('from issue to verified draft PR, with the real codex CLI and the GitHu
       [driverFor('codex', model, home.dir)],
       {
         agentEnv: { ...env, LANG: 'C.UTF-8' },
-        verify: projectVerifier({ env, timeLimitMs: 60_000, log: quietLog, clock: systemClock }),
+        verify: projectVerifier({ env, timeLimitMs: 60_000, redact: createRedactor(), log: quietLog, clock: systemClock }),
         publish: githubPublisher({
           octokit,
           gitUrl: (repo) => gh.gitUrl(repo.split('/')[0] ?? '', repo.split('/')[1] ?? ''),

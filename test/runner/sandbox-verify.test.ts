@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bubblewrapSandbox } from '../../runner/sandbox/sandbox.ts';
 import { runVerification } from '../../runner/verify/run.ts';
 import { systemClock } from '../../shared/clock.ts';
+import { createRedactor } from '../../shared/redact.ts';
 import { tempHome, twinOutsideTmp } from '../../emulators/support/temp-home.ts';
 import { quietLog } from '../support/link-harness.ts';
 import { makeRepo } from '../support/git-repo.ts';
@@ -36,6 +37,7 @@ describe('the verification command in the sandbox', () => {
       argv: ['bash', '-c', script],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(dir, 'user') },
       timeLimitMs: 20_000,
+      redact: createRedactor(),
       log: quietLog,
       clock: systemClock,
       sandbox: bubblewrapSandbox({ bwrapPath: 'bwrap', runnerHome, home: join(dir, 'user') }),

@@ -11,6 +11,7 @@ import { TaskStore, type TaskRecord } from '../../runner/tasks/store.ts';
 import { ContextKeeper } from '../../runner/context/keeper.ts';
 import { Worktrees } from '../../runner/worktrees.ts';
 import { systemClock } from '../../shared/clock.ts';
+import { createRedactor } from '../../shared/redact.ts';
 import type { Db } from '../../shared/db/open.ts';
 import { makeRepo } from './git-repo.ts';
 import { quietLog } from './link-harness.ts';
@@ -65,6 +66,7 @@ export function startEngine(
     graceMs: 1000,
     onChange: (task, event) => changes.push(event ? { task, event } : { task }),
     ...options,
+    redact: options.redact ?? createRedactor(),
   });
   return { engine, store, context, db, project, origin: repo.origin, changes, close: () => db.close() };
 }
