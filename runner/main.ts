@@ -166,7 +166,7 @@ export function startRunner({
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,
-    hello: { runner: credentials.name, capacity: config.capacity, agents: [...drivers.keys()], version: VERSION },
+    hello: { runner: credentials.name, capacity: config.capacity, agents: [...drivers.keys()], version: VERSION, sandbox: sandbox.mode },
     endpoint,
     log,
     backoff,

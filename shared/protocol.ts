@@ -228,6 +228,8 @@ export const helloFrame = z.object({
   agents: z.array(z.string().max(64)).max(32),
   /** Director version of the runner, for diagnostics. */
   version: z.string().max(64),
+  /** How its agents run: `off` (AGENT_SANDBOX=off) is shown on every card of its tasks. Absent from older runners. */
+  sandbox: z.enum(['bubblewrap', 'off']).optional(),
   /** Highest bot → runner seq the runner has handled; the bot replays everything after it. */
   received: z.number().int().min(0),
 });

@@ -55,7 +55,7 @@ export class CardRefresher {
     this.lastEdit.set(taskId, clock.now());
     const task = store.task(taskId);
     if (!task) return;
-    const runner = runners.byId(task.runner_id)?.name;
+    const runner = runners.byId(task.runner_id);
     void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runner)).catch(() => undefined);
   }
 }

@@ -35,9 +35,11 @@ export function taskTitle(task: BotTask): string {
 }
 
 /** The task card: the thread's root, edited in place as the task moves. */
-export function taskCard(task: BotTask, now: number, runner?: string): MessageBody {
-  const state = stateLabel(task.state, runner);
-  const lines = [`*${taskTitle(task)}*`, `${state} · agent: ${escapeMrkdwn(task.agent ?? 'default')}${elapsed(task, now)} · task \`${task.id}\``];
+export function taskCard(task: BotTask, now: number, runner?: { name: string; sandbox: string | null }): MessageBody {
+  const state = stateLabel(task.state, runner?.name);
+  // A runner started with AGENT_SANDBOX=off says so, and every card of its tasks shows it.
+  const unsandboxed = runner?.sandbox === 'off' ? ' · :warning: *unsandboxed*' : '';
+  const lines = [`*${taskTitle(task)}*`, `${state} · agent: ${escapeMrkdwn(task.agent ?? 'default')}${elapsed(task, now)} · task \`${task.id}\`${unsandboxed}`];
   if (task.milestone) lines.push(`_${escapeMrkdwn(task.milestone)}_`);
   if (task.pr_url) lines.push(`:link: ${slackLink(task.pr_url, 'Draft pull request')}`);
   const blocks: MessageBody['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(lines.join('\n')) } }];

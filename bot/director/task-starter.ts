@@ -76,7 +76,7 @@ export class TaskStarter {
     const task = store.task(id);
     if (!task) throw new Error(`task ${id} vanished`);
     void this.options.outbox
-      .show(cardKey(id), { channel: ctx.channel }, taskCard(task, clock.now(), runner.name))
+      .show(cardKey(id), { channel: ctx.channel }, taskCard(task, clock.now(), runner))
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'task card not shown'));
     return task;
   }

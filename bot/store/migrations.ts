@@ -173,4 +173,9 @@ export const botMigrations: readonly Migration[] = [
       UPDATE channels SET verify = NULL WHERE verify GLOB '*[^a-z0-9_-]*' OR verify GLOB '[_-]*' OR length(verify) > 32;
     `,
   },
+  {
+    version: 7,
+    name: 'what each runner said of its sandbox',
+    sql: `ALTER TABLE runners ADD COLUMN sandbox TEXT;`,
+  },
 ];

@@ -17,6 +17,8 @@ const runnerRow = z.object({
   running: z.number(),
   agents: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
   version: z.string().nullable(),
+  /** What the runner said of its sandbox at its last hello (null: not said). */
+  sandbox: z.string().nullable(),
 });
 export type RunnerRecord = z.output<typeof runnerRow>;
 
@@ -46,7 +48,7 @@ export class RunnerStore {
       claim: db.prepare('UPDATE runners SET created_by = ?, owner_team = ?, claim_hash = NULL WHERE id = ?'),
       revoke: db.prepare('UPDATE runners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
-      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ? WHERE id = ?'),
+      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
       insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, team, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       code: db.prepare('SELECT code_hash, channel, created_by, team, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
@@ -104,8 +106,8 @@ export class RunnerStore {
     this.statements.seen.run(now, id);
   }
 
-  markHello(id: string, hello: { capacity: number; agents: string[]; version: string }, now: number): void {
-    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, id);
+  markHello(id: string, hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined }, now: number): void {
+    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, hello.sandbox ?? null, id);
   }
 
   markStatus(id: string, status: { running: number; capacity: number }, now: number): void {

@@ -68,6 +68,7 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
 
     await until(() => card('write the changelog')?.text?.includes('running'), 10_000, 'the card showing the state change');
     expect(JSON.stringify(card('write the changelog')?.blocks)).toContain('Queued for merge behind 2 PRs');
+    expect(JSON.stringify(card('write the changelog')?.blocks)).not.toContain('unsandboxed');
     const root = card('write the changelog');
     if (!root) throw new Error('no card');
     await until(
@@ -139,6 +140,22 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
     expect(slack.reactions(channel, reply.ts).map((r) => r.name)).not.toContain('white_check_mark');
     own.send({ type: 'task.followup', taskId: steer.taskId, followUpId: steer.followUpId });
     await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 10_000, 'the ✅ from the task’s runner');
+  });
+
+  it('marks every card of an unsandboxed runner’s tasks, and only those', async () => {
+    const started = await startScriptedRunner({
+      botUrl: `http://127.0.0.1:${bot.bot.port}`,
+      token,
+      name: 'laptop',
+      home: join(home.dir, 'runner'),
+      side: runnerSide,
+      sandbox: 'off',
+    });
+    stops.push(() => started.stop());
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', 'do write the changelog');
+    await started.next('task.start');
+    await until(() => JSON.stringify(card('write the changelog')?.blocks ?? '').includes('unsandboxed'), 10_000, 'the card marked unsandboxed');
   });
 
   it('answers `stop all` at once while a fix top N waits for the runner’s issue listing', async () => {

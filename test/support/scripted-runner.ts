@@ -27,6 +27,8 @@ export async function startScriptedRunner<Out = RunnerToBot>(options: {
   name: string;
   home: string;
   side: LinkSide<Out, BotToRunner>;
+  /** What its hello says of its sandbox (nothing, as an older runner). */
+  sandbox?: 'bubblewrap' | 'off';
 }): Promise<ScriptedRunner<Out>> {
   const db = runnerDatabase(options.home);
   const store = new LinkStore(db, linkPeer(options.token));
@@ -36,7 +38,7 @@ export async function startScriptedRunner<Out = RunnerToBot>(options: {
   const link = new RunnerLink({
     botUrl: options.botUrl,
     token: options.token,
-    hello: { runner: options.name, capacity: 2, agents: ['codex'], version: 'scripted' },
+    hello: { runner: options.name, capacity: 2, agents: ['codex'], version: 'scripted', ...(options.sandbox && { sandbox: options.sandbox }) },
     endpoint,
     log: quietLog,
   });
