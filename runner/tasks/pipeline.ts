@@ -1,6 +1,4 @@
 import type { Octokit } from '@octokit/rest';
-import type { Clock } from '../../shared/clock.ts';
-import type { Logger } from '../../shared/log.ts';
 import type { Redactor } from '../../shared/redact.ts';
 import { join } from 'node:path';
 import type { CommitIdentity } from '../publish/git.ts';
@@ -9,21 +7,13 @@ import { checkedRemoteUrl } from '../publish/push-url.ts';
 import { pullRequestBody } from '../publish/body.ts';
 import { upsertDraftPull } from '../publish/pull-request.ts';
 import { detectTestCommand, splitCommand } from '../verify/detect.ts';
-import { runVerification } from '../verify/run.ts';
-import type { Sandbox } from '../sandbox/sandbox.ts';
+import { runVerification, type VerifyOptions } from '../verify/run.ts';
 import { verifyCommandFor, type EngineProject } from './project.ts';
 import type { TaskRecord } from './store.ts';
 import type { Publish, Verify } from './verify-and-publish.ts';
 
 /** The engine's verify step: the task's verification command (chosen, configured, else detected) in the worktree. */
-export function projectVerifier(options: {
-  env: Record<string, string>;
-  timeLimitMs: number;
-  redact: Redactor;
-  log: Logger;
-  clock: Clock;
-  sandbox?: Sandbox;
-}): Verify {
+export function projectVerifier(options: Omit<VerifyOptions, 'runId' | 'cwd' | 'argv'>): Verify {
   return async (task, project, runId) => {
     const cwd = task.worktree ?? project.path;
     const configured = verifyCommandFor(task, project);
