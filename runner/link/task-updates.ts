@@ -42,7 +42,8 @@ export function taskUpdates({
     }
     const stateChanged = lastState.get(task.id) !== task.state;
     if (!stateChanged && !milestone) return;
-    if (milestone?.kind === 'progress' && !stateChanged) {
+    // Only card-only progress is thinned out: a progress worth a thread post (a blocked push) always goes.
+    if (milestone?.kind === 'progress' && !milestone.post && !stateChanged) {
       const now = clock.now();
       if (now - (lastProgress.get(task.id) ?? 0) < PROGRESS_EVERY_MS) return;
       lastProgress.set(task.id, now);
