@@ -32,6 +32,7 @@ import { summaryWriter } from './context/writer-choice.ts';
 import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
+import { codexHomeProblem } from './sandbox/codex-home.ts';
 
 const VERSION = '0.1.0';
 
@@ -86,6 +87,9 @@ export function startRunner({
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
   // Checked first: without a working sandbox no agent starts (unless AGENT_SANDBOX=off).
   const sandbox = chooseSandbox(config, env.HOME ?? homedir());
+  // Only with bubblewrap on the machine (codex then uses it itself): a warning, since codex may never be asked for.
+  const codexHome = sandbox.mode === 'bubblewrap' ? codexHomeProblem(config.agents, env, env.HOME ?? homedir()) : undefined;
+  if (codexHome) log.warn(codexHome);
   if (sandbox.mode === 'off') log.warn('AGENT_SANDBOX=off: agents and tests run UNSANDBOXED, with access to this machine as the runner has');
   else log.info({ sandbox: sandbox.mode, bwrap: config.sandbox.bwrap }, 'agents run in a bubblewrap sandbox');
   const drivers = buildDrivers(config.agents, config.projects.flatMap(verifyCommandsOf));
