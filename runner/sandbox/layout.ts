@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { SandboxLayout } from './bwrap-args.ts';
 
 /** Credential files and directories under a home that no agent needs. */
@@ -36,6 +36,22 @@ export interface LayoutInput {
   homes: readonly string[];
   /** A writable place for npm, pip and cargo caches. */
   cacheDir: string;
+  /** The program about to run (an absolute path, or a name looked up on PATH). */
+  program?: string;
+}
+
+/**
+ * Where a program's files live, when that place is hidden (a checkout under /tmp): its whole
+ * `node_modules` for an npm-installed CLI such as codex or claude, else its directory.
+ */
+function programRoot(program: string | undefined, hidden: readonly string[]): string | undefined {
+  if (!program || !isAbsolute(program) || !existsSync(program)) return undefined;
+  const path = realpathSync(program);
+  const parts = path.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  const root = at > 0 ? parts.slice(0, at + 1).join(sep) : dirname(path);
+  const under = (dir: string) => root === dir || root.startsWith(`${dir}${sep}`);
+  return hidden.some(under) ? root : undefined;
 }
 
 const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
@@ -68,17 +84,22 @@ function agentState(env: Record<string, string>): string[] {
  * state and the caches writable; the repository's config, hooks/ and info/ read-only; the
  * runner's home and credentials hidden; /tmp private.
  */
-export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir }: LayoutInput): SandboxLayout {
+export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program }: LayoutInput): SandboxLayout {
   const git = gitDirs(cwd);
   const inHomes = homes.flatMap((home) => SECRETS_IN_HOME.map((name) => join(home, name)));
   const secrets = [...inHomes, ...SOCKETS, ...(env.SSH_AUTH_SOCK ? [env.SSH_AUTH_SOCK] : [])].filter((path) => existsSync(path));
   const isDir = (path: string) => statSync(path).isDirectory();
   const tmp = ['/tmp', '/var/tmp', ...(env.TMPDIR ? [env.TMPDIR] : [])].filter((path) => existsSync(path));
+  const hiddenDirs = [...new Set([...tmp, ...(existsSync(runnerHome) ? [runnerHome] : []), ...secrets.filter(isDir)].map(real))];
+  const programDir = programRoot(program, hiddenDirs);
   return {
     cwd: real(cwd),
     writable: [...new Set([real(cwd), ...(git ? [git.common] : []), ...agentState(env).map(real), real(cacheDir)])],
-    readOnly: git ? ['config', 'hooks', 'info'].map((name) => join(git.common, name)).filter((path) => existsSync(path)) : [],
-    hiddenDirs: [...new Set([...tmp, ...(existsSync(runnerHome) ? [runnerHome] : []), ...secrets.filter(isDir)].map(real))],
+    readOnly: [
+      ...(git ? ['config', 'hooks', 'info'].map((name) => join(git.common, name)).filter((path) => existsSync(path)) : []),
+      ...(programDir ? [programDir] : []),
+    ],
+    hiddenDirs,
     hiddenFiles: [...new Set(secrets.filter((path) => !isDir(path)).map(real))],
   };
 }

@@ -38,7 +38,7 @@ export function bubblewrapSandbox({ bwrapPath, runnerHome, home, cacheDir = join
     wrap: ({ file, args, cwd, env }) => {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
       const homes = [...new Set([home, ...(env.HOME ? [env.HOME] : [])])];
-      const layout = sandboxLayout({ cwd, env, runnerHome, homes, cacheDir });
+      const layout = sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program: file });
       // Caches a build writes go to the one writable place meant for them.
       const caches = {
         XDG_CACHE_HOME: cacheDir,
