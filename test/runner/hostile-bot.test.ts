@@ -1,11 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseRunnerConfig } from '../../runner/config.ts';
 import { startRunner, type RunningRunner } from '../../runner/main.ts';
 import { TaskStore } from '../../runner/tasks/store.ts';
 import type { TaskUpdateReceived } from '../../shared/protocol.ts';
-import { tempHome } from '../../emulators/support/temp-home.ts';
+import { tempHome, twinOutsideTmp } from '../../emulators/support/temp-home.ts';
 import { until } from '../../emulators/support/until.ts';
 import { agentScript } from '../support/engine-harness.ts';
 import { makeRepo } from '../support/git-repo.ts';
@@ -29,13 +29,16 @@ describe('the runner is the last word on its machine: a hostile bot talking to a
     marker = join(home.dir, 'MARKER');
     const repo = makeRepo(join(home.dir, 'repo'), files);
     bot = await startHostileBot(home.dir);
+    // The agent's script outside /tmp: the sandbox hides /tmp, and this checkout may live there.
+    const script = join(twinOutsideTmp(home.dir, 'agents'), 'edit.sh');
+    copyFileSync(agentScript('edit.sh'), script);
     const config = parseRunnerConfig({
       DIRECTOR_HOME: join(home.dir, 'runner'),
       LOG_LEVEL: 'silent',
       PROJECTS: [
         { name: 'demo', repo: 'acme/demo', path: repo.path, verifyCommands: { unit: 'node unit.js', full: 'node full.js' }, verify: 'unit', agent: 'edit' },
       ],
-      AGENTS: { edit: { kind: 'command', command: 'bash', args: [agentScript('edit.sh')] } },
+      AGENTS: { edit: { kind: 'command', command: 'bash', args: [script] } },
     });
     runner = startRunner({
       config,
