@@ -48,7 +48,6 @@ export const knownMilestoneSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancelled'), ...milestoneBase }),
 ]);
 export type KnownMilestone = z.infer<typeof knownMilestoneSchema>;
-export type MilestoneKind = KnownMilestone['kind'];
 
 const knownKinds: ReadonlySet<string> = new Set(knownMilestoneSchema.options.map((option) => option.shape.kind.value));
 

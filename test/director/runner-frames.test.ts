@@ -49,12 +49,16 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
     return started;
   };
   const card = (text: string) => slack.messages(channel).find((m) => m.text?.includes(text));
+  /** Binds the channel to the scripted runner, asks for a task, and waits for its start frame. */
+  const startTask = async <Out>(scripted: ScriptedRunner<Out>, request = 'write the changelog') => {
+    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
+    await alice().slash(channel, '/director', `do ${request}`);
+    return scripted.next('task.start');
+  };
 
   it('applies a newer runner’s update: an unknown milestone kind is shown by its text, unknown fields are ignored', async () => {
     const newer = await runner(newerRunnerSide);
-    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
-    await alice().slash(channel, '/director', 'do write the changelog');
-    const start = await newer.next('task.start');
+    const start = await startTask(newer);
 
     newer.send({
       type: 'task.update',
@@ -81,9 +85,7 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
 
   it('refuses a known milestone kind with a broken shape, and still takes the next update', async () => {
     const newer = await runner(newerRunnerSide);
-    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
-    await alice().slash(channel, '/director', 'do write the changelog');
-    const start = await newer.next('task.start');
+    const start = await startTask(newer);
     const update = { type: 'task.update', taskId: start.taskId, agent: 'codex', startedAt: Date.now() };
 
     newer.send({ ...update, state: 'verifying', milestone: { kind: 'pr', text: 'Draft PR', post: true } });
@@ -95,9 +97,7 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
 
   it('never lets a runner’s URL or a request’s text become a mention or a forged link on the card', async () => {
     const hostile = await runner(newerRunnerSide);
-    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
-    await alice().slash(channel, '/director', 'do <!channel> <https://evil.example|click me> please');
-    const start = await hostile.next('task.start');
+    const start = await startTask(hostile, '<!channel> <https://evil.example|click me> please');
     hostile.send({
       type: 'task.update',
       taskId: start.taskId,
@@ -129,9 +129,7 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
       side: runnerSide,
     });
     stops.push(() => stranger.stop());
-    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
-    await alice().slash(channel, '/director', 'do write the changelog');
-    await own.next('task.start');
+    await startTask(own);
     const root = await until(() => card('write the changelog'), 10_000, 'the card');
     const reply = await alice().say(channel, 'Also update the README.', { threadTs: root.ts });
     const steer = await own.next('task.steer');
@@ -152,9 +150,7 @@ describe('the bot and a runner it did not build: frames the test writes', () => 
       sandbox: 'off',
     });
     stops.push(() => started.stop());
-    await alice().slash(channel, '/director', 'init acme/demo --runner laptop');
-    await alice().slash(channel, '/director', 'do write the changelog');
-    await started.next('task.start');
+    await startTask(started);
     await until(() => JSON.stringify(card('write the changelog')?.blocks ?? '').includes('unsandboxed'), 10_000, 'the card marked unsandboxed');
   });
 
