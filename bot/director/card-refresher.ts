@@ -20,15 +20,15 @@ export class CardRefresher {
 
   /** Edits the task's card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */
   task(taskId: string): void {
-    // Frames still arriving while the bot stops must not arm a timer that fires after the database closed.
-    if (this.closed) return;
+    // Frames still arriving while the bot stops must not arm a timer that fires after the database closed;
+    // and a pending edit covers this one: a late timer must never be orphaned by an edit made meanwhile.
+    if (this.closed || this.timers.has(taskId)) return;
     const wait = (this.lastEdit.get(taskId) ?? 0) + CARD_EVERY_MS - this.options.clock.now();
     if (wait > 0) {
-      if (!this.timers.has(taskId))
-        this.timers.set(
-          taskId,
-          setTimeout(() => this.edit(taskId), wait),
-        );
+      this.timers.set(
+        taskId,
+        setTimeout(() => this.edit(taskId), wait),
+      );
       return;
     }
     this.edit(taskId);
