@@ -25,8 +25,9 @@ export class Scheduler {
 
   /** Fires what is due now (slots missed while the bot was down), then looks again every tick. */
   start(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? TICK_MS);
+    const tick = () => void this.tick().catch((error: unknown) => this.options.log.error({ err: error }, 'the scheduler could not read its schedules'));
+    tick();
+    this.timer = setInterval(tick, this.options.tickMs ?? TICK_MS);
     this.timer.unref();
   }
 
