@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
+import type { Milestone } from '../../shared/milestones.ts';
 import type { TaskUpdateReceived } from '../../shared/protocol.ts';
-import { isActive } from '../../shared/task-states.ts';
+import { isActive, type TaskState } from '../../shared/task-states.ts';
 import { cutMrkdwn, escapeEntities, escapeMrkdwn } from '../../shared/text.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore } from '../store/directors.ts';
@@ -8,6 +9,26 @@ import type { RunnerRecord } from '../store/runners.ts';
 import { cardKey, type CardRefresher } from './card-refresher.ts';
 import type { HeldTasks } from './held-tasks.ts';
 import type { ProjectMemory } from './memory.ts';
+
+/**
+ * Which posted milestones mention the task's starter: only what needs them (a question, a PR
+ * ready for review, a failure). Nobody else is ever mentioned.
+ */
+const TELLS_STARTER = {
+  progress: () => false,
+  plan: () => false,
+  question: () => true,
+  verification_started: () => false,
+  verification: () => false,
+  files_changed: () => false,
+  pr: () => false,
+  restarted: () => false,
+  finished: (state) => state === 'awaiting_review',
+  failed: () => true,
+  interrupted: () => false,
+  cancelled: () => false,
+  other: () => false,
+} satisfies Record<Milestone['kind'], (state: TaskState) => boolean>;
 
 export interface TaskUpdatesOptions {
   store: DirectorStore;
@@ -40,6 +61,8 @@ export class TaskUpdates {
         ...(frame.prUrl && { pr_url: frame.prUrl }),
         ...(frame.milestone && { milestone: frame.milestone.text }),
         ...(frame.startedAt && { started_at: frame.startedAt }),
+        ...(frame.milestone?.kind === 'plan' && { plan: JSON.stringify(frame.milestone.steps) }),
+        activity: clock.now(),
       },
       clock.now(),
     );
@@ -47,7 +70,7 @@ export class TaskUpdates {
       this.options.memory.addDigest(task.channel, task.id, frame.digest, clock.now());
     const milestone = frame.milestone;
     if (milestone?.post) {
-      const mention = milestone.kind === 'question' ? `<@${task.starter}> ` : '';
+      const mention = TELLS_STARTER[milestone.kind](frame.state) ? `<@${task.starter}> ` : '';
       // Milestones quote agents and issues: nothing in them may become a mention, a link or break out of its code block.
       const detail = milestone.detail ? (milestone.kind === 'pr' ? escapeEntities(milestone.detail) : `\`\`\`${escapeMrkdwn(milestone.detail)}\`\`\``) : '';
       const body = [`${mention}${escapeEntities(milestone.text)}`, detail].filter(Boolean).join('\n');
@@ -56,6 +79,7 @@ export class TaskUpdates {
         .catch(() => undefined);
     }
     cards.task(task.id);
+    // Throttled like the task cards: a batch of ten moving at once is one edit every few seconds.
     if (task.batch_id && frame.state !== task.state) cards.batch(task.batch_id);
     if (!isActive(frame.state)) this.options.held.release(task.channel);
   }
@@ -63,6 +87,7 @@ export class TaskUpdates {
   /** The agent took up a follow-up: ✅ on the person's reply (another runner's word is ignored). */
   followUpPicked(followUpId: string, runner: RunnerRecord): void {
     const picked = this.options.store.pickFollowUp(followUpId, runner.id);
-    if (picked) void this.options.outbox.react({ channel: picked.channel, ts: picked.message_ts, name: 'white_check_mark' }).catch(() => undefined);
+    // A Continue button has no message of the person's to mark.
+    if (picked?.message_ts) void this.options.outbox.react({ channel: picked.channel, ts: picked.message_ts, name: 'white_check_mark' }).catch(() => undefined);
   }
 }

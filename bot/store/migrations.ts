@@ -178,4 +178,18 @@ export const botMigrations: readonly Migration[] = [
     name: 'what each runner said of its sandbox',
     sql: `ALTER TABLE runners ADD COLUMN sandbox TEXT;`,
   },
+  {
+    version: 8,
+    name: 'short task handles per channel, the last activity and the plan on the card',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN handle INTEGER;
+      ALTER TABLE tasks ADD COLUMN last_activity_at INTEGER;
+      ALTER TABLE tasks ADD COLUMN plan TEXT;
+      UPDATE tasks SET handle = (
+        SELECT COUNT(*) FROM tasks AS earlier
+        WHERE earlier.channel = tasks.channel AND (earlier.created_at < tasks.created_at OR (earlier.created_at = tasks.created_at AND earlier.rowid <= tasks.rowid))
+      );
+      CREATE UNIQUE INDEX tasks_handle ON tasks (channel, handle);
+    `,
+  },
 ];
