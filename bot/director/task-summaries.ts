@@ -4,8 +4,10 @@ import type { SlackOutbox } from '../slack/outbox.ts';
 import { handleOf, type BotTask, type DirectorStore } from '../store/directors.ts';
 import type { RunnerStore } from '../store/runners.ts';
 import { cardKey } from './card-refresher.ts';
-import { stateLabel, taskTitle } from './cards.ts';
-import { cutMrkdwn, escapeMrkdwn, slackLink } from '../../shared/text.ts';
+import { stateLabel, stateWords, taskTitle } from './cards.ts';
+import { botTaskStateSchema, type BotTaskState } from '../../shared/task-states.ts';
+// Not in a code block: code spans may stay, only mentions and links are escaped.
+import { cutMrkdwn, escapeEntities, escapeMrkdwn, slackLink } from '../../shared/text.ts';
 import type { RunnerRequests, SummaryAnswer } from './runner-requests.ts';
 
 export interface TaskSummariesOptions {
@@ -16,6 +18,8 @@ export interface TaskSummariesOptions {
   requests: RunnerRequests<SummaryAnswer>;
   log: Logger;
 }
+
+const isBotTaskState = (word: string): word is BotTaskState => botTaskStateSchema.safeParse(word).success;
 
 /** The summary's sections by heading (`## Files touched` → its lines). */
 function sections(summary: string): Map<string, string[]> {
@@ -35,13 +39,13 @@ function shortAnswer(task: BotTask, summary: string): string {
   const first = (name: string) => parts.get(name)?.[0];
   const lines = [`*${handleOf(task)} · ${taskTitle(task)}* — ${stateLabel(task.state)}`];
   const changed = first('Files touched');
-  if (changed) lines.push(`• *Changed:* ${escapeMrkdwn(changed)}`);
+  if (changed) lines.push(`• *Changed:* ${escapeEntities(changed)}`);
   const tests = first('Last verification');
-  if (tests) lines.push(`• *Last tests:* ${escapeMrkdwn(tests)}`);
+  if (tests) lines.push(`• *Last tests:* ${escapeEntities(tests)}`);
   const questions = parts.get('Open questions') ?? [];
-  for (const q of questions.slice(0, 3)) lines.push(`• *Open question:* ${escapeMrkdwn(q.replace(/^- /, ''))}`);
+  for (const q of questions.slice(0, 3)) lines.push(`• *Open question:* ${escapeEntities(q.replace(/^- /, ''))}`);
   const error = parts.get('Task')?.find((l) => l.startsWith('Last error:'));
-  if (error && task.state === 'failed') lines.push(`• ${escapeMrkdwn(error)}`);
+  if (error && task.state === 'failed') lines.push(`• ${escapeEntities(error)}`);
   if (task.pr_url) lines.push(`• *PR:* ${slackLink(task.pr_url, 'draft pull request')}`);
   return cutMrkdwn(lines.join('\n'), 2900);
 }
@@ -52,7 +56,9 @@ function fullAnswer(task: BotTask, summary: string): string {
     .split('\n')
     .map((line) => {
       const heading = /^## (.+)$/.exec(line)?.[1];
-      return heading === undefined ? escapeMrkdwn(line) : `*${escapeMrkdwn(heading)}*`;
+      if (heading !== undefined) return `*${escapeEntities(heading)}*`;
+      // The header's state in words ("PR ready for review", not `awaiting_review`).
+      return escapeEntities(line.replace(/ — ([a-z_]+)$/, (whole, state: string) => (isBotTaskState(state) ? ` — ${stateWords(state)}` : whole)));
     })
     .join('\n');
   return cutMrkdwn(`*Where ${handleOf(task)} stands* (from the runner's summary of its log, not from the agent):\n${body}`, 11_500);

@@ -159,3 +159,104 @@ describe('a task’s thread, as the people in the channel use it', () => {
     expect(mentioning.every((p) => (p.text?.match(/<@/g) ?? []).length === 1)).toBe(true);
   });
 });
+
+describe('a task’s card and its status, as people read them', () => {
+  let home: ReturnType<typeof tempHome>;
+  let slack: SlackEmulator;
+  let bot: BotUnderTest;
+  let runner: ScriptedRunner<RunnerToBot>;
+  let channel: string;
+
+  beforeEach(async () => {
+    home = tempHome('director-cards-');
+    slack = await startSlackEmulator();
+    slack.addUser({ id: 'U0ALICE', name: 'alice' });
+    channel = slack.addChannel({ name: 'demo', members: ['U0ALICE'] }).id;
+    bot = await startBotAgainst(slack, { mode: 'socket', home: join(home.dir, 'bot') });
+    const token = bot.bot.pairLocalRunner('laptop', { user: 'U0ALICE', team: null }).token;
+    runner = await startScriptedRunner({ botUrl: `http://127.0.0.1:${bot.bot.port}`, token, name: 'laptop', home: join(home.dir, 'runner'), side: runnerSide });
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop');
+  });
+
+  afterEach(async () => {
+    await runner.stop();
+    await bot.stop();
+    await slack.close();
+    home.remove();
+  });
+
+  const alice = () => slack.person('U0ALICE');
+  const card = (text: string) => slack.messages(channel).find((m) => m.text?.includes(text));
+  const ack = async (text: string) => JSON.stringify((await alice().slash(channel, '/director', text)).ack);
+
+  it('names tasks t1, t2 … everywhere ids are taken, and old ids keep working', async () => {
+    expect(await ack('do write the changelog')).toContain('Started 1 task(s): `t1`');
+    const first = await runner.next('task.start');
+    expect(await ack('do tidy the config')).toContain('`t2`');
+    const second = await runner.next('task.start', runner.received.indexOf(first) + 1);
+    await until(() => JSON.stringify(card('tidy the config')?.blocks ?? '').includes('task `t2`'), 10_000, 'the handle on the card');
+    expect(await ack('stop t2')).toContain('Stopping 1 task(s).');
+    expect((await runner.next('task.stop')).taskId).toBe(second.taskId);
+    // The id a card showed before handles existed still works.
+    expect(await ack(`stop ${first.taskId}`)).toContain('Stopping 1 task(s).');
+    expect(await ack('status')).toMatch(/`t1` write the changelog — queued.*`t2` tidy the config — queued/s);
+    expect(await ack('retry t9')).toContain('No task `t9` in this channel');
+  });
+
+  it('ticks the plan’s steps on the card as the agent’s todo list changes', async () => {
+    await alice().slash(channel, '/director', 'do write the changelog');
+    const { taskId } = await runner.next('task.start');
+    const plan = (done: boolean[]) => ({
+      kind: 'plan',
+      steps: ['Read the log', 'Write the entry'].map((text, i) => ({ text, done: done[i] ?? false })),
+      text: 'Plan: 2 step(s)',
+      post: false,
+    });
+    runner.send({ type: 'task.update', taskId, state: 'running', agent: 'codex', milestone: plan([false, false]) } as RunnerToBot);
+    await until(() => JSON.stringify(card('write the changelog')?.blocks ?? '').includes(':white_square: Read the log'), 10_000, 'the plan on the card');
+    runner.send({ type: 'task.update', taskId, state: 'running', agent: 'codex', milestone: plan([true, true]) } as RunnerToBot);
+    await until(
+      () => JSON.stringify(card('write the changelog')?.blocks ?? '').includes(':ballot_box_with_check: Write the entry'),
+      10_000,
+      'the steps ticked',
+    );
+    expect(JSON.stringify(card('write the changelog')?.blocks)).toContain(':ballot_box_with_check: Read the log');
+  });
+
+  it('answers `status?` in a few readable lines, with the whole summary behind More', async () => {
+    await alice().slash(channel, '/director', 'do write the changelog');
+    const { taskId } = await runner.next('task.start');
+    runner.send({ type: 'task.update', taskId, state: 'awaiting_review', agent: 'codex', prUrl: 'https://github.com/acme/demo/pull/4' });
+    const root = await until(() => (card('write the changelog')?.text?.includes('ready') ? card('write the changelog') : undefined), 10_000, 'the card');
+    await alice().say(channel, 'status?', { threadTs: root.ts });
+    const ask = await runner.next('task.ask');
+    const summary = [
+      '## Task',
+      'write the changelog — awaiting_review',
+      '## Open questions',
+      '- Which version number?',
+      '## Last verification',
+      '`npm test` passed (3 passed)',
+      '## Files touched',
+      '1 file(s): CHANGELOG.md',
+      '## Where it stands',
+      'The agent wrote the entry.',
+    ].join('\n');
+    runner.send({ type: 'task.summary', requestId: ask.requestId, taskId, summary });
+    const answer = await until(() => slack.thread(channel, root.ts).find((m) => m.text?.includes('Last tests')), 10_000, 'the answer');
+    expect(answer.text).toContain('PR ready for review');
+    expect(answer.text).toContain('*Changed:* 1 file(s): CHANGELOG.md');
+    expect(answer.text).toContain('*Last tests:* `npm test` passed (3 passed)');
+    expect(answer.text).toContain('*Open question:* Which version number?');
+    expect(answer.text).not.toMatch(/##|awaiting_review|```/);
+    expect(answer.text?.split('\n').length).toBeLessThanOrEqual(8);
+
+    await alice().click(channel, answer.ts, 'task_status_more');
+    const more = await runner.next('task.ask', runner.received.indexOf(ask) + 1);
+    runner.send({ type: 'task.summary', requestId: more.requestId, taskId, summary });
+    const full = await until(() => slack.ephemerals(channel, 'U0ALICE').find((e) => e.text?.includes('Where it stands')), 10_000, 'the whole summary');
+    expect(full.text).toContain('*Where it stands*');
+    expect(full.text).toContain('The agent wrote the entry.');
+    expect(full.text).not.toContain('##');
+  });
+});
