@@ -108,7 +108,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const steering = new Steering({ store, bindings, hub, outbox });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
-  const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
+  const updates = new TaskUpdates({ store, outbox, cards, held, memory, directMessage: directMessageChannel(client), clock });
   hub.onFrame(
     handleRunnerFrames({
       runners,

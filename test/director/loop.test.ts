@@ -128,7 +128,7 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     expect(unknown).toContain('Did you mean `/director status`');
   });
 
-  it('shows in the channel why the runner refused a task: a verify command its project does not name', async () => {
+  it('tells the runner’s owner privately why it refused a task (a verify command its project does not name); the thread gets one line', async () => {
     const { slack, channel } = loop;
     loop.startRunner();
     await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
@@ -139,8 +139,30 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     if (!card) throw new Error('no card');
     const refusal =
       'Refused by runner laptop: project "demo" has no verify command "nope" (it has: check) — choose one of them, or add it to its verifyCommands';
-    await until(() => slack.thread(channel, card.ts).some((m) => m.text?.endsWith(refusal)), 20_000, 'the runner’s reason in the thread');
+    // The runner's configuration is its owner's business: the reason goes to them; the channel gets one line.
+    await until(() => slack.directMessages('U0ALICE').some((m) => m.text?.includes(refusal)), 20_000, 'the runner’s reason to its owner');
+    await until(
+      () =>
+        slack
+          .thread(channel, card.ts)
+          .some((m) => m.text === '<@U0ALICE> Failed: runner *laptop* is not set up for this task; its owner, <@U0ALICE>, has been told why.'),
+      20_000,
+      'one line in the thread',
+    );
+    expect(JSON.stringify(slack.messages(channel))).not.toContain('verify command');
     expect(loop.runner?.engine.running).toBe(0);
+  });
+
+  it('checks `init` against the runner’s projects before it binds', async () => {
+    const { slack, channel } = loop;
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    const refused = JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'init acme/web --runner laptop')).ack);
+    expect(refused).toContain('Runner *laptop* has no project `web` (it has: `demo`)');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'do write the changelog')).ack)).toContain('not bound');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'init acme/web --runner laptop --project demo')).ack)).toContain(
+      'now directs',
+    );
   });
 
   it('refuses a Stop press by someone else, and stops the task for its starter', async () => {
