@@ -61,7 +61,11 @@ export class Director {
     this.bound = {
       status: (_command, ctx) => this.status(ctx.channel),
       restart: (command, ctx, binding) => this.restart(ctx, command.task, binding),
-      memory: (_command, ctx) => memoryReply(memory.list(ctx.channel)),
+      memory: (_command, ctx) =>
+        memoryReply(memory.list(ctx.channel), (taskId) => {
+          const task = options.store.task(taskId);
+          return task ? handleOf(task) : taskId;
+        }),
       remember: (command, ctx) => rememberReply(memory.remember(ctx.channel, command.fact, ctx.user, clock.now())),
       forget: (command, ctx, binding) => this.forget(ctx, command.n, binding),
       stop: (command, ctx, binding) => this.stopCommand(ctx, command.task, binding),
