@@ -26,6 +26,7 @@ import { HeldTasks } from './director/held-tasks.ts';
 import { ProjectMemory } from './director/memory.ts';
 import { issueRequests, summaryRequests } from './director/runner-requests.ts';
 import { TaskStarter } from './director/task-starter.ts';
+import { Steering } from './director/steering.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
@@ -105,8 +106,9 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const held = new HeldTasks({ store, bindings, hub, cards, clock });
   const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
+  const steering = new Steering({ store, bindings, hub, outbox });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
-  const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
+  const updates = new TaskUpdates({ store, outbox, cards, held, memory, directMessage: directMessageChannel(client), clock });
   hub.onFrame(
     handleRunnerFrames({
       runners,
@@ -125,6 +127,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     outbox,
     messages,
     director,
+    steering,
     summaries,
     log,
     pairing,

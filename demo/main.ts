@@ -4,7 +4,7 @@ import type { Playbook } from '../emulators/model/index.ts';
 import { z } from 'zod';
 import { until } from '../emulators/support/until.ts';
 import { startWholeLoop } from '../emulators/world.ts';
-import { transcript } from './transcript.ts';
+import { plain, transcript } from './transcript.ts';
 
 const ISSUES = [
   { title: 'Greeting ignores the name argument', fix: 'src/greeting.js', content: "export const greet = (name = 'world') => `Hello, ${name}!`;\n" },
@@ -33,6 +33,7 @@ function playbook(issue: (typeof ISSUES)[number]): Playbook {
           { shell: 'npm test' },
           { writeFile: { path: issue.fix, content: issue.content } },
           { shell: 'npm test' },
+          { plan: ['Reproduce the problem', `Fix it in ${issue.fix}`, 'Run the tests'], done: 3 },
           { message: `Fixed: ${issue.title.toLowerCase()} (${issue.fix}). Tests pass.` },
         ],
       },
@@ -78,23 +79,39 @@ export async function runDemo(): Promise<number> {
     if (!first) throw new Error('no task card');
     const branch = github.pulls('acme', 'demo').find((p) => JSON.stringify(first.blocks).includes(`/pull/${p.number}`))?.head.ref ?? '';
     const before = await github.headSha('acme', 'demo', branch);
-    const reply = await alice.say(channel, 'Looks good — please also add a short doc page for this.', { threadTs: first.ts });
-    say('• alice replied in the first task’s thread to steer it');
+    // The task awaits review, so a plain reply is conversation: `@director …` re-opens it.
+    const reply = await alice.mention(channel, 'Looks good — please also add a short doc page for this.', { threadTs: first.ts });
+    say('• alice asked @director in the first task’s thread to go on with it');
     await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 120_000, 'the agent to pick up the reply');
     await until(async () => (await github.headSha('acme', 'demo', branch)) !== before, 120_000, 'the PR to get a new head');
     await until(() => ready().length === 3, 60_000, 'the steered task to be verified again');
     // Let the last thread posts leave the outbox (Slack allows about one per second per channel).
-    await until(() => ready().every((card) => slack.thread(channel, card.ts).some((m) => m.text?.startsWith('Verified'))), 60_000, 'the threads');
+    const posted = (ts: string, text: string) => slack.thread(channel, ts).some((m) => m.text?.includes(text));
+    await until(() => ready().every((card) => posted(card.ts, 'Ready for review')) && posted(first.ts, 'Ready for review again'), 60_000, 'the threads');
     await new Promise((resolve) => setTimeout(resolve, 3500));
     say('• the steered task pushed a new head to the same PR');
     await alice.say(channel, 'status?', { threadTs: first.ts });
-    await until(() => slack.thread(channel, first.ts).some((m) => m.text?.includes('stands')), 60_000, 'the status answer');
-    say('• alice asked "status?" in that thread: answered from the runner’s summary of the task, not by the agent');
+    const answer = await until(
+      () => slack.thread(channel, first.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('task_status_more')),
+      60_000,
+      'the status answer',
+    );
+    say('• alice asked "status?" in that thread: a few lines from the runner’s summary of the task, not from the agent');
+    await alice.click(channel, answer.ts, 'task_status_more');
+    const more = await until(() => slack.ephemerals(channel, 'U0ALICE').find((e) => e.text?.includes('stands')), 60_000, 'the whole summary');
+    say('• alice pressed More under the answer: the whole summary, shown only to her');
     const memory = z.object({ text: z.string() }).parse((await alice.slash(channel, '/director', 'memory')).ack).text;
     say('• each finished task left a digest in the channel’s project memory, for the next tasks\n');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     say('──────── #demo, as a person sees it ────────\n');
     say(transcript(slack, channel));
+    say('──────── More, as alice sees it ────────\n');
+    say(
+      plain(more.text ?? '')
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
     say('──────── /director memory, as alice sees it ────────\n');
     say(memory);
     say('──────── end ────────');

@@ -4,8 +4,9 @@ import type { SlackEmulator } from '../emulators/slack/index.ts';
 const users: Record<string, string> = { U0BOT: 'director', U0ALICE: 'alice', U0BOB: 'bob' };
 
 /** Slack mrkdwn made readable in a terminal. */
-function plain(text: string): string {
+export function plain(text: string): string {
   return text
+    .replace(/<!date\^\d+\^\{ago\}\|([^>]+)>/g, 'at $1')
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<@([A-Z0-9]+)>/g, (_m, id: string) => `@${users[id] ?? id}`)
     .replace(
@@ -23,6 +24,13 @@ function plain(text: string): string {
           hammer_and_wrench: '🛠',
           link: '🔗',
           black_square_for_stop: '⏹',
+          large_green_circle: '🟢',
+          thought_balloon: '💭',
+          ballot_box_with_check: '☑',
+          white_square: '☐',
+          hourglass: '⌛',
+          double_vertical_bar: '⏸',
+          warning: '⚠️',
         })[name] ?? `:${name}:`,
     )
     .replace(/&lt;/g, '<')
@@ -30,12 +38,24 @@ function plain(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-const sections = z.array(z.looseObject({ type: z.string(), text: z.looseObject({ text: z.string() }).optional() }));
+const sections = z.array(
+  z.looseObject({
+    type: z.string(),
+    text: z.looseObject({ text: z.string() }).optional(),
+    elements: z.array(z.looseObject({ text: z.unknown() })).optional(),
+  }),
+);
 
-/** A card's section texts (what a person reads), or the message's plain text. */
+/** A card's section and context texts (what a person reads), or the message's plain text. */
 function cardText(message: { text?: string; blocks?: unknown }): string {
   const parsed = sections.safeParse(message.blocks);
-  const texts = parsed.success ? parsed.data.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : [])) : [];
+  const texts = parsed.success
+    ? parsed.data.flatMap((b) => {
+        if (b.type === 'section' && b.text) return [b.text.text];
+        if (b.type === 'context') return (b.elements ?? []).flatMap((e) => (typeof e.text === 'string' ? [e.text] : []));
+        return [];
+      })
+    : [];
   return texts.length > 0 ? texts.join('\n') : (message.text ?? '');
 }
 

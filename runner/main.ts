@@ -170,7 +170,14 @@ export function startRunner({
   const link = new RunnerLink({
     botUrl: credentials.botUrl,
     token: credentials.token,
-    hello: { runner: credentials.name, capacity: config.capacity, agents: [...drivers.keys()], version: VERSION, sandbox: sandbox.mode },
+    hello: {
+      runner: credentials.name,
+      capacity: config.capacity,
+      agents: [...drivers.keys()],
+      version: VERSION,
+      sandbox: sandbox.mode,
+      projects: [...projects.keys()],
+    },
     endpoint,
     log,
     backoff,

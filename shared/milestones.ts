@@ -43,7 +43,13 @@ export const knownMilestoneSchema = z.discriminatedUnion('kind', [
   /** The agent got a fresh session seeded with the task's summary. */
   z.object({ kind: z.literal('restarted'), reason: z.enum(['requested', 'context_exhausted', 'session_died']), ...milestoneBase }),
   z.object({ kind: z.literal('finished'), ...milestoneBase }),
-  z.object({ kind: z.literal('failed'), reason: z.string().max(6000), ...milestoneBase }),
+  z.object({
+    kind: z.literal('failed'),
+    reason: z.string().max(6000),
+    /** The runner's own configuration is why (it refused the task): its owner is told, the thread gets one line. */
+    misconfigured: z.boolean().optional(),
+    ...milestoneBase,
+  }),
   z.object({ kind: z.literal('interrupted'), ...milestoneBase }),
   z.object({ kind: z.literal('cancelled'), ...milestoneBase }),
 ]);

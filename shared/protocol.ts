@@ -228,6 +228,8 @@ export const helloFrame = z.object({
   agents: z.array(z.string().max(64)).max(32),
   /** Director version of the runner, for diagnostics. */
   version: z.string().max(64),
+  /** The project names in its PROJECTS, so `init` is checked before it binds. Absent from older runners. */
+  projects: z.array(z.string().max(100)).max(200).optional(),
   /** How its agents run: `off` (AGENT_SANDBOX=off) is shown on every card of its tasks. Absent from older runners. */
   sandbox: z.enum(['bubblewrap', 'off']).optional(),
   /** Highest bot → runner seq the runner has handled; the bot replays everything after it. */

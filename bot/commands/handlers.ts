@@ -3,18 +3,21 @@ import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
 import type { CommandContext, DirectorCommand, ParsedCommand } from '../director/command.ts';
 import type { Director } from '../director/director.ts';
+import type { Steering } from '../director/steering.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
 import { registerActions } from './actions.ts';
 import { staticReply } from './reply.ts';
+import { readThreadMention } from './thread-mention.ts';
 import { claimReply, connectReply, revokeReply, runnersReply, type RunnerCommandDeps } from './runners.ts';
 
 export interface CommandHandlerDeps extends RunnerCommandDeps {
   outbox: SlackOutbox;
   messages: SlackMessageStore;
   director: Director;
+  steering: Steering;
   summaries: TaskSummaries;
   log: Logger;
 }
@@ -77,7 +80,7 @@ const threadReply = z.object({
 
 /** `/director …`, mentions, thread replies (steering) and the buttons. */
 export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): void {
-  const { outbox, log, director, summaries, messages } = deps;
+  const { outbox, log, director, summaries, messages, steering } = deps;
   app.command('/director', async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
@@ -95,10 +98,16 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
   });
 
   app.event('app_mention', async ({ event, context }) => {
-    const parsed = parseCommand(stripMention(event.text));
-    log.info({ channel: event.channel, user: event.user, command: parsed.kind }, 'mention');
     const user = event.user ?? 'unknown';
-    const text = await reply(parsed, { channel: event.channel, user, team: event.team ?? context.teamId ?? '', slashCommand: '/director' }, deps);
+    const ctx = { channel: event.channel, user, team: event.team ?? context.teamId ?? '', slashCommand: '/director' };
+    // In a task's thread, the mention is about that task.
+    const taskId = event.thread_ts ? director.taskOfThread(messages.keyForTs(event.channel, event.thread_ts)) : undefined;
+    const inThread = taskId ? readThreadMention(event.text, taskId) : undefined;
+    if (taskId && inThread?.kind === 'status') return summaries.answerInThread(event.channel, taskId, event.ts);
+    if (taskId && inThread?.kind === 'steer') return void steering.steer(event.channel, taskId, user, inThread.text, event.ts);
+    const parsed = inThread?.kind === 'command' ? inThread.command : parseCommand(stripMention(event.text));
+    log.info({ channel: event.channel, user: event.user, command: parsed.kind }, 'mention');
+    const text = await reply(parsed, ctx, deps);
     // A pairing code is for the asker's eyes only: never in a thread.
     if (parsed.kind === 'connect') {
       await outbox.ephemeral({ channel: event.channel, user, text });
@@ -107,18 +116,19 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     await outbox.show(`mention:${event.channel}:${event.ts}`, { channel: event.channel, thread: { ts: event.thread_ts ?? event.ts } }, { text });
   });
 
-  app.message(({ message }) => {
+  app.message(({ message, context }) => {
     // Only people's replies in threads; the bot's own messages and other bots' are not steering.
     const human = !('subtype' in message && message.subtype !== undefined) && !('bot_id' in message && message.bot_id);
     const parsed = threadReply.safeParse(message);
     if (!human || !parsed.success || parsed.data.thread_ts === parsed.data.ts) return Promise.resolve();
-    // A mention with a command is answered as a command, not passed to the agent.
-    if (/<@[A-Z0-9]+>/.test(parsed.data.text) && parseCommand(stripMention(parsed.data.text)).kind !== 'unknown') return Promise.resolve();
+    // A mention of the bot is answered by the app_mention handler, commands and instructions alike.
+    const { botUserId } = context;
+    if (botUserId && parsed.data.text.includes(`<@${botUserId}`)) return Promise.resolve();
     const taskId = director.taskOfThread(messages.keyForTs(parsed.data.channel, parsed.data.thread_ts));
     if (!taskId) return Promise.resolve();
     // "status?" is answered from the task's summary; it is not an instruction for the agent.
     if (isStatusQuestion(parsed.data.text)) summaries.answerInThread(parsed.data.channel, taskId, parsed.data.ts);
-    else director.steer(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts);
+    else steering.reply(parsed.data.channel, taskId, parsed.data.user, parsed.data.text, parsed.data.ts, botUserId);
     return Promise.resolve();
   });
 

@@ -53,6 +53,8 @@ export function parseCommand(text: string): ParsedCommand {
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
+  // "fix the login page crash", "add a --version flag": a sentence with a verb is one request.
+  if (word !== 'fix' && REQUEST_VERBS.has(word) && args.length > 0) return parseDo(input);
   if (word === 'fix') return parseFix(input.slice(3).trim());
   if (word === 'runners' || word === 'runner') {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
@@ -138,25 +140,60 @@ function parseInit(args: string[]): ParsedCommand {
 
 const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify']);
 
-/** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */
+/** First words that make a sentence a request for one task ("add a --version flag"). */
+const REQUEST_VERBS = new Set(
+  (
+    'add update write remove delete refactor implement make create rename improve change document bump upgrade migrate clean tidy ' +
+    'investigate debug speed support handle allow replace move convert port optimize optimise translate drop split extract build ' +
+    'use correct repair resolve explain test increase reduce enable disable hide show simplify'
+  ).split(' '),
+);
+
+/** Issues one `fix top N` lists at most. */
+export const MAX_TOP = 50;
+const ORDERS = ['newest', 'comments', 'reactions'] as const;
+/** `label:bug`, `label:"good first issue"` (straight or curly quotes). */
+const LABEL = /(?:^|\s)label:(?:"([^"]{1,50})"|'([^']{1,50})'|“([^”]{1,50})”|(\S+))/i;
+/** A sentence about issues: "top 3", "3 issues", "the 5 newest bugs", "the 2 most commented issues". */
+const ABOUT_ISSUES =
+  /^(?:the\s+)?(?:top\s+(\d+)\b|(\d+)\s+(?:(?:newest|latest|open|popular|most[- ]commented|most[- ]reacted)\s+)*(?:issues?|bugs?|tickets?)\b)/i;
+
+/** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15"; any other sentence is one request. */
 function parseFix(rest: string): ParsedCommand {
   const { text, agent } = withAgent(rest);
+  if (!text)
+    return { kind: 'invalid', problem: 'usage: `fix top <n> issues [label:x] [by:newest|comments|reactions]`, `fix #12 #15`, or `fix <what is wrong>`' };
   const numbers = [...new Set([...text.matchAll(/#(\d{1,9})\b/g)].map((m) => Number(m[1])))].filter((n) => n > 0);
   if (numbers.length > MAX_ISSUES) return { kind: 'invalid', problem: `\`fix\` starts at most ${MAX_ISSUES} issues at once (you named ${numbers.length})` };
   if (numbers.length > 0) return { kind: 'fix-issues', numbers, ...(agent && { agent }) };
-  const count = /(?:^|\s)(\d+)(?:\s|$)/.exec(text);
-  if (!count) return { kind: 'invalid', problem: 'usage: `fix top <n> issues [label:x] [by:newest|comments|reactions]`, or `fix #12 #15`' };
-  const limit = Math.min(50, Math.max(1, Number(count[1])));
-  let label = /(?:^|\s)label:(\S+)/i.exec(text)?.[1];
-  const by = /(?:^|\s)by:(newest|comments|reactions)/i.exec(text)?.[1]?.toLowerCase();
-  const order: 'newest' | 'comments' | 'reactions' =
-    by === 'comments' || /most[- ]commented|comments/i.test(text)
+  const labelMatch = LABEL.exec(text);
+  const label = labelMatch?.slice(1).find((v) => v !== undefined);
+  const by = /(?:^|\s)by:(\S+)/i.exec(text)?.[1]?.toLowerCase();
+  const sentence = text
+    .replace(LABEL, ' ')
+    .replace(/(?:^|\s)by:\S+/i, ' ')
+    .trim();
+  const about = ABOUT_ISSUES.exec(sentence);
+  // "fix 2 typos in the README", "fix the login page crash": a request, not a count of issues.
+  if (!about) return parseDo(`fix ${rest}`);
+  if (by !== undefined && !(ORDERS as readonly string[]).includes(by))
+    return { kind: 'invalid', problem: `\`by:${by.slice(0, 30)}\` is not an order: use ${ORDERS.map((o) => `\`by:${o}\``).join(', ')}` };
+  const requested = Math.max(1, Number(about[1] ?? about[2]));
+  const order: (typeof ORDERS)[number] =
+    by === 'comments' || (!by && /most[- ]commented|comments/i.test(sentence))
       ? 'comments'
-      : by === 'reactions' || /most[- ]reacted|reactions|popular/i.test(text)
+      : by === 'reactions' || (!by && /most[- ]reacted|reactions|popular/i.test(sentence))
         ? 'reactions'
         : 'newest';
-  if (!label && /\bbugs?\b/i.test(text.replace(/label:\S+/i, ''))) label = 'bug';
-  return { kind: 'fix-top', limit, order, ...(label && { label }), ...(agent && { agent }) };
+  const chosenLabel = label ?? (/\bbugs?\b/i.test(sentence) ? 'bug' : undefined);
+  return {
+    kind: 'fix-top',
+    limit: Math.min(MAX_TOP, requested),
+    order,
+    ...(requested > MAX_TOP && { requested }),
+    ...(chosenLabel && { label: chosenLabel }),
+    ...(agent && { agent }),
+  };
 }
 
 /** The known command nearest to `word` by edit distance, if it is near enough to be a typo. */

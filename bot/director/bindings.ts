@@ -47,6 +47,11 @@ export class Bindings {
     const target = this.targetRunner(command, ctx, current);
     if (typeof target === 'string') return target;
     const settings = nextSettings(command, ctx, current);
+    // Checked before binding, so a task does not fail later on a project the runner does not have.
+    if (target.projects && !target.projects.includes(settings.project)) {
+      const has = target.projects.length > 0 ? target.projects.map((p) => `\`${escapeMrkdwn(p)}\``).join(', ') : 'none';
+      return `Runner *${escapeMrkdwn(target.name)}* has no project \`${escapeMrkdwn(settings.project)}\` (it has: ${has}). Name one with \`--project <name>\`, or its owner adds it to the runner's PROJECTS.`;
+    }
     const keepsRunner = current?.runner_id === target.id;
     if (keepsRunner || isOwner(target, ctx.user, ctx.team)) return this.bind(ctx.channel, ctx.team, target, settings, ctx.user, current);
     return this.ask(ctx, target, settings);

@@ -1,40 +1,60 @@
 import type { Clock } from '../../shared/clock.ts';
+import { isActive } from '../../shared/task-states.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { DirectorStore } from '../store/directors.ts';
 import type { RunnerStore } from '../store/runners.ts';
-import { batchCard, taskCard } from './cards.ts';
+import { batchCard, QUIET_MS, taskCard } from './cards.ts';
+import { EditThrottle } from './edit-throttle.ts';
 
-/** Card edits per task at most this often; the last one always lands. */
-const CARD_EVERY_MS = 3000;
+/** Card edits per card (task or batch) at most this often; the last one always lands. */
+export const CARD_EVERY_MS = 3000;
 
 export const cardKey = (taskId: string) => `task:${taskId}:card`;
 export const batchKey = (batchId: string) => `batch:${batchId}:card`;
 
-/** Keeps task and batch cards in step with the store, editing each task's card at most every few seconds. */
+/**
+ * Keeps task and batch cards in step with the store, each edited at most every few seconds (they
+ * share the workspace's edit budget with reactions and ephemerals). A running task that has gone
+ * quiet gets one more edit, so its card says "thinking" instead of looking hung.
+ */
 export class CardRefresher {
-  private readonly lastEdit = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly throttle: EditThrottle;
+  private readonly quiet = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { store: DirectorStore; runners: RunnerStore; outbox: SlackOutbox; clock: Clock }) {}
-
-  /** Edits the task's card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */
-  task(taskId: string): void {
-    // Frames still arriving while the bot stops must not arm a timer that fires after the database closed;
-    // and a pending edit covers this one: a late timer must never be orphaned by an edit made meanwhile.
-    if (this.closed || this.timers.has(taskId)) return;
-    const wait = (this.lastEdit.get(taskId) ?? 0) + CARD_EVERY_MS - this.options.clock.now();
-    if (wait > 0) {
-      this.timers.set(
-        taskId,
-        setTimeout(() => this.edit(taskId), wait),
-      );
-      return;
-    }
-    this.edit(taskId);
+  constructor(private readonly options: { store: DirectorStore; runners: RunnerStore; outbox: SlackOutbox; clock: Clock }) {
+    this.throttle = new EditThrottle({ clock: options.clock, everyMs: CARD_EVERY_MS });
   }
 
+  /** Edits the task's card now, or once its last edit is CARD_EVERY_MS old: the newest state always shows. */
+  task(taskId: string): void {
+    this.throttle.request(cardKey(taskId), () => this.editTask(taskId));
+  }
+
+  /** The same for a batch card. */
   batch(batchId: string): void {
+    this.throttle.request(batchKey(batchId), () => this.editBatch(batchId));
+  }
+
+  /** Stops the timers (shutdown): nothing is edited after this. */
+  close(): void {
+    this.closed = true;
+    this.throttle.close();
+    for (const timer of this.quiet.values()) clearTimeout(timer);
+    this.quiet.clear();
+  }
+
+  private editTask(taskId: string): void {
+    const { store, runners, outbox, clock } = this.options;
+    const task = store.task(taskId);
+    if (!task) return;
+    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runners.byId(task.runner_id))).catch(() => undefined);
+    // A card already showing "thinking" needs no other edit until the task speaks again.
+    const quietNow = task.last_activity_at !== null && clock.now() - task.last_activity_at >= QUIET_MS;
+    this.watchQuiet(taskId, isActive(task.state) && !quietNow);
+  }
+
+  private editBatch(batchId: string): void {
     const { store, outbox } = this.options;
     const tasks = store.batchTasks(batchId);
     const first = tasks[0];
@@ -42,20 +62,18 @@ export class CardRefresher {
     void outbox.show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks)).catch(() => undefined);
   }
 
-  /** Stops the timers (shutdown). */
-  close(): void {
-    this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-  }
-
-  private edit(taskId: string): void {
-    const { store, runners, outbox, clock } = this.options;
-    this.timers.delete(taskId);
-    this.lastEdit.set(taskId, clock.now());
-    const task = store.task(taskId);
-    if (!task) return;
-    const runner = runners.byId(task.runner_id);
-    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runner)).catch(() => undefined);
+  /** Re-renders an active task's card once it has been quiet for QUIET_MS (each edit re-arms it). */
+  private watchQuiet(taskId: string, arm: boolean): void {
+    clearTimeout(this.quiet.get(taskId));
+    this.quiet.delete(taskId);
+    if (!arm || this.closed) return;
+    const timer = setTimeout(() => {
+      this.quiet.delete(taskId);
+      const task = this.options.store.task(taskId);
+      const last = task?.last_activity_at ?? null;
+      if (task?.state === 'running' && last !== null && this.options.clock.now() - last >= QUIET_MS) this.task(taskId);
+    }, QUIET_MS + 1000);
+    timer.unref();
+    this.quiet.set(taskId, timer);
   }
 }

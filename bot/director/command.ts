@@ -35,7 +35,15 @@ export type ParsedCommand =
   /** `audit`: the channel's last binding, setting and runner changes. */
   | { kind: 'audit' }
   /** `fix top N issues [label:x] [by:newest|comments|reactions] [agent:x]`. */
-  | { kind: 'fix-top'; limit: number; order: 'newest' | 'comments' | 'reactions'; label?: string; agent?: string }
+  | {
+      kind: 'fix-top';
+      limit: number;
+      order: 'newest' | 'comments' | 'reactions';
+      label?: string;
+      agent?: string;
+      /** More than the most one batch takes: `limit` is capped, and the answer says so. */
+      requested?: number;
+    }
   /** `fix #12 #15`. */
   | { kind: 'fix-issues'; numbers: number[]; agent?: string }
   /** `do <free text>`: one task from a request. */

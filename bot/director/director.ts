@@ -1,21 +1,21 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import { isActive } from '../../shared/task-states.ts';
-import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
+import { cutMrkdwn, escapeMrkdwn, slackLink } from '../../shared/text.ts';
 import type { RunnerHub } from '../runners/hub.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { BindingStore, ChannelBinding } from '../store/bindings.ts';
-import type { BotTask, DirectorStore } from '../store/directors.ts';
+import { handleOf, type BotTask, type DirectorStore } from '../store/directors.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 import { batchKey, type CardRefresher } from './card-refresher.ts';
-import { batchCard } from './cards.ts';
+import { batchCard, stateWords } from './cards.ts';
 import type { CommandContext, DirectorCommand } from './command.ts';
 import type { HeldTasks } from './held-tasks.ts';
 import type { ProjectMemory } from './memory.ts';
 import { forgetReply, memoryReply, rememberReply } from './memory-replies.ts';
 import type { Announcements } from './announcements.ts';
 import type { Bindings } from './bindings.ts';
-import { mayForget, maySteer, mayStop, mayStopAll } from './permissions.ts';
+import { mayForget, mayStop, mayStopAll } from './permissions.ts';
 import type { IssuesAnswer, RunnerRequests } from './runner-requests.ts';
 import { newTaskId, startedReply, type TaskStarter } from './task-starter.ts';
 
@@ -61,11 +61,15 @@ export class Director {
     this.bound = {
       status: (_command, ctx) => this.status(ctx.channel),
       restart: (command, ctx, binding) => this.restart(ctx, command.task, binding),
-      memory: (_command, ctx) => memoryReply(memory.list(ctx.channel)),
+      memory: (_command, ctx) =>
+        memoryReply(memory.list(ctx.channel), (taskId) => {
+          const task = options.store.task(taskId);
+          return task ? handleOf(task) : taskId;
+        }),
       remember: (command, ctx) => rememberReply(memory.remember(ctx.channel, command.fact, ctx.user, clock.now())),
       forget: (command, ctx, binding) => this.forget(ctx, command.n, binding),
       stop: (command, ctx, binding) => this.stopCommand(ctx, command.task, binding),
-      retry: (command, ctx) => this.retry(ctx, command.task),
+      retry: (command, ctx) => this.retry(ctx.channel, command.task),
       audit: (_command, ctx) => options.announcements.recent(ctx.channel),
       'fix-top': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixTop(command, ctx, runner)),
       'fix-issues': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixIssues(command, ctx, binding, runner)),
@@ -114,7 +118,7 @@ export class Director {
   private runnerOfTask(task: BotTask): RunnerRecord | string {
     const runner = this.options.runners.byId(task.runner_id);
     if (!runner || runner.revoked_at !== null)
-      return `The runner of \`${task.id}\` was revoked: the task cannot go on there. Start it again on this channel's runner.`;
+      return `The runner of \`${handleOf(task)}\` was revoked: the task cannot go on there. Start it again on this channel's runner.`;
     return runner;
   }
 
@@ -160,27 +164,30 @@ export class Director {
     await outbox.show(batchKey(batchId), { channel: ctx.channel }, batchCard(title, []));
     const tasks = fresh.map((issue) => starter.start(ctx, binding, runner, { kind: 'issue', ...issue }, command.agent, batchId));
     cards.batch(batchId);
-    return startedReply(tasks, issues.length - fresh.length);
+    const capped = command.requested
+      ? `You asked for ${command.requested}; one batch takes at most ${command.limit}, so these are the top ${command.limit}. `
+      : '';
+    return `${capped}${startedReply(tasks, issues.length - fresh.length)}`;
   }
 
   private status(channel: string): string {
     const tasks = this.options.store.tasks(channel).slice(-30);
     if (tasks.length === 0) return 'No tasks in this channel yet. Try `/director fix top 3 issues`.';
     const line = (t: BotTask) =>
-      `• \`${t.id}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${t.state}${t.milestone ? ` — ${escapeMrkdwn(t.milestone)}` : ''}`;
-    return cutMrkdwn(['Tasks of this channel:', ...tasks.map(line)].join('\n'));
+      `• \`${handleOf(t)}\` ${t.issue_number === null ? '' : `#${t.issue_number} `}${escapeMrkdwn(t.title)} — ${stateWords(t.state)}${t.pr_url ? ` · ${slackLink(t.pr_url, 'PR')}` : ''}`;
+    return cutMrkdwn(['Tasks of this channel (`/director status t3` tells where one stands):', ...tasks.map(line)].join('\n'));
   }
 
   private restart(ctx: CommandContext, taskId: string, binding: ChannelBinding): string {
     const { store, hub } = this.options;
-    const task = store.task(taskId);
-    if (!task || task.channel !== ctx.channel) return noTask(taskId);
+    const task = store.taskByRef(ctx.channel, taskId);
+    if (!task) return noTask(taskId);
     if (!mayStop(ctx.user, task, binding)) return 'Only the person who started this task or a channel maintainer can restart it.';
-    if (task.state === 'held' || task.state === 'waiting') return `Task \`${task.id}\` has not started yet: there is no session to restart.`;
+    if (task.state === 'held' || task.state === 'waiting') return `Task \`${handleOf(task)}\` has not started yet: there is no session to restart.`;
     const runner = this.runnerOfTask(task);
     if (typeof runner === 'string') return runner;
     hub.send(task.runner_id, { type: 'task.restart', taskId: task.id });
-    return `Restarting \`${task.id}\`: its agent gets a fresh session in the same worktree, seeded with the task's summary.`;
+    return `Restarting \`${handleOf(task)}\`: its agent gets a fresh session in the same worktree, seeded with the task's summary.`;
   }
 
   private forget(ctx: CommandContext, n: number, binding: ChannelBinding): string {
@@ -195,7 +202,8 @@ export class Director {
   private stopCommand(ctx: CommandContext, which: string, binding: ChannelBinding): string {
     if (which === 'all' && !mayStopAll(ctx.user, binding))
       return 'Only this channel’s maintainers stop all tasks at once; `/director stop <task>` stops one of yours.';
-    const tasks = this.options.store.tasks(ctx.channel).filter((t) => isActive(t.state) && (which === 'all' || t.id === which));
+    const target = which === 'all' ? undefined : this.options.store.taskByRef(ctx.channel, which);
+    const tasks = this.options.store.tasks(ctx.channel).filter((t) => isActive(t.state) && (which === 'all' || t.id === target?.id));
     if (tasks.length === 0)
       return which === 'all' ? 'No task is running here.' : `No running task \`${escapeMrkdwn(which)}\` in this channel (\`/director status\` lists them).`;
     const allowed = tasks.filter((t) => mayStop(ctx.user, t, binding));
@@ -204,14 +212,15 @@ export class Director {
     return `Stopping ${allowed.length} task(s).${refused > 0 ? ` ${refused} started by others were left alone: only their starter or a maintainer may stop them.` : ''}`;
   }
 
-  private retry(ctx: CommandContext, taskId: string): string {
-    const task = this.options.store.task(taskId);
-    if (!task || task.channel !== ctx.channel) return noTask(taskId);
-    if (isActive(task.state)) return `Task \`${task.id}\` is still ${task.state}.`;
+  /** `retry <task>` and the Retry button: a settled task runs again in its worktree. */
+  retry(channel: string, taskId: string): string {
+    const task = this.options.store.taskByRef(channel, taskId);
+    if (!task) return noTask(taskId);
+    if (isActive(task.state)) return `Task \`${handleOf(task)}\` is still ${stateWords(task.state)}.`;
     const runner = this.runnerOfTask(task);
     if (typeof runner === 'string') return runner;
     this.options.hub.send(task.runner_id, { type: 'task.retry', taskId: task.id });
-    return `Retrying \`${task.id}\` in its worktree; its card and thread follow along.`;
+    return `Retrying \`${handleOf(task)}\` in its worktree; its card and thread follow along.`;
   }
 
   /** The Stop button. Returns the ephemeral refusal, or undefined when the stop was sent. */
@@ -228,25 +237,6 @@ export class Director {
     if (task.state === 'held') this.options.held.cancel(task);
     else if (typeof this.runnerOfTask(task) === 'string') this.options.held.cancel(task, 'Stopped here: its runner was revoked');
     else this.options.hub.send(task.runner_id, { type: 'task.stop', taskId: task.id });
-  }
-
-  /** A reply in a task's thread: a follow-up for its agent (👀 now, ✅ when picked up). */
-  steer(channel: string, taskId: string, user: string, text: string, messageTs: string): void {
-    const { store, hub, outbox } = this.options;
-    const task = store.task(taskId);
-    if (!task || task.channel !== channel) return;
-    if (!maySteer(user, task, this.options.bindings.binding(channel))) {
-      void outbox
-        .ephemeral({ channel, user, text: 'In this channel only the task’s starter and the maintainers steer tasks; your reply was not passed to the agent.' })
-        .catch(() => undefined);
-      return;
-    }
-    const followUpId = `${taskId}:${messageTs}`;
-    store.transaction(() => {
-      store.addFollowUp(followUpId, taskId, channel, messageTs);
-      hub.send(task.runner_id, { type: 'task.steer', taskId, followUpId, text, author: user });
-    });
-    void outbox.react({ channel, ts: messageTs, name: 'eyes' }).catch(() => undefined);
   }
 
   /** The task whose card is the root of a thread. */

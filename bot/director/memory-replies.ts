@@ -2,14 +2,14 @@ import { cutMrkdwn, escapeMrkdwn } from '../../shared/text.ts';
 import { MAX_FACTS, type MemoryEntry } from './memory.ts';
 
 /** `/director memory`: every entry, numbered as `forget <n>` takes them. */
-export function memoryReply(entries: MemoryEntry[]): string {
+export function memoryReply(entries: MemoryEntry[], handle: (taskId: string) => string = (taskId) => taskId): string {
   if (entries.length === 0) return 'This channel’s project memory is empty. Finished tasks add a digest here; `/director remember <fact>` adds a fact.';
   const lines = entries.map((e) => {
     const [first = '', ...rest] = e.text.split('\n');
     const head =
       e.task_id === null
         ? `:pushpin: ${escapeMrkdwn(first)}${e.author ? ` — <@${e.author}>` : ''}`
-        : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${e.task_id}\`)`;
+        : `:white_check_mark: ${escapeMrkdwn(first)} (task \`${handle(e.task_id)}\`)`;
     return [`${e.id}. ${head}`, ...rest.map((l) => `      ${escapeMrkdwn(l)}`)].join('\n');
   });
   return cutMrkdwn(['*Project memory of this channel* (new tasks get the relevant part; `/director forget <n>` removes one):', ...lines].join('\n'), 12_000);

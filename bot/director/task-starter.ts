@@ -6,7 +6,7 @@ import { clip } from '../../shared/text.ts';
 import type { RunnerHub } from '../runners/hub.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { ChannelBinding } from '../store/bindings.ts';
-import type { BotTask, DirectorStore } from '../store/directors.ts';
+import { handleOf, type BotTask, type DirectorStore } from '../store/directors.ts';
 import type { RunnerRecord } from '../store/runners.ts';
 import { cardKey } from './card-refresher.ts';
 import { taskCard } from './cards.ts';
@@ -86,5 +86,5 @@ export class TaskStarter {
 export function startedReply(tasks: BotTask[], skipped: number): string {
   const skip = skipped > 0 ? ` (${skipped} already in progress)` : '';
   if (tasks.length === 0) return `Nothing new to start${skip}.`;
-  return `Started ${tasks.length} task(s)${skip}: ${tasks.map((t) => `\`${t.id}\``).join(', ')}. Each has a card and a thread in this channel.`;
+  return `Started ${tasks.length} task(s)${skip}: ${tasks.map((t) => `\`${handleOf(t)}\``).join(', ')}. Each has a card and a thread in this channel.`;
 }

@@ -20,9 +20,24 @@ const taskRow = z.object({
   start_frame: z.string().nullable(),
   started_at: z.number().nullable(),
   created_at: z.number(),
+  /** The task's number in its channel: people type `t3` for it. */
+  handle: z.number(),
+  /** When the runner last said anything of the task (ms). */
+  last_activity_at: z.number().nullable(),
+  /** The agent's plan as the card shows it (JSON of `{text, done}[]`). */
+  plan: z.string().nullable(),
 });
 /** The bot's record of a task: what its card shows. */
 export type BotTask = z.output<typeof taskRow>;
+
+/** A handle as people type it (`t3`, `T3`): its number; ids (`t` and ten hex digits) are not handles. */
+export function taskHandleNumber(ref: string): number | undefined {
+  const digits = /^t(\d{1,9})$/i.exec(ref.trim())?.[1];
+  return digits === undefined ? undefined : Number(digits);
+}
+
+/** How a task is named to people. */
+export const handleOf = (task: Pick<BotTask, 'handle'>) => `t${task.handle}`;
 
 /** Active states of tasks that have left the bot's hold: queued on the link or on the runner, or running. */
 const ON_RUNNER = activeStates.filter((s) => s !== 'held');
@@ -37,17 +52,21 @@ export class DirectorStore {
       running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ON_RUNNER.map(() => '?').join(', ')})`),
       release: db.prepare("UPDATE tasks SET state = 'queued', start_frame = NULL, updated_at = ? WHERE id = ? AND state = 'held'"),
       addTask: db.prepare(
-        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, created_at, updated_at)
-         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @start_frame, @now, @now)`,
+        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, created_at, updated_at, handle)
+         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @start_frame, @now, @now,
+           (SELECT COALESCE(MAX(handle), 0) + 1 FROM tasks WHERE channel = @channel))`,
       ),
       task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+      byHandle: db.prepare('SELECT * FROM tasks WHERE channel = ? AND handle = ?'),
       tasks: db.prepare('SELECT * FROM tasks WHERE channel = ? ORDER BY created_at, rowid'),
       batchTasks: db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY created_at, rowid'),
       activeIssues: db.prepare(
         `SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`,
       ),
       update: db.prepare(
-        'UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url), milestone = COALESCE(@milestone, milestone), started_at = COALESCE(started_at, @started_at), updated_at = @now WHERE id = @id',
+        `UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url),
+         milestone = COALESCE(@milestone, milestone), plan = COALESCE(@plan, plan), started_at = COALESCE(started_at, @started_at),
+         last_activity_at = COALESCE(@activity, last_activity_at), updated_at = @now WHERE id = @id`,
       ),
       addBatch: db.prepare('INSERT INTO batches (id, channel, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
@@ -100,6 +119,13 @@ export class DirectorStore {
     return parseRow(taskRow, this.s.task.get(id));
   }
 
+  /** A task of the channel by what a person typed: its handle (`t3`) or its id (`t56aeb03442`). */
+  taskByRef(channel: string, ref: string): BotTask | undefined {
+    const handle = taskHandleNumber(ref);
+    const task = handle === undefined ? this.task(ref) : parseRow(taskRow, this.s.byHandle.get(channel, handle));
+    return task?.channel === channel ? task : undefined;
+  }
+
   tasks(channel: string): BotTask[] {
     return parseRows(taskRow, this.s.tasks.all(channel));
   }
@@ -114,7 +140,18 @@ export class DirectorStore {
 
   updateTask(
     id: string,
-    update: { state: BotTaskState; title?: string; agent?: string; pr_url?: string; milestone?: string; started_at?: number },
+    update: {
+      state: BotTaskState;
+      title?: string;
+      agent?: string;
+      pr_url?: string;
+      milestone?: string;
+      started_at?: number;
+      /** The runner spoke of the task at this time. */
+      activity?: number;
+      /** JSON of the plan's steps. */
+      plan?: string;
+    },
     now: number,
   ): void {
     this.s.update.run({
@@ -125,6 +162,8 @@ export class DirectorStore {
       pr_url: update.pr_url ?? null,
       milestone: update.milestone ?? null,
       started_at: update.started_at ?? null,
+      activity: update.activity ?? null,
+      plan: update.plan ?? null,
       now,
     });
   }

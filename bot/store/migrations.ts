@@ -204,4 +204,19 @@ export const botMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'short task handles per channel, the last activity and the plan on the card; the projects a runner has',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN handle INTEGER;
+      ALTER TABLE tasks ADD COLUMN last_activity_at INTEGER;
+      ALTER TABLE tasks ADD COLUMN plan TEXT;
+      ALTER TABLE runners ADD COLUMN projects TEXT;
+      UPDATE tasks SET handle = (
+        SELECT COUNT(*) FROM tasks AS earlier
+        WHERE earlier.channel = tasks.channel AND (earlier.created_at < tasks.created_at OR (earlier.created_at = tasks.created_at AND earlier.rowid <= tasks.rowid))
+      );
+      CREATE UNIQUE INDEX tasks_handle ON tasks (channel, handle);
+    `,
+  },
 ];

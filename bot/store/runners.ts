@@ -19,6 +19,11 @@ const runnerRow = z.object({
   version: z.string().nullable(),
   /** What the runner said of its sandbox at its last hello (null: not said). */
   sandbox: z.string().nullable(),
+  /** The project names its last hello listed (null: an older runner that does not say). */
+  projects: z
+    .string()
+    .nullable()
+    .transform((s) => (s === null ? null : z.array(z.string()).parse(JSON.parse(s)))),
 });
 export type RunnerRecord = z.output<typeof runnerRow>;
 
@@ -48,7 +53,7 @@ export class RunnerStore {
       claim: db.prepare('UPDATE runners SET created_by = ?, owner_team = ?, claim_hash = NULL WHERE id = ?'),
       revoke: db.prepare('UPDATE runners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
-      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ? WHERE id = ?'),
+      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ?, projects = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
       insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, team, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       code: db.prepare('SELECT code_hash, channel, created_by, team, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
@@ -106,8 +111,13 @@ export class RunnerStore {
     this.statements.seen.run(now, id);
   }
 
-  markHello(id: string, hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined }, now: number): void {
-    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, hello.sandbox ?? null, id);
+  markHello(
+    id: string,
+    hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined; projects?: string[] | undefined },
+    now: number,
+  ): void {
+    const projects = hello.projects === undefined ? null : JSON.stringify(hello.projects);
+    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, hello.sandbox ?? null, projects, id);
   }
 
   markStatus(id: string, status: { running: number; capacity: number }, now: number): void {

@@ -42,10 +42,10 @@ function writeFile(key: string, path: string, content: string, ctx: ClaudeContex
 
 // 2.1.197 offers TaskCreate/TaskUpdate by default and TodoWrite only with CLAUDE_CODE_ENABLE_TASKS=0.
 // TodoWrite replaces the whole list; TaskCreate adds tasks, so only items not created yet are sent.
-function plan(key: string, items: readonly string[], ctx: ClaudeContext): StepState<ToolUse> {
+function plan(key: string, items: readonly string[], ctx: ClaudeContext, done = 0): StepState<ToolUse> {
   const { tools } = ctx;
   if (tools.has('TodoWrite')) {
-    const todos = items.map((content, i) => ({ content, status: i === 0 ? 'in_progress' : 'pending', activeForm: content }));
+    const todos = items.map((content, i) => ({ content, status: i < done ? 'completed' : i === done ? 'in_progress' : 'pending', activeForm: content }));
     return fresh([use(toolId(key), 'TodoWrite', { todos })]);
   }
   const missing = items.filter((subject) => !ctx.createdTasks.has(subject));
@@ -63,7 +63,7 @@ export function claudeDialect(ctx: ClaudeContext): Dialect<ToolUse> {
         return fresh([use(toolId(key), 'Bash', { command: step.shell, description: describe(step.shell) })]);
       }
       if ('writeFile' in step) return writeFile(key, step.writeFile.path, step.writeFile.content, ctx, answered);
-      return plan(key, step.plan, ctx);
+      return plan(key, step.plan, ctx, step.done);
     },
   };
 }

@@ -46,7 +46,8 @@ export function codexDialect(ctx: CodexContext): Dialect<CodexCall> {
       }
       // update_plan is off by default for gpt-5.5; `-c tools.update_plan.enabled=true` offers it.
       if (!ctx.tools.has('update_plan')) return { state: 'skip' };
-      const plan = step.plan.map((s, i) => ({ step: s, status: i === 0 ? 'in_progress' : 'pending' }));
+      const done = step.done ?? 0;
+      const plan = step.plan.map((s, i) => ({ step: s, status: i < done ? 'completed' : i === done ? 'in_progress' : 'pending' }));
       return call(functionCall(key, 'update_plan', { plan }));
     },
   };

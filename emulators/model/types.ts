@@ -8,7 +8,8 @@ export type Step =
   | { reasoning: string }
   | { shell: string }
   | { writeFile: { path: string; content: string } }
-  | { plan: string[] }
+  /** `done`: how many of the steps, from the first, are completed (default 0; the next one is in progress). */
+  | { plan: string[]; done?: number }
   | { message: string }
   | { fail: Failure }
   | { delayMs: number; then: Step };

@@ -8,7 +8,8 @@ export interface CommandSettings extends DriverSettings {
 }
 
 /**
- * Any agent CLI that takes a prompt and prints text: each line is a message; the process's exit
+ * Any agent CLI that takes a prompt and prints text: each line is output, kept in the task's log
+ * and never shown in Slack (the card says output is flowing, and when); the process's exit
  * ends the turn (the task engine turns a clean exit into turn_finished). It cannot resume.
  */
 export function commandDriver(name: string, settings: CommandSettings): AgentDriver {
@@ -22,7 +23,7 @@ export function commandDriver(name: string, settings: CommandSettings): AgentDri
         args: settings.input === 'arg' ? [...(settings.args ?? []), request.prompt] : (settings.args ?? []),
         ...(settings.input === 'stdin' && { input: request.prompt }),
         env: { ...request.env, ...settings.env },
-        parse: (line) => [{ type: 'agent_message', text: line }],
+        parse: (line) => [{ type: 'output', text: line }],
       }),
   };
 }

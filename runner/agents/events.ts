@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 /** The agent said something to the human (a progress note or its final summary). */
 export const agentMessageEvent = z.object({ type: z.literal('agent_message'), text: z.string() });
+/** A line a command agent printed: evidence for the log, never shown to people (it may be anything). */
+export const outputEvent = z.object({ type: z.literal('output'), text: z.string() });
 /** A summary of the agent's reasoning. */
 export const reasoningEvent = z.object({ type: z.literal('reasoning'), text: z.string() });
 /** The agent's plan or todo list, replacing any earlier one. */
@@ -60,6 +62,7 @@ export const errorEvent = z.object({
 
 export const agentEventSchema = z.discriminatedUnion('type', [
   agentMessageEvent,
+  outputEvent,
   reasoningEvent,
   planEvent,
   commandStartedEvent,

@@ -103,6 +103,10 @@ const FOLD: TaskEventHandlers<ContextState, void> = {
     state.episode.said = oneLine(event.text.split('\n')[0] ?? '', 120);
     for (const d of statedDecisions(event.text)) addDecision(state, d);
   },
+  // A command agent's raw lines: counted, never quoted (the summary is shown in Slack).
+  output: (_event, state) => {
+    state.episode.messages++;
+  },
   plan: (event, state) => {
     state.plan = event.steps.slice(0, 20).map((s) => ({ text: oneLine(s.text, 160), done: s.done }));
   },

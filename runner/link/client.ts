@@ -19,7 +19,7 @@ export interface RunnerLinkOptions {
   botUrl: string;
   token: string;
   /** What the runner says about itself in its hello. */
-  hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version' | 'sandbox'>;
+  hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version' | 'sandbox' | 'projects'>;
   /** The durable endpoint this link connects (whatever frames it carries). */
   endpoint: Pick<LinkEndpoint<unknown, unknown>, 'received' | 'attach' | 'detach'>;
   log: Logger;

@@ -48,6 +48,6 @@ export function refusedUpdate(frame: TaskStartReceived, own: RunnerOwn, runnerNa
     taskId: frame.taskId,
     state: 'failed',
     agent: clip(requestedAgent(frame, own), 64),
-    milestone: { kind: 'failed', reason, text: reason, post: true },
+    milestone: { kind: 'failed', reason, text: reason, post: true, misconfigured: true },
   };
 }

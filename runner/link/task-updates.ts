@@ -4,6 +4,7 @@ import type { Redactor } from '../../shared/redact.ts';
 import { milestoneFor } from '../tasks/milestones.ts';
 import type { TaskRecord } from '../tasks/store.ts';
 import type { TaskEvent } from '../tasks/task-events.ts';
+import { ThreadBudget } from './thread-budget.ts';
 
 /** Progress lines go to the bot at most this often per task; state changes and posts always do. */
 const PROGRESS_EVERY_MS = 2000;
@@ -32,8 +33,9 @@ export function taskUpdates({
   const lastState = new Map<string, string>();
   const lastPlan = new Map<string, string>();
   let lastRunning = -1;
+  const budget = new ThreadBudget();
   return (task: TaskRecord, event?: TaskEvent): void => {
-    let milestone = milestoneFor(task, event, redact);
+    let milestone = budget.shape(task, milestoneFor(task, event, redact));
     // A plan is posted when its steps change, not each time one is ticked off.
     if (milestone?.kind === 'plan' && event?.type === 'plan') {
       const steps = event.steps.map((step) => step.text).join('\n');

@@ -12,6 +12,9 @@ const RESTART_WHY = {
 
 type Redact = (text: string) => string;
 
+/** Lines of a failure's evidence (an agent's stderr) shown in the thread. */
+const FAILURE_LINES = 5;
+
 const detail = (text: string | null) => (text ? { detail: shorten(text, 6000) } : {});
 const none = () => undefined;
 
@@ -23,10 +26,23 @@ const ENDING = {
   verifying: none,
   publishing: none,
   finished: (task) => ({ kind: 'finished', text: `Finished: ${firstLine(task.summary ?? 'no summary')}`, ...detail(task.summary), post: true }),
-  awaiting_review: (task) => ({ kind: 'finished', text: 'Verified; the draft PR awaits review', ...detail(task.summary), post: true }),
+  awaiting_review: (task) => ({
+    kind: 'finished',
+    text: `Ready for review: draft PR${task.pr_number === null ? '' : ` #${task.pr_number}`} passed its tests`,
+    ...detail(task.summary),
+    post: true,
+  }),
   failed: (task) => {
     const reason = task.error ?? 'unknown reason';
-    return { kind: 'failed', reason: shorten(reason, 6000), text: `Failed: ${firstLine(reason)}`, ...detail(task.error), post: true };
+    // One sentence on the card; at most the last few lines after it (an agent's stderr) in the thread.
+    const evidence = reason.split('\n').slice(1).slice(-FAILURE_LINES).join('\n').trim();
+    return {
+      kind: 'failed',
+      reason: shorten(reason, 6000),
+      text: `Failed: ${firstLine(reason)}`,
+      ...(evidence && { detail: shorten(evidence, 1500) }),
+      post: true,
+    };
   },
   interrupted: () => ({ kind: 'interrupted', text: 'Interrupted: the runner stopped; resume when ready', post: true }),
   cancelled: () => ({ kind: 'cancelled', text: 'Stopped', post: true }),
@@ -116,6 +132,8 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
     post: false,
   }),
   agent_message: (event, redact) => ({ kind: 'progress', text: firstLine(redact(event.text)), post: false }),
+  // A command agent's lines are never shown: the card says output is flowing (and the bot, when it last did).
+  output: () => ({ kind: 'progress', text: 'the agent is printing output', post: false }),
   // Not for people: reasoning, raw tool calls, bookkeeping. A turn's end and a fatal error show as the state change that follows.
   reasoning: none,
   command_started: none,

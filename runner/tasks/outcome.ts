@@ -42,10 +42,15 @@ export class TurnTracker {
     }
     if (this.fatal !== undefined) return { state: 'failed', error: this.fatal, ...(this.contextExhausted && { restart: 'context_exhausted' as const }) };
     if (exit.exitCode !== 0) {
-      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
-      const stderr = tail(exit.stderr.trim(), 1000);
+      const how = exit.signal ? `was killed by ${exit.signal}` : exit.exitCode === null ? 'ended without an exit status' : `exited with code ${exit.exitCode}`;
+      // stderr comes redacted from spawnAgent; its last lines are the evidence, under the one-sentence reason.
+      const stderr = tail(exit.stderr.trim(), 1000).split('\n').slice(-5).join('\n');
       // Killed from outside (out of memory, a person's kill): the session died, the task need not.
-      return { state: 'failed', error: `the agent ${how}${stderr ? `: ${stderr}` : ''}`, ...(exit.signal && { restart: 'session_died' as const }) };
+      return {
+        state: 'failed',
+        error: `the agent ${how}${stderr ? `\n${stderr}` : ''}`,
+        ...(exit.signal && { restart: 'session_died' as const }),
+      };
     }
     const summary = this.summary ?? this.lastMessage;
     return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };

@@ -26,7 +26,34 @@ describe('command parsing', () => {
     });
     expect(parseCommand('fix the 2 most commented issues')).toEqual({ kind: 'fix-top', limit: 2, order: 'comments' });
     expect(parseCommand('fix #12 #15 #12')).toEqual({ kind: 'fix-issues', numbers: [12, 15] });
-    expect(parseCommand('fix everything')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('fix')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('starts one task from a sentence that is not about a number of issues', () => {
+    expect(parseCommand('fix 2 typos in the README')).toEqual({ kind: 'do', text: 'fix 2 typos in the README' });
+    expect(parseCommand('fix the login page crash')).toEqual({ kind: 'do', text: 'fix the login page crash' });
+    expect(parseCommand('fix everything agent:claude')).toEqual({ kind: 'do', text: 'fix everything', agent: 'claude' });
+    expect(parseCommand('add a --version flag to the CLI')).toEqual({ kind: 'do', text: 'add a --version flag to the CLI' });
+    expect(parseCommand('Update the changelog')).toEqual({ kind: 'do', text: 'Update the changelog' });
+    // A verb alone, or words that are no request, are not a task.
+    expect(parseCommand('add')).toMatchObject({ kind: 'unknown' });
+    expect(parseCommand('thanks a lot')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('takes quoted labels, says a cap out loud and refuses an order it does not know, naming the allowed ones', () => {
+    expect(parseCommand('fix top 3 issues label:"good first issue"')).toEqual({ kind: 'fix-top', limit: 3, order: 'newest', label: 'good first issue' });
+    expect(parseCommand('fix top 3 issues label:“good first issue” by:comments')).toEqual({
+      kind: 'fix-top',
+      limit: 3,
+      order: 'comments',
+      label: 'good first issue',
+    });
+    expect(parseCommand('fix top 100 issues')).toEqual({ kind: 'fix-top', limit: 50, order: 'newest', requested: 100 });
+    expect(parseCommand('fix top 3 issues by:oldest')).toEqual({
+      kind: 'invalid',
+      problem: '`by:oldest` is not an order: use `by:newest`, `by:comments`, `by:reactions`',
+    });
+    expect(parseCommand('init acme/web --steer admins')).toEqual({ kind: 'invalid', problem: '`--steer` takes `members` or `maintainers`' });
   });
 
   it('reads init, do, stop, retry and status', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { TaskStore } from '../../runner/tasks/store.ts';
 import { until } from '../../emulators/support/until.ts';
 import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
@@ -59,7 +60,8 @@ describe('thread context in Slack: status from the summary, restart, project mem
     if (!card) throw new Error('no card');
     const taskId = taskIdOf('refactor the parser');
 
-    const steer = await alice().say(channel, INSTRUCTION, { threadTs: card.ts });
+    // The task awaits review: `@director …` in its thread re-opens it (a plain reply would not).
+    const steer = await alice().mention(channel, INSTRUCTION, { threadTs: card.ts });
     await until(() => slack.reactions(channel, steer.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the instruction picked up');
     await until(
       () => model.conversation('refactor the parser').some((r) => r.humanMessages.some((m) => m.includes(INSTRUCTION))),
@@ -72,24 +74,31 @@ describe('thread context in Slack: status from the summary, restart, project mem
       'the second turn published',
     );
 
-    // "status?" is answered in the thread from the runner's summary; the agent never sees it.
+    // "status?" is answered in the thread from the runner's summary, in a few lines; the agent never sees it.
     const question = await alice().say(channel, 'status?', { threadTs: card.ts });
-    const answerIn = () => slack.thread(channel, card.ts).find((m) => m.user === 'U0BOT' && m.text?.includes('stands'));
-    await until(answerIn, 30_000, 'the status answer in the thread');
-    const answer = answerIn()?.text ?? '';
-    expect(answer).toContain(INSTRUCTION);
-    expect(answer).toContain(DECISION);
-    expect(answer).toContain('src/parser.js');
-    expect(answer).toMatch(/Draft PR|PR: #\d+/);
+    const answerIn = () => slack.thread(channel, card.ts).find((m) => m.user === 'U0BOT' && JSON.stringify(m.blocks ?? []).includes('task_status_more'));
+    const answer = await until(answerIn, 30_000, 'the status answer in the thread');
+    expect(answer.text).toContain('src/parser.js');
+    expect(answer.text).toContain('draft pull request');
     expect(slack.reactions(channel, question.ts)).toHaveLength(0);
     expect(model.requests.some((r) => r.humanMessages.some((m) => m.trim() === 'status?'))).toBe(false);
+    // More: the whole summary, instructions and decisions verbatim, for the one who asked.
+    await alice().click(channel, answer.ts, 'task_status_more');
+    await until(
+      () => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes(INSTRUCTION) && e.text.includes(DECISION)),
+      30_000,
+      'the whole summary',
+    );
 
-    // The same answer from the slash command, for the asker only.
+    // The short answer from the slash command, for the asker only (by the card's handle).
     await alice().slash(channel, '/director', `status ${taskId}`);
-    await until(() => slack.ephemerals(channel, 'U0ALICE').some((e) => e.text?.includes(INSTRUCTION)), 30_000, 'the ephemeral status');
+    await until(() => slack.ephemerals(channel, 'U0ALICE').filter((e) => e.text?.includes('*Changed:*')).length === 1, 30_000, 'the ephemeral status');
 
     // Restart: a fresh session in the same worktree whose first request carries the summary.
-    const task = new TaskStore(loop.runner?.db ?? fail()).require(taskId);
+    const runnerId = z
+      .object({ id: z.string() })
+      .parse((loop.runner?.db ?? fail()).prepare('SELECT id FROM tasks WHERE title = ?').get('refactor the parser')).id;
+    const task = new TaskStore(loop.runner?.db ?? fail()).require(runnerId);
     const headBeforeRestart = await loop.github.headSha('acme', 'demo', task.branch ?? '');
     const bob = slack.person('U0BOB');
     expect(JSON.stringify((await bob.slash(channel, '/director', `restart ${taskId}`)).ack)).toContain('Only the person who started this task');

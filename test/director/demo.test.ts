@@ -5,15 +5,21 @@ describe('director demo', () => {
   it('runs the whole loop offline and prints the channel as a person sees it', async () => {
     const { code, stdout, stderr } = await runDirector(['demo']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('Fix top 3 issues* — 3/3 done');
+    expect(stdout).toContain('Fix top 3 issues* — 3 ready for review');
     for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
       expect(stdout).toContain(title);
     expect(stdout).toContain('Draft PR #');
     expect(stdout).toContain('updated');
-    expect(stdout).toContain('alice: Looks good — please also add a short doc page for this.  👀 ✅');
-    // "status?" is answered in the thread from the summary; the memory holds a digest per task.
+    expect(stdout).toContain('alice: @director Looks good — please also add a short doc page for this.  👀 ✅');
+    // "status?" is answered in the thread in a few lines, the whole summary behind More; the memory holds a digest per task.
+    expect(stdout).toMatch(/Last tests:\* `[^`]+` passed/);
     expect(stdout).toMatch(/stands\* \(from the runner's summary/);
-    expect(stdout).toMatch(/## Human instructions \(verbatim, newest first\)\n\s+U0ALICE:\n\s+Looks good — please also add a short doc page for this\./);
+    expect(stdout).toMatch(/\*Human instructions \(verbatim, newest first\)\*\n\s+U0ALICE:\n\s+Looks good — please also add a short doc page for this\./);
+    // A PR ready is told to its starter; nothing raw or unrendered reaches the channel.
+    expect(stdout).toContain('@alice Ready for review');
+    expect(stdout).not.toContain('awaiting_review');
+    // The plan's steps tick on the card as the agent's todo list changes.
+    expect(stdout).toContain('☑ Run the tests');
     expect(stdout).toContain('Project memory of this channel');
     for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
       expect(stdout.split('/director memory')[1]).toContain(title);

@@ -14,6 +14,7 @@ const fixes = (n: number): Playbook => ({
       ],
     },
     { steps: [{ writeFile: { path: `docs/fix-${n}.md`, content: 'docs\n' } }, { message: 'Added the docs.' }] },
+    { steps: [{ writeFile: { path: `docs/fix-${n}-more.md`, content: 'more docs\n' } }, { message: 'Added an example.' }] },
   ],
 });
 
@@ -31,7 +32,7 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
   const alice = () => loop.slack.person('U0ALICE');
   const cards = () => loop.slack.messages(loop.channel);
 
-  it('fix top 3 issues → 3 task threads, 3 verified draft PRs, a batch card showing 3 done; a reply steers one task', async () => {
+  it('fix top 3 issues → 3 task threads, 3 verified draft PRs, a batch card showing 3 ready; two replies steer one task within the thread budget', async () => {
     const { slack, github, model, channel } = loop;
     ['Crash on empty config', 'Typo in greeting', 'Slow startup'].forEach((title, i) => model.script(title, fixes(i + 1)));
     loop.startRunner();
@@ -52,9 +53,9 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
       () =>
         cards()
           .find((m) => m.text?.startsWith('Fix top 3 issues'))
-          ?.text?.includes('3/3 done'),
+          ?.text?.includes('3 ready for review'),
       20_000,
-      'the batch card at 3/3',
+      'the batch card at 3 ready for review',
     );
     expect(batch).toBeDefined();
     expect(github.pulls('acme', 'demo').every((p) => p.draft && (p.body ?? '').includes('**Verification:** `npm test` passed'))).toBe(true);
@@ -67,7 +68,7 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
         .thread(channel, ts)
         .slice(1)
         .filter((m) => m.user === 'U0BOT');
-    await until(() => taskCards.every((card) => botPosts(card.ts).some((p) => p.text?.startsWith('Verified'))), 60_000, 'every thread’s final post');
+    await until(() => taskCards.every((card) => botPosts(card.ts).some((p) => p.text?.includes('Ready for review'))), 60_000, 'every thread’s final post');
     for (const card of taskCards) {
       const posts = botPosts(card.ts);
       expect(posts.length, 'thread posts per task').toBeLessThanOrEqual(6);
@@ -83,12 +84,24 @@ describe('the Director in Slack: the whole loop through the emulators', () => {
     const pullNumber = /pull\/(\d+)/.exec(JSON.stringify(first.blocks))?.[1];
     const pull = github.pulls('acme', 'demo').find((p) => String(p.number) === pullNumber);
     const headBefore = pull?.head.sha;
-    const reply = await alice().say(channel, 'Please also add docs for this.', { threadTs: first.ts });
+    // The task awaits review: only an explicit `@director …` re-opens it.
+    const reply = await alice().mention(channel, 'Please also add docs for this.', { threadTs: first.ts });
     await until(() => slack.reactions(channel, reply.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the follow-up picked up');
     expect(slack.reactions(channel, reply.ts).map((r) => r.name)).toEqual(expect.arrayContaining(['eyes', 'white_check_mark']));
     await until(async () => (await github.headSha('acme', 'demo', pull?.head.ref ?? '')) !== headBefore, 60_000, 'a new PR head');
     expect(github.pulls('acme', 'demo')).toHaveLength(3);
-  });
+
+    // Each steered cycle posts once (its tests and the PR update in one message): ≤ 6 for the first cycle, ≤ 2 more per steer.
+    const firstCycle = botPosts(first.ts).length;
+    expect(firstCycle).toBeLessThanOrEqual(6);
+    await until(() => botPosts(first.ts).some((p) => p.text?.includes('Ready for review again')), 60_000, 'the first steer’s one post');
+    const again = await alice().mention(channel, 'And add an example.', { threadTs: first.ts });
+    await until(() => slack.reactions(channel, again.ts).some((r) => r.name === 'white_check_mark'), 60_000, 'the second follow-up picked up');
+    await until(() => botPosts(first.ts).filter((p) => p.text?.includes('Ready for review again')).length === 2, 60_000, 'the second steer’s post');
+    expect(botPosts(first.ts).length).toBeLessThanOrEqual(firstCycle + 4);
+    expect(botPosts(first.ts).filter((p) => p.text?.startsWith('Tests passed')).length, 'a tests post of its own').toBe(1);
+    expect(botPosts(first.ts).some((p) => p.text?.startsWith('Draft PR') && p.text.includes('updated'))).toBe(false);
+  }, 240_000);
 });
 
 describe('the Director in Slack: stopping, refusing and waiting', () => {
@@ -115,7 +128,7 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     expect(unknown).toContain('Did you mean `/director status`');
   });
 
-  it('shows in the channel why the runner refused a task: a verify command its project does not name', async () => {
+  it('tells the runner’s owner privately why it refused a task (a verify command its project does not name); the thread gets one line', async () => {
     const { slack, channel } = loop;
     loop.startRunner();
     await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
@@ -126,8 +139,30 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     if (!card) throw new Error('no card');
     const refusal =
       'Refused by runner laptop: project "demo" has no verify command "nope" (it has: check) — choose one of them, or add it to its verifyCommands';
-    await until(() => slack.thread(channel, card.ts).some((m) => m.text === refusal), 20_000, 'the runner’s reason in the thread');
+    // The runner's configuration is its owner's business: the reason goes to them; the channel gets one line.
+    await until(() => slack.directMessages('U0ALICE').some((m) => m.text?.includes(refusal)), 20_000, 'the runner’s reason to its owner');
+    await until(
+      () =>
+        slack
+          .thread(channel, card.ts)
+          .some((m) => m.text === '<@U0ALICE> Failed: runner *laptop* is not set up for this task; its owner, <@U0ALICE>, has been told why.'),
+      20_000,
+      'one line in the thread',
+    );
+    expect(JSON.stringify(slack.messages(channel))).not.toContain('verify command');
     expect(loop.runner?.engine.running).toBe(0);
+  });
+
+  it('checks `init` against the runner’s projects before it binds', async () => {
+    const { slack, channel } = loop;
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    const refused = JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'init acme/web --runner laptop')).ack);
+    expect(refused).toContain('Runner *laptop* has no project `web` (it has: `demo`)');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'do write the changelog')).ack)).toContain('not bound');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'init acme/web --runner laptop --project demo')).ack)).toContain(
+      'now directs',
+    );
   });
 
   it('refuses a Stop press by someone else, and stops the task for its starter', async () => {
@@ -190,6 +225,6 @@ describe('the Director in Slack: stopping, refusing and waiting', () => {
     await until(() => cardOf('write the changelog')?.text?.includes('waiting for runner laptop'), 10_000, 'the waiting card');
     loop.startRunner();
     await until(() => cardOf('write the changelog')?.text?.includes('PR ready for review'), 90_000, 'the task done after the runner came back');
-    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'status')).ack)).toContain('awaiting_review');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'status')).ack)).toContain('PR ready for review');
   });
 });
