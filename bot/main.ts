@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { LinkTuning } from '../shared/link/endpoint.ts';
 import { CloseCode } from '../shared/protocol.ts';
-import { readConfigSource } from '../shared/config/source.ts';
+import { readConfigSource, type ConfigSource } from '../shared/config/source.ts';
 import { openDatabase } from '../shared/db/open.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import { createRedactor } from '../shared/redact.ts';
@@ -72,7 +72,7 @@ export interface RunningBot {
 export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link, httpLimits }: StartBotOptions): Promise<RunningBot> {
   const portLimits = { ...HTTP_LIMITS, ...httpLimits };
   const redact = alsoRedactingPairingCodes(createRedactor(botSecrets(config)));
-  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot' });
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot', format: config.logFormat });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
   deliveries.forgetOld(clock.now());
@@ -177,8 +177,8 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 }
 
 /** `director bot`: reads the configuration once, starts, and stops cleanly on SIGINT/SIGTERM. */
-export async function runBot(env: NodeJS.ProcessEnv): Promise<void> {
-  const config = parseBotConfig(readConfigSource({ env }));
+export async function runBot(env: NodeJS.ProcessEnv, source: ConfigSource = readConfigSource({ env })): Promise<void> {
+  const config = parseBotConfig(source);
   const bot = await startBot({ config });
   const shutdown = () => {
     bot.stop().then(

@@ -26,8 +26,8 @@ export function connectReply({ pairing, publicUrl }: RunnerCommandDeps, ctx: Com
   const { code } = pairing.createCode(ctx.channel, ctx.user, ctx.team);
   return [
     `Your pairing code: *${code}* (valid for 10 minutes, once). The runner you pair with it is yours: only you approve channels that want to use it.`,
-    'On the machine that should run agents:',
-    `\`\`\`npx director runner pair ${code} --url ${publicUrl} --name <runner name>\nnpx director runner start\`\`\``,
+    'On the machine that should run agents, with the `director` command installed (README, “Install a runner”: `npm install -g director-slack-<version>.tgz`):',
+    `\`\`\`director runner pair ${code} --url ${publicUrl} --name <runner name>\ndirector doctor\ndirector runner start\`\`\``,
   ].join('\n');
 }
 
