@@ -10,13 +10,13 @@ import { createRedactor } from '../shared/redact.ts';
 import { registerCommandHandlers } from './commands/handlers.ts';
 import { botSecrets, parseBotConfig, type BotConfig } from './config.ts';
 import { HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
-import { close, createBotServer, listen } from './server.ts';
+import { close, createBotServer, listen, portProblem } from './server.ts';
 import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { dedupDeliveries } from './slack/dedup.ts';
 import { directMessageChannel } from './slack/dm.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
-import { verifyBotToken } from './slack/identity.ts';
+import { verifyAppToken, verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
 import { Announcements } from './director/announcements.ts';
 import { Bindings } from './director/bindings.ts';
@@ -86,6 +86,11 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     logger,
   });
   const identity = await verifyBotToken(() => call('auth.test', () => client.auth.test()), config.slack.apiUrl);
+  const { connection } = config.slack;
+  if (connection.mode === 'socket') {
+    const appClient = new WebClient(connection.appToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, logger });
+    await verifyAppToken(() => call('apps.connections.open', () => appClient.apps.connections.open()), config.slack.apiUrl);
+  }
   const messages = new SlackMessageStore(db);
   const outbox = new SlackOutbox({ api: webApiPort(client), store: messages, clock, log, limits: outboxLimits });
 
@@ -148,7 +153,10 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     limits: portLimits,
     log,
   });
-  const port = await listen(server, config.port, config.host);
+  const port = await listen(server, config.port, config.host).catch((error: unknown) => {
+    db.close();
+    throw portProblem(error, config.port, config.host);
+  });
   await slack.connect();
   outbox.resume();
   log.info({ port, mode: config.slack.connection.mode }, 'director bot ready');
