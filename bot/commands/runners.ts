@@ -39,12 +39,21 @@ function ago(ms: number): string {
   return `${Math.round(s / 86_400)}d ago`;
 }
 
+/** The runner's last doctor check, as its last hello said: ` · doctor ✓ 2h ago`, or the first problem. */
+export function doctorNote(r: RunnerRecord, now: number): string {
+  if (!r.doctor) return '';
+  const when = ago(now - r.doctor.at);
+  if (r.doctor.ok) return ` · doctor ✓ ${when}`;
+  const [first, ...more] = r.doctor.problems;
+  return ` · doctor ✗ ${when}${first ? `: ${escapeMrkdwn(first)}` : ''}${more.length > 0 ? ` (+${more.length} more)` : ''}`;
+}
+
 /** `/director runners`: this channel's runner and the asker's own, nothing else. */
 export function runnersReply({ runners, bindings, hub, clock }: RunnerCommandDeps, ctx: CommandContext): string {
   const line = (r: RunnerRecord, note: string) => {
     const online = hub.isOnline(r.id);
     const seen = online ? 'online' : r.last_seen === null ? 'never connected' : `offline, last seen ${ago(clock.now() - r.last_seen)}`;
-    return `• *${escapeMrkdwn(r.name)}*${note} — ${seen} · ${online ? r.running : 0}/${r.capacity} running`;
+    return `• *${escapeMrkdwn(r.name)}*${note} — ${seen} · ${online ? r.running : 0}/${r.capacity} running${doctorNote(r, clock.now())}`;
   };
   const boundId = bindings.binding(ctx.channel)?.runner_id;
   const bound = boundId ? runners.byId(boundId) : undefined;

@@ -178,4 +178,9 @@ export const botMigrations: readonly Migration[] = [
     name: 'what each runner said of its sandbox',
     sql: `ALTER TABLE runners ADD COLUMN sandbox TEXT;`,
   },
+  {
+    version: 8,
+    name: 'what each runner said of its last doctor check',
+    sql: `ALTER TABLE runners ADD COLUMN doctor TEXT;`,
+  },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { doctorSummarySchema, type DoctorSummary } from '../../shared/protocol.ts';
 
 const runnerRow = z.object({
   id: z.string(),
@@ -19,6 +20,12 @@ const runnerRow = z.object({
   version: z.string().nullable(),
   /** What the runner said of its sandbox at its last hello (null: not said). */
   sandbox: z.string().nullable(),
+  /** Its last doctor check, as its last hello said (null: not said). */
+  doctor: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((s) => (s ? (doctorSummarySchema.safeParse(JSON.parse(s)).data ?? null) : null)),
 });
 export type RunnerRecord = z.output<typeof runnerRow>;
 
@@ -48,7 +55,7 @@ export class RunnerStore {
       claim: db.prepare('UPDATE runners SET created_by = ?, owner_team = ?, claim_hash = NULL WHERE id = ?'),
       revoke: db.prepare('UPDATE runners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
-      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ? WHERE id = ?'),
+      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ?, doctor = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
       insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, team, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       code: db.prepare('SELECT code_hash, channel, created_by, team, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
@@ -106,8 +113,20 @@ export class RunnerStore {
     this.statements.seen.run(now, id);
   }
 
-  markHello(id: string, hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined }, now: number): void {
-    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, hello.sandbox ?? null, id);
+  markHello(
+    id: string,
+    hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined; doctor?: DoctorSummary | undefined },
+    now: number,
+  ): void {
+    this.statements.hello.run(
+      now,
+      hello.capacity,
+      JSON.stringify(hello.agents),
+      hello.version,
+      hello.sandbox ?? null,
+      hello.doctor ? JSON.stringify(hello.doctor) : null,
+      id,
+    );
   }
 
   markStatus(id: string, status: { running: number; capacity: number }, now: number): void {

@@ -59,6 +59,8 @@ describe('pairing a runner from Slack, end to end', () => {
     const listed = await slash('runners');
     expect(listed).toContain('*laptop* (yours) — online');
     expect(listed).toContain('0/4 running');
+    // runner start's own checks passed (no projects, agents optional): its hello said so.
+    expect(listed).toMatch(/doctor ✓ \d+s ago/);
 
     const status = await runDirector(['runner', 'status'], env());
     expect(status.stdout).toMatch(/Link:\s+connected/);
