@@ -34,6 +34,9 @@ import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
 import { alsoRedactingPairingCodes } from './runners/tokens.ts';
 import { botMigrations } from './store/migrations.ts';
+import { AppHome } from './home/home.ts';
+import { HomeQueries } from './home/queries.ts';
+import { registerAppHome } from './home/register.ts';
 import { AuditStore } from './store/audit.ts';
 import { BindingStore } from './store/bindings.ts';
 import { DirectorStore } from './store/directors.ts';
@@ -112,20 +115,38 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
-  hub.onFrame(
-    handleRunnerFrames({
-      runners,
-      clock,
-      log,
-      issuesFound: (requestId, answer) => issues.answer(requestId, answer),
-      summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
-      taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
-      followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
-    }),
-  );
+  const home = new AppHome({
+    runners,
+    isOnline: (id) => hub.isOnline(id),
+    queries: new HomeQueries(db, { tasks: store, bindings }),
+    publish: async (user, view) => {
+      await call('views.publish', () => client.views.publish({ user_id: user, view }));
+    },
+    now: () => clock.now(),
+    log,
+  });
+  const frames = handleRunnerFrames({
+    runners,
+    clock,
+    log,
+    issuesFound: (requestId, answer) => issues.answer(requestId, answer),
+    summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
+    taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+    followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
+  });
+  hub.onFrame((runner, frame, seq) => {
+    frames(runner, frame, seq);
+    // The Home tabs of the runner's owner and of the task's starter (throttled).
+    home.runnerChanged(runner.id);
+    if ('taskId' in frame && typeof frame.taskId === 'string') {
+      const starter = store.task(frame.taskId)?.starter;
+      if (starter) home.changed(starter);
+    }
+  });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, limits: portLimits, clock, log, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
+  registerAppHome(slack.app, home, log);
   registerCommandHandlers(slack.app, {
     outbox,
     messages,
@@ -140,6 +161,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     hub,
     clock,
     publicUrl: config.publicUrl,
+    home,
   });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
@@ -173,6 +195,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     },
     stop: async () => {
       cards.close();
+      home.close();
       outbox.stop();
       hub.close();
       await slack.disconnect();

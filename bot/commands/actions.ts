@@ -6,7 +6,8 @@ import type { CommandHandlerDeps } from './handlers.ts';
 /** What every button press carries that Director reads: the button's value, who pressed it, where. */
 const pressed = z.object({
   user: z.object({ id: z.string(), team_id: z.string().optional() }),
-  channel: z.object({ id: z.string() }),
+  /** Absent for a button in the App Home tab. */
+  channel: z.object({ id: z.string() }).optional(),
 });
 const buttonValue = z.object({ value: z.string().max(100) });
 
@@ -21,7 +22,9 @@ export function registerActions(app: App, deps: CommandHandlerDeps): void {
       if (!value.success || !where.success) return;
       const team = context.teamId ?? where.data.user.team_id ?? '';
       const answer = handle(value.data.value, where.data.user.id, team);
-      if (answer) await outbox.ephemeral({ channel: where.data.channel.id, user: where.data.user.id, text: answer });
+      // In the Home tab the answer is the refreshed Home itself.
+      if (!where.data.channel) await deps.home?.show(where.data.user.id, team);
+      else if (answer) await outbox.ephemeral({ channel: where.data.channel.id, user: where.data.user.id, text: answer });
     });
   press('task_stop', (taskId, user) => director.stopButton(user, taskId));
   press(APPROVE_ACTION, (requestId, user, team) => binder.decide(requestId, true, user, team));

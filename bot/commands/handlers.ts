@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { CommandContext, DirectorCommand, ParsedCommand } from '../director/command.ts';
 import type { Director } from '../director/director.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
+import type { AppHome } from '../home/home.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
@@ -17,6 +18,8 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   director: Director;
   summaries: TaskSummaries;
   log: Logger;
+  /** The Home tab, republished after a button pressed there. */
+  home?: AppHome;
 }
 
 type Reply<K extends ParsedCommand['kind']> = (
