@@ -4,24 +4,8 @@ import { readFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../shared/cli/args.ts';
 import { describeError, isDirectorError } from '../shared/errors.ts';
 
-const usage = `Usage: director <command> [--log-format json|text]
-
-Commands:
-  bot        run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP mode on PORT)
-  runner     pair, start, check or inspect a runner on this machine (director runner --help)
-  doctor     check this machine's runner setup: projects, GitHub token, agents, sandbox, disk, bot
-  local      bot and runner in one process, for one developer (needs the Slack tokens)
-  demo       the whole loop offline: emulated Slack, GitHub and model, real bot, runner and codex
-  start      local when SLACK_BOT_TOKEN is set, otherwise the demo
-  help       show this message, or a command's (director help runner)
-
-Options:
-  -h, --help               show help (on any command; nothing runs)
-  -v, --version            print the version
-  --log-format json|text   logs as JSON lines, or colored text (default: text on a terminal, else JSON)
-
-Configuration comes from the environment (or a JSON file named by DIRECTOR_CONFIG).
-See README.md for the variables and how to create the Slack app from manifest.yml.`;
+/** The top-level help, shared with bin/director.js, which prints it without loading TypeScript. */
+const usage = readFileSync(new URL('./usage.txt', import.meta.url), 'utf8').trimEnd();
 
 /** What a command needs from the process: its environment and where to print. */
 export interface CliIo {
