@@ -3,10 +3,10 @@ import { startBot } from '../bot/main.ts';
 import { parseBotConfig } from '../bot/config.ts';
 import { parseRunnerConfig } from '../runner/config.ts';
 import { startRunner } from '../runner/main.ts';
-import { readConfigSource } from '../shared/config/source.ts';
+import { readSource } from './config-source.ts';
 
 export async function runLocal(env: NodeJS.ProcessEnv): Promise<void> {
-  const source = readConfigSource({ env });
+  const source = readSource(env);
   const botConfig = parseBotConfig(source);
   const runnerConfig = parseRunnerConfig(source);
   const bot = await startBot({ config: botConfig });

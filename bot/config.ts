@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { configError, describeProblem, parseVariables, type VariableSpec } from '../shared/config/variables.ts';
 import type { ConfigSource } from '../shared/config/source.ts';
-import type { LogLevel } from '../shared/log.ts';
+import type { LogFormat, LogLevel } from '../shared/log.ts';
 
 const variables = {
   SLACK_BOT_TOKEN: {
@@ -61,7 +61,14 @@ const variables = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
   },
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'text']).default('json'),
+    hint: 'json (JSON lines, the default when stderr is not a terminal) or text (colored lines for a person; the default on a terminal); also --log-format.',
+  },
 } satisfies Record<string, VariableSpec>;
+
+/** Every variable this side reads, so a config file's unknown keys can be named. */
+export const botVariableNames: readonly string[] = Object.keys(variables);
 
 /** How Slack reaches the bot. */
 export type SlackConnection = { mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string };
@@ -76,6 +83,8 @@ export interface BotConfig {
   /** Directory of the bot's SQLite files. */
   home: string;
   logLevel: LogLevel;
+  /** Default json. */
+  logFormat?: LogFormat;
   /** `director local`: who owns its runner from the start (a Slack user id). */
   localOwner?: string;
 }
@@ -97,6 +106,7 @@ export function parseBotConfig(source: ConfigSource, home = homedir()): BotConfi
     publicUrl: (vars.DIRECTOR_PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     home: vars.DIRECTOR_HOME ?? join(home, '.config', 'director'),
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
     ...(vars.DIRECTOR_OWNER && { localOwner: vars.DIRECTOR_OWNER }),
   };
 }

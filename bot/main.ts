@@ -3,20 +3,20 @@ import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { LinkTuning } from '../shared/link/endpoint.ts';
 import { CloseCode } from '../shared/protocol.ts';
-import { readConfigSource } from '../shared/config/source.ts';
+import { readConfigSource, type ConfigSource } from '../shared/config/source.ts';
 import { openDatabase } from '../shared/db/open.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
 import { createRedactor } from '../shared/redact.ts';
 import { registerCommandHandlers } from './commands/handlers.ts';
 import { botSecrets, parseBotConfig, type BotConfig } from './config.ts';
 import { HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
-import { close, createBotServer, listen } from './server.ts';
+import { close, createBotServer, listen, portProblem } from './server.ts';
 import { createSlackApp } from './slack/app.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { dedupDeliveries } from './slack/dedup.ts';
 import { directMessageChannel } from './slack/dm.ts';
 import { SlackOutbox, type OutboxLimits } from './slack/outbox.ts';
-import { verifyBotToken } from './slack/identity.ts';
+import { verifyAppToken, verifyBotToken } from './slack/identity.ts';
 import { call, webApiPort } from './slack/web-api-port.ts';
 import { Announcements } from './director/announcements.ts';
 import { Bindings } from './director/bindings.ts';
@@ -35,6 +35,9 @@ import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
 import { alsoRedactingPairingCodes } from './runners/tokens.ts';
 import { botMigrations } from './store/migrations.ts';
+import { AppHome } from './home/home.ts';
+import { HomeQueries } from './home/queries.ts';
+import { registerAppHome } from './home/register.ts';
 import { AuditStore } from './store/audit.ts';
 import { BindingStore } from './store/bindings.ts';
 import { DirectorStore } from './store/directors.ts';
@@ -73,7 +76,7 @@ export interface RunningBot {
 export async function startBot({ config, logSink, clock = systemClock, outboxLimits, socketMode, link, httpLimits }: StartBotOptions): Promise<RunningBot> {
   const portLimits = { ...HTTP_LIMITS, ...httpLimits };
   const redact = alsoRedactingPairingCodes(createRedactor(botSecrets(config)));
-  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot' });
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-bot', format: config.logFormat });
   const db = openDatabase({ file: join(config.home, 'bot.sqlite'), migrations: botMigrations });
   const deliveries = new SlackDeliveryStore(db);
   deliveries.forgetOld(clock.now());
@@ -87,6 +90,11 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     logger,
   });
   const identity = await verifyBotToken(() => call('auth.test', () => client.auth.test()), config.slack.apiUrl);
+  const { connection } = config.slack;
+  if (connection.mode === 'socket') {
+    const appClient = new WebClient(connection.appToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, logger });
+    await verifyAppToken(() => call('apps.connections.open', () => appClient.apps.connections.open()), config.slack.apiUrl);
+  }
   const messages = new SlackMessageStore(db);
   const outbox = new SlackOutbox({ api: webApiPort(client), store: messages, clock, log, limits: outboxLimits });
 
@@ -109,20 +117,38 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const steering = new Steering({ store, bindings, hub, outbox });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, directMessage: directMessageChannel(client), clock });
-  hub.onFrame(
-    handleRunnerFrames({
-      runners,
-      clock,
-      log,
-      issuesFound: (requestId, answer) => issues.answer(requestId, answer),
-      summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
-      taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
-      followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
-    }),
-  );
+  const home = new AppHome({
+    runners,
+    isOnline: (id) => hub.isOnline(id),
+    queries: new HomeQueries(db, { tasks: store, bindings }),
+    publish: async (user, view) => {
+      await call('views.publish', () => client.views.publish({ user_id: user, view }));
+    },
+    now: () => clock.now(),
+    log,
+  });
+  const frames = handleRunnerFrames({
+    runners,
+    clock,
+    log,
+    issuesFound: (requestId, answer) => issues.answer(requestId, answer),
+    summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
+    taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+    followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
+  });
+  hub.onFrame((runner, frame, seq) => {
+    frames(runner, frame, seq);
+    // The Home tabs of the runner's owner and of the task's starter (throttled).
+    home.runnerChanged(runner.id);
+    if ('taskId' in frame && typeof frame.taskId === 'string') {
+      const starter = store.task(frame.taskId)?.starter;
+      if (starter) home.changed(starter);
+    }
+  });
 
   const slack = createSlackApp({ slack: config.slack, logger, identity, limits: portLimits, clock, log, socketMode });
   slack.app.use(dedupDeliveries(deliveries, clock, log));
+  registerAppHome(slack.app, home, log);
   registerCommandHandlers(slack.app, {
     outbox,
     messages,
@@ -138,6 +164,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     hub,
     clock,
     publicUrl: config.publicUrl,
+    home,
   });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
@@ -151,7 +178,10 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     limits: portLimits,
     log,
   });
-  const port = await listen(server, config.port, config.host);
+  const port = await listen(server, config.port, config.host).catch((error: unknown) => {
+    db.close();
+    throw portProblem(error, config.port, config.host);
+  });
   await slack.connect();
   outbox.resume();
   log.info({ port, mode: config.slack.connection.mode }, 'director bot ready');
@@ -168,6 +198,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     },
     stop: async () => {
       cards.close();
+      home.close();
       outbox.stop();
       hub.close();
       await slack.disconnect();
@@ -180,8 +211,8 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 }
 
 /** `director bot`: reads the configuration once, starts, and stops cleanly on SIGINT/SIGTERM. */
-export async function runBot(env: NodeJS.ProcessEnv): Promise<void> {
-  const config = parseBotConfig(readConfigSource({ env }));
+export async function runBot(env: NodeJS.ProcessEnv, source: ConfigSource = readConfigSource({ env })): Promise<void> {
+  const config = parseBotConfig(source);
   const bot = await startBot({ config });
   const shutdown = () => {
     bot.stop().then(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { DirectorError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { HttpLimits } from './http/limits.ts';
 import { answerJson, refuse } from './http/reply.ts';
@@ -89,6 +90,26 @@ export function listen(server: Server, port: number, host: string): Promise<numb
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** A listen error as a sentence naming PORT (or HOST) and the fix; other errors pass through. */
+export function portProblem(error: unknown, port: number, host: string): unknown {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  if (code === 'EADDRINUSE')
+    return new DirectorError(
+      'config_invalid',
+      `PORT ${port} is already in use on ${host} (EADDRINUSE): stop the process using it, or set PORT to a free port.`,
+      {
+        cause: error,
+      },
+    );
+  if (code === 'EACCES')
+    return new DirectorError('config_invalid', `PORT ${port} needs privileges on ${host} (EACCES): set PORT to 1024 or above.`, { cause: error });
+  if (code === 'EADDRNOTAVAIL')
+    return new DirectorError('config_invalid', `HOST ${host} is not an address of this machine (EADDRNOTAVAIL): set HOST to 0.0.0.0 or one of its addresses.`, {
+      cause: error,
+    });
+  return error;
 }
 
 export function close(server: Server): Promise<void> {

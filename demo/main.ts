@@ -3,7 +3,7 @@
 import type { Playbook } from '../emulators/model/index.ts';
 import { z } from 'zod';
 import { until } from '../emulators/support/until.ts';
-import { startWholeLoop } from '../emulators/world.ts';
+import { startWholeLoop, type WholeLoop } from '../emulators/world.ts';
 import { plain, transcript } from './transcript.ts';
 
 const ISSUES = [
@@ -51,9 +51,38 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * Ends the demo early, removing everything it made, when its output is closed (`director demo | head`:
+ * exit 0) or it is stopped (SIGINT 130, SIGTERM 143). Resolves never: the process exits.
+ */
+function endEarly(loop: Promise<WholeLoop>): () => void {
+  let ending = false;
+  const end = (code: number) => {
+    if (ending) return;
+    ending = true;
+    void loop
+      .then((l) => l.close())
+      .catch(() => undefined)
+      .finally(() => process.exit(code));
+  };
+  const onOutputError = (error: NodeJS.ErrnoException) => end(error.code === 'EPIPE' ? 0 : 1);
+  const onInt = () => end(130);
+  const onTerm = () => end(143);
+  process.stdout.on('error', onOutputError);
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  return () => {
+    process.stdout.off('error', onOutputError);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+
 export async function runDemo(): Promise<number> {
   say('Director demo: Slack, GitHub and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
-  const loop = await startWholeLoop({ issues: ISSUES.map((i) => i.title), files: sample });
+  const starting = startWholeLoop({ issues: ISSUES.map((i) => i.title), files: sample });
+  const done = endEarly(starting);
+  const loop = await starting;
   try {
     ISSUES.forEach((issue) => loop.model.script(issue.title, playbook(issue)));
     const { slack, github, channel } = loop;
@@ -118,5 +147,6 @@ export async function runDemo(): Promise<number> {
     return 0;
   } finally {
     await loop.close();
+    done();
   }
 }

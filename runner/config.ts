@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseVariables, type VariableSpec } from '../shared/config/variables.ts';
 import type { ConfigSource } from '../shared/config/source.ts';
-import type { LogLevel } from '../shared/log.ts';
+import type { LogFormat, LogLevel } from '../shared/log.ts';
 import { verifyNameSchema } from '../shared/protocol.ts';
 import { splitCommand } from './verify/detect.ts';
 
@@ -212,7 +212,14 @@ const variables = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
   },
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'text']).default('json'),
+    hint: 'json (JSON lines, the default when stderr is not a terminal) or text (colored lines for a person; the default on a terminal); also --log-format.',
+  },
 } satisfies Record<string, VariableSpec>;
+
+/** Every variable this side reads, so a config file's unknown keys can be named. */
+export const runnerVariableNames: readonly string[] = Object.keys(variables);
 
 /** The runner's configuration, validated once at start. */
 export interface RunnerConfig {
@@ -221,6 +228,8 @@ export interface RunnerConfig {
   capacity: number;
   heartbeatMs: number;
   logLevel: LogLevel;
+  /** Default json. */
+  logFormat?: LogFormat;
   /** Default runner name when pairing without --name. */
   defaultName: string;
   projects: ProjectConfig[];
@@ -248,6 +257,7 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     capacity: vars.RUNNER_CAPACITY,
     heartbeatMs: vars.LINK_HEARTBEAT_MS,
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
     projects: vars.PROJECTS,
     agents: { codex: agentSchema.parse({ kind: 'codex' }), claude: agentSchema.parse({ kind: 'claude' }), ...vars.AGENTS },
     agentEnvAllow: vars.AGENT_ENV_ALLOW,

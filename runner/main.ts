@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.ts';
-import { openDatabase, type Db } from '../shared/db/open.ts';
+import type { Db } from '../shared/db/open.ts';
 import { LinkEndpoint, type LinkTuning } from '../shared/link/endpoint.ts';
 import { LinkStore } from '../shared/link/store.ts';
 import { createLogger, type LogSink, type Logger } from '../shared/log.ts';
@@ -19,7 +19,7 @@ import { taskUpdates } from './link/task-updates.ts';
 import { GitHubIssues } from './github/issues.ts';
 import { agentEnvironment } from './agents/env.ts';
 import { buildDrivers } from './agents/registry.ts';
-import { runnerMigrations } from './store/migrations.ts';
+import { runnerDatabase } from './store/database.ts';
 import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
@@ -33,6 +33,7 @@ import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
+import { doctorSummary } from './doctor/report.ts';
 
 const VERSION = '0.1.0';
 
@@ -60,9 +61,7 @@ export interface RunningRunner {
   stop(): Promise<void>;
 }
 
-export function runnerDatabase(home: string): Db {
-  return openDatabase({ file: join(home, 'runner.sqlite'), migrations: runnerMigrations });
-}
+export { runnerDatabase };
 
 /** Wires the runner: logger, SQLite, the durable link endpoint and the connection to the bot. */
 export function startRunner({
@@ -84,7 +83,7 @@ export function startRunner({
     ...(summariserKey ? [summariserKey] : []),
     ...secretValuesFromEnv(env),
   ]);
-  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
+  const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner', format: config.logFormat });
   // Checked first: without a working sandbox no agent starts (unless AGENT_SANDBOX=off).
   const sandbox = chooseSandbox(config, env.HOME ?? homedir());
   // Only with bubblewrap on the machine (codex then uses it itself): a warning, since codex may never be asked for.
@@ -98,6 +97,7 @@ export function startRunner({
   const writer = summaryWriter(config, { drivers, agentEnv, redact, apiKey: summariserKey, log, clock, sandbox });
   const db = runnerDatabase(config.home);
   const state = new RunnerStateStore(db);
+  const doctor = state.doctor();
   const endpoint = new LinkEndpoint({
     side: runnerSide,
     store: new LinkStore(db, linkPeer(credentials.token)),
@@ -177,13 +177,15 @@ export function startRunner({
       version: VERSION,
       sandbox: sandbox.mode,
       projects: [...projects.keys()],
+      ...(doctor && { doctor: doctorSummary(doctor) }),
     },
     endpoint,
     log,
     backoff,
     onState: (s) => {
       const reason = s.status === 'waiting' || s.status === 'stopped' ? s.reason : undefined;
-      state.setLinkStatus({ status: s.status, since: clock.now(), pid: process.pid, ...(reason !== undefined && { reason }) });
+      const fatal = s.status === 'stopped' && s.fatal;
+      state.setLinkStatus({ status: s.status, since: clock.now(), pid: process.pid, ...(reason !== undefined && { reason }), ...(fatal && { fatal }) });
       if (s.status === 'connected') endpoint.send({ type: 'runner.status', running: engine.running, capacity: config.capacity });
       onState?.(s);
     },

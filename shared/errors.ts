@@ -10,7 +10,10 @@ export type DirectorErrorCode =
   | 'runner_not_paired'
   | 'pairing_refused'
   | 'link_refused'
-  | 'sandbox_unavailable';
+  | 'sandbox_unavailable'
+  | 'setup_broken'
+  | 'task_not_closable'
+  | 'runner_busy';
 
 /** An error that tells the person what to do about it. `message` names the fix. */
 export class DirectorError extends Error {

@@ -215,6 +215,15 @@ export function dispatchFrame<F extends { type: string }, Args extends unknown[]
 // ---------------------------------------------------------------------------------------------
 // Link frames: the envelope that carries application frames with delivery guarantees.
 
+/** A runner's last check of its setup: whether all passed, when, and what is broken (one sentence each). */
+export const doctorSummarySchema = z.object({
+  ok: z.boolean(),
+  /** When it ran, ms since epoch. */
+  at: z.number(),
+  problems: z.array(z.string().max(500)).max(10),
+});
+export type DoctorSummary = z.infer<typeof doctorSummarySchema>;
+
 /** Runner → bot, first frame after the upgrade. */
 export const helloFrame = z.object({
   type: z.literal('hello'),
@@ -232,6 +241,8 @@ export const helloFrame = z.object({
   projects: z.array(z.string().max(100)).max(200).optional(),
   /** How its agents run: `off` (AGENT_SANDBOX=off) is shown on every card of its tasks. Absent from older runners. */
   sandbox: z.enum(['bubblewrap', 'off']).optional(),
+  /** Its last `director doctor` (or start-up) check, shown by /director runners and App Home. Absent from older runners. */
+  doctor: doctorSummarySchema.optional(),
   /** Highest bot → runner seq the runner has handled; the bot replays everything after it. */
   received: z.number().int().min(0),
 });

@@ -17,6 +17,7 @@ const manifestSchema = z.strictObject({
         url: z.url().optional(),
       }),
     ),
+    app_home: z.strictObject({ home_tab_enabled: z.boolean(), messages_tab_enabled: z.boolean(), messages_tab_read_only_enabled: z.boolean() }).optional(),
   }),
   oauth_config: z.strictObject({ scopes: z.strictObject({ bot: z.array(z.string()) }) }),
   settings: z.strictObject({
@@ -36,9 +37,16 @@ const eventScopes: Record<string, string> = {
   'message.im': 'im:history',
   'message.mpim': 'mpim:history',
 };
+// Events that need no scope of their own.
+const scopeFree = new Set(['app_home_opened']);
 
 describe('manifest.yml', () => {
   const manifest = manifestSchema.parse(parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')));
+
+  it('has a Home tab and subscribes to app_home_opened', () => {
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+  });
 
   it('declares /director, interactivity and Socket Mode', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/director']);
@@ -48,7 +56,7 @@ describe('manifest.yml', () => {
 
   it('has the scope of every event it subscribes to, and no scope it does not use', () => {
     const scopes = manifest.oauth_config.scopes.bot;
-    for (const event of manifest.settings.event_subscriptions.bot_events) expect(scopes).toContain(eventScopes[event]);
+    for (const event of manifest.settings.event_subscriptions.bot_events) if (!scopeFree.has(event)) expect(scopes).toContain(eventScopes[event]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels']));
     expect([...scopes].sort()).toEqual(
       ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:write', 'reactions:write'].sort(),

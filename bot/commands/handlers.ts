@@ -5,6 +5,7 @@ import type { CommandContext, DirectorCommand, ParsedCommand } from '../director
 import type { Director } from '../director/director.ts';
 import type { Steering } from '../director/steering.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
+import type { AppHome } from '../home/home.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
@@ -20,6 +21,8 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   steering: Steering;
   summaries: TaskSummaries;
   log: Logger;
+  /** The Home tab, republished after a button pressed there. */
+  home?: AppHome;
 }
 
 type Reply<K extends ParsedCommand['kind']> = (

@@ -26,8 +26,8 @@ export function connectReply({ pairing, publicUrl }: RunnerCommandDeps, ctx: Com
   const { code } = pairing.createCode(ctx.channel, ctx.user, ctx.team);
   return [
     `Your pairing code: *${code}* (valid for 10 minutes, once). The runner you pair with it is yours: only you approve channels that want to use it.`,
-    'On the machine that should run agents:',
-    `\`\`\`npx director runner pair ${code} --url ${publicUrl} --name <runner name>\nnpx director runner start\`\`\``,
+    'On the machine that should run agents, with the `director` command installed (README, “Install a runner”: `npm install -g director-slack-<version>.tgz`):',
+    `\`\`\`director runner pair ${code} --url ${publicUrl} --name <runner name>\ndirector doctor\ndirector runner start\`\`\``,
   ].join('\n');
 }
 
@@ -39,12 +39,21 @@ function ago(ms: number): string {
   return `${Math.round(s / 86_400)}d ago`;
 }
 
+/** The runner's last doctor check, as its last hello said: ` · doctor ✓ 2h ago`, or the first problem. */
+export function doctorNote(r: RunnerRecord, now: number): string {
+  if (!r.doctor) return '';
+  const when = ago(now - r.doctor.at);
+  if (r.doctor.ok) return ` · doctor ✓ ${when}`;
+  const [first, ...more] = r.doctor.problems;
+  return ` · doctor ✗ ${when}${first ? `: ${escapeMrkdwn(first)}` : ''}${more.length > 0 ? ` (+${more.length} more)` : ''}`;
+}
+
 /** `/director runners`: this channel's runner and the asker's own, nothing else. */
 export function runnersReply({ runners, bindings, hub, clock }: RunnerCommandDeps, ctx: CommandContext): string {
   const line = (r: RunnerRecord, note: string) => {
     const online = hub.isOnline(r.id);
     const seen = online ? 'online' : r.last_seen === null ? 'never connected' : `offline, last seen ${ago(clock.now() - r.last_seen)}`;
-    return `• *${escapeMrkdwn(r.name)}*${note} — ${seen} · ${online ? r.running : 0}/${r.capacity} running`;
+    return `• *${escapeMrkdwn(r.name)}*${note} — ${seen} · ${online ? r.running : 0}/${r.capacity} running${doctorNote(r, clock.now())}`;
   };
   const boundId = bindings.binding(ctx.channel)?.runner_id;
   const bound = boundId ? runners.byId(boundId) : undefined;

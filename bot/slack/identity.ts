@@ -38,3 +38,23 @@ export async function verifyBotToken(authTest: () => Promise<unknown>, apiUrl: s
   const parsed = authTestSchema.parse(result);
   return { botUserId: parsed.user_id, botId: parsed.bot_id, teamId: parsed.team_id };
 }
+
+/**
+ * Checks the app-level token once at start (apps.connections.open, as Socket Mode does), so a
+ * refused one stops the bot naming SLACK_APP_TOKEN instead of leaving it running unconnected.
+ */
+export async function verifyAppToken(open: () => Promise<unknown>, apiUrl: string): Promise<void> {
+  try {
+    await open();
+  } catch (error) {
+    if (error instanceof SlackCallError && error.failure.kind === 'refused')
+      throw new DirectorError(
+        'config_invalid',
+        `SLACK_APP_TOKEN was refused by Slack (${error.failure.error}): create an app-level token with the connections:write scope under Basic Information → App-Level Tokens and set SLACK_APP_TOKEN to it, or unset it to use HTTP mode.`,
+        { cause: error },
+      );
+    throw new DirectorError('slack_api_error', `cannot reach Slack's Web API at ${apiUrl}: check the network, or SLACK_API_URL if you set it.`, {
+      cause: error,
+    });
+  }
+}

@@ -219,4 +219,9 @@ export const botMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX tasks_handle ON tasks (channel, handle);
     `,
   },
+  {
+    version: 10,
+    name: 'what each runner said of its last doctor check',
+    sql: `ALTER TABLE runners ADD COLUMN doctor TEXT;`,
+  },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { doctorSummarySchema, type DoctorSummary } from '../../shared/protocol.ts';
 
 const runnerRow = z.object({
   id: z.string(),
@@ -24,6 +25,12 @@ const runnerRow = z.object({
     .string()
     .nullable()
     .transform((s) => (s === null ? null : z.array(z.string()).parse(JSON.parse(s)))),
+  /** Its last doctor check, as its last hello said (null: not said). */
+  doctor: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((s) => (s ? (doctorSummarySchema.safeParse(JSON.parse(s)).data ?? null) : null)),
 });
 export type RunnerRecord = z.output<typeof runnerRow>;
 
@@ -53,7 +60,7 @@ export class RunnerStore {
       claim: db.prepare('UPDATE runners SET created_by = ?, owner_team = ?, claim_hash = NULL WHERE id = ?'),
       revoke: db.prepare('UPDATE runners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE runners SET last_seen = ? WHERE id = ?'),
-      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ?, projects = ? WHERE id = ?'),
+      hello: db.prepare('UPDATE runners SET last_seen = ?, capacity = ?, agents = ?, version = ?, sandbox = ?, projects = ?, doctor = ? WHERE id = ?'),
       status: db.prepare('UPDATE runners SET running = ?, capacity = ?, last_seen = ? WHERE id = ?'),
       insertCode: db.prepare('INSERT INTO pairing_codes (code_hash, channel, created_by, team, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       code: db.prepare('SELECT code_hash, channel, created_by, team, expires_at, used_at FROM pairing_codes WHERE code_hash = ?'),
@@ -113,11 +120,26 @@ export class RunnerStore {
 
   markHello(
     id: string,
-    hello: { capacity: number; agents: string[]; version: string; sandbox?: string | undefined; projects?: string[] | undefined },
+    hello: {
+      capacity: number;
+      agents: string[];
+      version: string;
+      sandbox?: string | undefined;
+      projects?: string[] | undefined;
+      doctor?: DoctorSummary | undefined;
+    },
     now: number,
   ): void {
-    const projects = hello.projects === undefined ? null : JSON.stringify(hello.projects);
-    this.statements.hello.run(now, hello.capacity, JSON.stringify(hello.agents), hello.version, hello.sandbox ?? null, projects, id);
+    this.statements.hello.run(
+      now,
+      hello.capacity,
+      JSON.stringify(hello.agents),
+      hello.version,
+      hello.sandbox ?? null,
+      hello.projects === undefined ? null : JSON.stringify(hello.projects),
+      hello.doctor ? JSON.stringify(hello.doctor) : null,
+      id,
+    );
   }
 
   markStatus(id: string, status: { running: number; capacity: number }, now: number): void {

@@ -96,6 +96,11 @@ export class GitHubEmulator extends TestHands {
     return this.config.token;
   }
 
+  /** Makes the token read-only (or writable again): repositories show `permissions.push: false` and pushes get 403. */
+  setTokenCanPush(canPush: boolean): void {
+    this.deps.store.tokenCanPush = canPush;
+  }
+
   /** The token owner's login (author of PRs and comments made through the API). */
   get login(): string {
     return this.config.login;

@@ -137,7 +137,7 @@ export function repoJson(ctx: RenderContext, repo: RepoRecord): Record<string, u
     open_issues: open,
     watchers: 0,
     default_branch: repo.defaultBranch,
-    permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+    permissions: { admin: ctx.store.tokenCanPush, maintain: ctx.store.tokenCanPush, push: ctx.store.tokenCanPush, triage: true, pull: true },
     allow_squash_merge: true,
     allow_merge_commit: true,
     allow_rebase_merge: true,

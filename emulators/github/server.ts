@@ -90,6 +90,12 @@ async function handleGit(parts: ServerParts, req: IncomingMessage, res: ServerRe
     res.end('Repository not found.\n');
     return 404;
   }
+  if (isPush(path, url.searchParams) && !deps.store.tokenCanPush) {
+    req.resume();
+    res.writeHead(403, { 'content-type': 'text/plain' });
+    res.end(`Permission to ${repo.owner}/${repo.name}.git denied to ${deps.config.login}.\n`);
+    return 403;
+  }
   const status = await serveGitHttp(req, res, {
     git: deps.git,
     root: parts.root,

@@ -32,6 +32,8 @@ export class Store {
   readonly ids = new IdSequence();
   /** Serialises check-then-act sequences (create PR, merge) per repository. */
   readonly locks = new KeyedLock();
+  /** Whether the one valid token has write access (push, pull requests); a read-only token gets 403 on push. */
+  tokenCanPush = true;
   private readonly repos = new Map<string, RepoRecord>();
   private readonly userIds = new Map<string, number>();
   private nextUserId = 1001;

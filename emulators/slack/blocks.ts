@@ -225,6 +225,32 @@ const ModalShape = z.looseObject({
   external_id: str(255).optional(),
 });
 
+/** An App Home view (views.publish): no title or buttons of its own; up to 100 blocks. */
+const HomeShape = z.looseObject({
+  type: z.literal('home'),
+  blocks: z.array(z.unknown()),
+  callback_id: str(255).optional(),
+  private_metadata: z.string().max(3000, lessThan(3000)).optional(),
+  external_id: str(255).optional(),
+});
+
+/** Checks a `views.publish` view: type home, valid blocks. */
+export function checkHomeView(raw: unknown): ViewCheck {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, body: viewErrorBody(['invalid view JSON [json-pointer:/view]']) };
+    }
+  }
+  const parsed = HomeShape.safeParse(value, { error: slackMessage });
+  if (!parsed.success) return { ok: false, body: viewErrorBody(parsed.error.issues.map((issue) => issueText('/view', issue))) };
+  const errors = blockListErrors(parsed.data.blocks, '/view/blocks', MAX_VIEW_BLOCKS);
+  if (errors.length > 0) return { ok: false, body: viewErrorBody(errors) };
+  return { ok: true, view: parsed.data };
+}
+
 /** Result of checking a `view` argument (views.open and friends). */
 export type ViewCheck = { ok: true; view: JsonObject } | { ok: false; body: JsonObject };
 

@@ -206,6 +206,11 @@ export class SlackEmulator {
     return this.parts.socket.connections;
   }
 
+  /** A person's App Home as last published (views.publish), or undefined. */
+  home(userId: string): StoredView | undefined {
+    return this.parts.store.homes.get(userId);
+  }
+
   /** Modals opened with views.open. */
   get views(): readonly StoredView[] {
     return this.parts.store.views;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Dispatcher } from './deliveries.ts';
 import { appMentionEvent, blockActionsPayload, eventCallback, messageEvent, newEventId, richTextFor, slashPayload } from './events.ts';
+import { VERIFICATION_TOKEN } from './http-delivery.ts';
 import { apiMessage } from './render.ts';
 import { ReplyBody, applyReply } from './response-url.ts';
 import type { ResponseUrls } from './response-url.ts';
@@ -62,14 +63,14 @@ const ActionableBlock = z.looseObject({
 });
 
 /** Finds a button by action_id in blocks; returns it with its block_id. */
-function findButton(blocks: JsonObject[] | undefined, actionId: string): { blockId: string; button: JsonObject } | undefined {
+function findButton(blocks: JsonObject[] | undefined, actionId: string, value?: string): { blockId: string; button: JsonObject } | undefined {
   for (const raw of blocks ?? []) {
     const block = ActionableBlock.safeParse(raw);
     if (!block.success) continue;
     const candidates = [...(block.data.elements ?? []), block.data.accessory];
     for (const candidate of candidates) {
       const element = Element.safeParse(candidate);
-      if (element.success && element.data.type === 'button' && element.data.action_id === actionId) {
+      if (element.success && element.data.type === 'button' && element.data.action_id === actionId && (value === undefined || element.data.value === value)) {
         return { blockId: block.data.block_id ?? '', button: element.data };
       }
     }
@@ -188,6 +189,56 @@ export class Person {
       responseUrl,
       triggerId: this.deps.triggers.issue(user.id),
     });
+    const delivery = await dispatcher.deliver('interactive', payload);
+    return { ack: delivery.ackPayload, delivery };
+  }
+
+  /** Opens the app's Home tab: Slack sends `app_home_opened` (the app publishes the view in answer). */
+  async openHome(): Promise<DeliveryRecord> {
+    const { config, store, dispatcher } = this.deps;
+    if (!store.users.has(this.id)) throw new Error(`slack emulator: unknown user ${this.id}; call emu.addUser first`);
+    const eventId = newEventId();
+    const event = {
+      type: 'app_home_opened',
+      user: this.id,
+      channel: store.directMessage(this.id).id,
+      tab: 'home',
+      event_ts: `${(config.now() / 1000).toFixed(6)}`,
+    };
+    return dispatcher.deliver('events_api', eventCallback(config, event, eventId), eventId);
+  }
+
+  /** Clicks a button in this person's App Home: the one with `actionId` (and `value`, when several share it). */
+  async clickHome(actionId: string, value?: string): Promise<ClickResult> {
+    const { config, store, dispatcher } = this.deps;
+    const home = store.homes.get(this.id);
+    const user = store.users.get(this.id);
+    if (!home || !user) throw new Error(`slack emulator: ${this.id} has no App Home published`);
+    const blocks = z.array(z.looseObject({})).parse(home.view.blocks ?? []);
+    const found = findButton(blocks, actionId, value);
+    if (!found) throw new Error(`slack emulator: no button "${actionId}"${value ? ` with value "${value}"` : ''} in ${this.id}'s App Home`);
+    const payload = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: config.teamId },
+      api_app_id: config.appId,
+      token: VERIFICATION_TOKEN,
+      container: { type: 'view', view_id: home.id },
+      trigger_id: this.deps.triggers.issue(user.id),
+      team: { id: config.teamId, domain: config.teamDomain },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: home.view,
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: found.blockId,
+          text: found.button.text,
+          ...(found.button.value !== undefined && { value: found.button.value }),
+          action_ts: `${(config.now() / 1000).toFixed(6)}`,
+        },
+      ],
+    };
     const delivery = await dispatcher.deliver('interactive', payload);
     return { ack: delivery.ackPayload, delivery };
   }

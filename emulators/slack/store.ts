@@ -48,6 +48,8 @@ export class Workspace {
   readonly channels = new Map<string, Channel>();
   readonly files = new Map<string, StoredFile>();
   readonly views: StoredView[] = [];
+  /** Each person's App Home, as last published with views.publish. */
+  readonly homes = new Map<string, StoredView>();
   readonly ephemerals: EphemeralMessage[] = [];
   private readonly messagesByChannel = new Map<string, StoredMessage[]>();
   private readonly clock: TsClock;

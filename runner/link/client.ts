@@ -19,7 +19,7 @@ export interface RunnerLinkOptions {
   botUrl: string;
   token: string;
   /** What the runner says about itself in its hello. */
-  hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version' | 'sandbox' | 'projects'>;
+  hello: Pick<HelloFrame, 'runner' | 'capacity' | 'agents' | 'version' | 'sandbox' | 'projects' | 'doctor'>;
   /** The durable endpoint this link connects (whatever frames it carries). */
   endpoint: Pick<LinkEndpoint<unknown, unknown>, 'received' | 'attach' | 'detach'>;
   log: Logger;
@@ -87,10 +87,18 @@ export class RunnerLink {
       ws.send(JSON.stringify({ type: 'hello', protocol: this.options.protocol ?? PROTOCOL_VERSION, ...this.options.hello, received: endpoint.received }));
     });
     ws.on('message', onHandshake);
-    ws.on('error', (error) => log.debug({ err: error }, 'link connection error'));
+    let opened = false;
+    let failure: string | undefined;
+    ws.on('open', () => (opened = true));
+    ws.on('error', (error: Error & { code?: string }) => {
+      failure = error.code ?? error.message;
+      log.debug({ err: error }, 'link connection error');
+    });
     ws.on('close', (code: number, reason: Buffer) => {
       clearTimeout(welcomeTimer);
-      this.onClose(ws, code, reason.toString());
+      // Never connected: say where we tried and what the network said, not "connection lost".
+      if (!opened && code === 1006) this.onClose(ws, code, reason.toString(), `cannot reach the bot at ${this.options.botUrl} (${failure ?? 'no answer'})`);
+      else this.onClose(ws, code, reason.toString());
     });
   }
 
@@ -126,19 +134,19 @@ export class RunnerLink {
     else this.retry(`HTTP ${status}: ${message}`);
   }
 
-  private onClose(ws: WebSocket, code: number, reason: string): void {
+  private onClose(ws: WebSocket, code: number, reason: string, unreachable?: string): void {
     if (this.current !== ws) return;
     this.current = undefined;
     if (code === CloseCode.revoked) return this.finish(reason || 'this runner was revoked in Slack: pair it again with /director connect', true);
     if (code === CloseCode.protocol) return this.finish(reason || 'the bot refused this runner’s protocol version', true);
-    this.retry(code === 1006 ? 'connection lost' : `closed (${code}${reason ? `: ${reason}` : ''})`);
+    this.retry(unreachable ?? (code === 1006 ? 'connection lost' : `closed (${code}${reason ? `: ${reason}` : ''})`));
   }
 
   private retry(reason: string): void {
     if (this.finished) return;
     const delayMs = backoffDelay(this.attempt, { ...defaultBackoff, random: Math.random, ...this.options.backoff });
     this.setState({ status: 'waiting', attempt: this.attempt, delayMs, reason });
-    this.options.log.info({ reason, retryInMs: delayMs, attempt: this.attempt }, 'link down; reconnecting');
+    this.options.log.info({ reason, retryInMs: delayMs, attempt: this.attempt }, `link down: ${reason}; reconnecting`);
     this.attempt++;
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow } from '../../shared/db/rows.ts';
+import { doctorReportSchema, type DoctorReport } from '../doctor/report.ts';
 
 /** What `director runner start` last recorded about its link, for `director runner status`. */
 export const linkStatusSchema = z.object({
@@ -11,6 +12,8 @@ export const linkStatusSchema = z.object({
   reason: z.string().optional(),
   /** The runner process that wrote it. */
   pid: z.number(),
+  /** Stopped by the bot's refusal (revoked token, protocol), which restarting cannot fix. */
+  fatal: z.boolean().optional(),
 });
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
 
@@ -26,6 +29,17 @@ export class RunnerStateStore {
   linkStatus(): LinkStatus | undefined {
     const row = parseRow(z.object({ value: z.string() }), this.get.get('link'));
     return row ? linkStatusSchema.parse(JSON.parse(row.value)) : undefined;
+  }
+
+  /** The last `director doctor` (or `runner start` checks) result, told to the bot in the hello. */
+  doctor(): DoctorReport | undefined {
+    const row = parseRow(z.object({ value: z.string() }), this.get.get('doctor'));
+    const parsed = row ? doctorReportSchema.safeParse(JSON.parse(row.value)) : undefined;
+    return parsed?.success ? parsed.data : undefined;
+  }
+
+  setDoctor(report: DoctorReport): void {
+    this.put.run('doctor', JSON.stringify(doctorReportSchema.parse(report)));
   }
 
   setLinkStatus(status: LinkStatus): void {

@@ -84,6 +84,7 @@ export class TaskStore {
       all: db.prepare('SELECT * FROM tasks ORDER BY seq'),
       setState: db.prepare('UPDATE tasks SET state = @state, error = @error, summary = COALESCE(@summary, summary), updated_at = @now WHERE id = @id'),
       setWorktree: db.prepare('UPDATE tasks SET branch = ?, worktree = ?, updated_at = ? WHERE id = ?'),
+      clearWorktree: db.prepare('UPDATE tasks SET worktree = NULL, updated_at = ? WHERE id = ?'),
       setPull: db.prepare('UPDATE tasks SET pr_number = ?, pr_url = ?, updated_at = ? WHERE id = ?'),
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
       clearSession: db.prepare('UPDATE tasks SET session_id = NULL, updated_at = ? WHERE id = ?'),
@@ -130,6 +131,11 @@ export class TaskStore {
 
   setWorktree(id: string, branch: string, path: string, now: number): void {
     this.s.setWorktree.run(branch, path, now, id);
+  }
+
+  /** The task's worktree and local branch were removed (`runner close`); the branch name stays, for its pull request. */
+  clearWorktree(id: string, now: number): void {
+    this.s.clearWorktree.run(now, id);
   }
 
   setPull(id: string, number: number, url: string, now: number): void {

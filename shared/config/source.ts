@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DirectorError } from '../errors.ts';
+import { configError } from './variables.ts';
+import { unknownKeyProblems } from './unknown-keys.ts';
 
 /** Raw configuration values by variable name, before validation. */
 export type ConfigSource = Record<string, unknown>;
@@ -11,16 +13,23 @@ export interface ReadSourceOptions {
   env: NodeJS.ProcessEnv;
   /** Reads a file as UTF-8; passed in so tests need no real file. */
   readFile?: (path: string) => string;
+  /** Every variable name some part of Director reads; a file key outside it stops the start, naming the closest. */
+  known?: readonly string[];
 }
 
 /**
  * Collects configuration from an optional JSON file named by DIRECTOR_CONFIG (keys are the same
  * variable names as the environment) and the environment, which wins. Empty strings count as unset.
  */
-export function readConfigSource({ env, readFile = (p) => readFileSync(p, 'utf8') }: ReadSourceOptions): ConfigSource {
+export function readConfigSource({ env, readFile = (p) => readFileSync(p, 'utf8'), known }: ReadSourceOptions): ConfigSource {
   const source: ConfigSource = {};
   const file = env.DIRECTOR_CONFIG;
-  if (file) Object.assign(source, readConfigFile(file, readFile));
+  if (file) {
+    const values = readConfigFile(file, readFile);
+    const unknown = known ? unknownKeyProblems(Object.keys(values), known, file) : [];
+    if (unknown.length > 0) throw configError(unknown);
+    Object.assign(source, values);
+  }
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && value !== '') source[name] = value;
   }

@@ -15,10 +15,25 @@ export type VariableSpecs = Record<string, VariableSpec>;
 
 export type ParsedVariables<T extends VariableSpecs> = { [K in keyof T]: z.output<T[K]['schema']> };
 
+/** Where in a structured value an issue is, e.g. `PROJECTS[0].repo`. */
+function where(name: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : `${at}.${String(key)}`), name);
+}
+
+/** One issue of a structured value (a JSON list or object), naming the field and what is wrong with it. */
+function fieldIssue(name: string, issue: z.core.$ZodIssue): string {
+  const at = where(name, issue.path);
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${at} is missing`;
+  if (issue.code === 'unrecognized_keys') return `${at} has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${at}: ${issue.message}`;
+}
+
 /** What the schema's own checks said, written to name the fix; never for a secret, whose value they might quote. */
-function explained(spec: VariableSpec, error: z.ZodError | undefined): string {
+function explained(name: string, spec: VariableSpec, error: z.ZodError | undefined): string {
   if (!error || spec.secret === true) return '';
-  const messages = [...new Set(error.issues.filter((issue) => issue.code === 'custom').map((issue) => issue.message))];
+  const messages = [
+    ...new Set(error.issues.map((issue) => (issue.code === 'custom' ? issue.message : issue.path.length > 0 ? fieldIssue(name, issue) : undefined))),
+  ].filter((m): m is string => m !== undefined);
   return messages.length > 0 ? `${messages.slice(0, 5).join('; ')}; ` : '';
 }
 
@@ -26,7 +41,7 @@ function explained(spec: VariableSpec, error: z.ZodError | undefined): string {
 export function describeProblem(name: string, spec: VariableSpec, raw: unknown, error?: z.ZodError): string {
   if (raw === undefined) return `${name} is missing: ${spec.hint}`;
   const shown = spec.secret === true || typeof raw !== 'string' ? '' : ` ("${raw.slice(0, 80)}")`;
-  return `${name} is not valid${shown}: ${explained(spec, error)}${spec.hint}`;
+  return `${name} is not valid${shown}: ${explained(name, spec, error)}${spec.hint}`;
 }
 
 export function configError(problems: readonly string[]): DirectorError {

@@ -1,5 +1,6 @@
 import { statSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { credentialsSchema } from '../../runner/credentials.ts';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
@@ -37,6 +38,7 @@ describe('pairing a runner from Slack, end to end', () => {
     const code = /\*([0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(connect)?.[1];
     expect(code).toBeDefined();
     expect(connect).toContain('director runner pair');
+    expect(connect).not.toContain('npx director');
     expect(emu.messages(channel)).toHaveLength(0);
 
     const url = `http://127.0.0.1:${harness.bot.port}`;
@@ -57,6 +59,8 @@ describe('pairing a runner from Slack, end to end', () => {
     const listed = await slash('runners');
     expect(listed).toContain('*laptop* (yours) — online');
     expect(listed).toContain('0/4 running');
+    // runner start's own checks passed (no projects, agents optional): its hello said so.
+    expect(listed).toMatch(/doctor ✓ \d+s ago/);
 
     const status = await runDirector(['runner', 'status'], env());
     expect(status.stdout).toMatch(/Link:\s+connected/);
@@ -72,6 +76,14 @@ describe('pairing a runner from Slack, end to end', () => {
     expect(runner.stderr()).toContain('was revoked in Slack');
     expect(runner.stderr()).not.toContain(token);
     expect(await slash('runners')).toContain('you have none');
+
+    // runner status says so, exits 1, and advises pairing again rather than starting.
+    const revoked = await runDirector(['runner', 'status', '--json'], env());
+    expect(revoked.code).toBe(1);
+    const report = z.object({ link: z.object({ state: z.string() }), advice: z.string() }).parse(JSON.parse(revoked.stdout));
+    expect(report.link.state).toBe('refused');
+    expect(report.advice).toContain('director runner pair');
+    expect(report.advice).not.toContain('runner start');
 
     // The revoked token is refused at once, without retrying in a loop.
     const again = await runDirector(['runner', 'start'], env());
