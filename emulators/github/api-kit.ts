@@ -40,7 +40,7 @@ export type Handler = (req: ApiRequest, deps: ApiDeps) => Reply | Promise<Reply>
 
 /** One row of the route table. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** OpenAPI-style path: "/repos/{owner}/{repo}/pulls/{pull_number}". */
   path: string;
   doc: string;
