@@ -28,6 +28,10 @@ import { issueRequests, summaryRequests } from './director/runner-requests.ts';
 import { TaskStarter } from './director/task-starter.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
+import { Merges, mergeCardExtras } from './director/merges.ts';
+import { registerMergeActions } from './commands/merge-actions.ts';
+import { MergeStore } from './store/merges.ts';
+import { uploadFileWith } from './slack/upload-file.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
@@ -98,7 +102,8 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const memory = new ProjectMemory(db);
   const issues = issueRequests(clock);
   const summaryAnswers = summaryRequests(clock);
-  const cards = new CardRefresher({ store, runners, outbox, clock });
+  const mergeStore = new MergeStore(db);
+  const cards = new CardRefresher({ store, runners, outbox, clock, extra: mergeCardExtras(mergeStore) });
   const bindings = new BindingStore(db);
   const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
   const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
@@ -107,6 +112,20 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
+  const merges = new Merges({
+    store,
+    merges: mergeStore,
+    bindings,
+    hub,
+    outbox,
+    messages,
+    cards,
+    audit: new AuditStore(db),
+    upload: uploadFileWith(client),
+    steer: (channel, taskId, user, text, ts) => director.steer(channel, taskId, user, text, ts),
+    clock,
+    log,
+  });
   hub.onFrame(
     handleRunnerFrames({
       runners,
@@ -114,7 +133,13 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       log,
       issuesFound: (requestId, answer) => issues.answer(requestId, answer),
       summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
-      taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+      taskUpdate: (frame, seq, runner) => {
+        updates.apply(frame, seq, runner);
+        merges.taskUpdated(frame, runner);
+      },
+      prState: (frame, runner) => merges.prState(frame, runner),
+      mergeResult: (frame, runner) => merges.result(frame, runner),
+      diffGiven: (requestId, answer) => merges.diffGiven(requestId, answer),
       followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
     }),
   );
@@ -136,6 +161,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     clock,
     publicUrl: config.publicUrl,
   });
+  registerMergeActions(slack.app, { merges, outbox, log });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
-import type { DirectorStore } from '../store/directors.ts';
+import type { BotTask, DirectorStore } from '../store/directors.ts';
+import type { MessageBody } from '../store/slack-messages.ts';
 import type { RunnerStore } from '../store/runners.ts';
 import { batchCard, taskCard } from './cards.ts';
 
@@ -16,7 +17,16 @@ export class CardRefresher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { store: DirectorStore; runners: RunnerStore; outbox: SlackOutbox; clock: Clock }) {}
+  constructor(
+    private readonly options: {
+      store: DirectorStore;
+      runners: RunnerStore;
+      outbox: SlackOutbox;
+      clock: Clock;
+      /** Blocks other rooms add to cards (the review section of merges). */
+      extra?: { task: (task: BotTask) => MessageBody['blocks']; batch: (batchId: string, tasks: BotTask[]) => MessageBody['blocks'] };
+    },
+  ) {}
 
   /** Edits the task's card now, or once the last edit is CARD_EVERY_MS old: the newest state always shows. */
   task(taskId: string): void {
@@ -39,7 +49,9 @@ export class CardRefresher {
     const tasks = store.batchTasks(batchId);
     const first = tasks[0];
     if (!first) return;
-    void outbox.show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks)).catch(() => undefined);
+    void outbox
+      .show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks, this.options.extra?.batch(batchId, tasks)))
+      .catch(() => undefined);
   }
 
   /** Stops the timers (shutdown). */
@@ -56,6 +68,6 @@ export class CardRefresher {
     const task = store.task(taskId);
     if (!task) return;
     const runner = runners.byId(task.runner_id);
-    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runner)).catch(() => undefined);
+    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runner, this.options.extra?.task(task))).catch(() => undefined);
   }
 }

@@ -35,7 +35,7 @@ export function taskTitle(task: BotTask): string {
 }
 
 /** The task card: the thread's root, edited in place as the task moves. */
-export function taskCard(task: BotTask, now: number, runner?: { name: string; sandbox: string | null }): MessageBody {
+export function taskCard(task: BotTask, now: number, runner?: { name: string; sandbox: string | null }, extra: MessageBody['blocks'] = []): MessageBody {
   const state = stateLabel(task.state, runner?.name);
   // A runner started with AGENT_SANDBOX=off says so, and every card of its tasks shows it.
   const unsandboxed = runner?.sandbox === 'off' ? ' · :warning: *unsandboxed*' : '';
@@ -49,17 +49,18 @@ export function taskCard(task: BotTask, now: number, runner?: { name: string; sa
       elements: [{ type: 'button', action_id: 'task_stop', value: task.id, style: 'danger', text: { type: 'plain_text', text: 'Stop' } }],
     });
   }
+  blocks.push(...extra);
   // The fallback text (notifications, screen readers) is escaped exactly like the blocks.
   return { text: cutMrkdwn(`${task.issue_number === null ? '' : `#${task.issue_number} `}${escapeMrkdwn(task.title)} — ${state}`), blocks };
 }
 
 /** The batch card of a "fix top N": each task with its state, edited in place. */
-export function batchCard(title: string, tasks: BotTask[]): MessageBody {
+export function batchCard(title: string, tasks: BotTask[], extra: MessageBody['blocks'] = []): MessageBody {
   const done = tasks.filter((t) => !isActive(t.state)).length;
   const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · ${slackLink(t.pr_url, 'PR')}` : ''}`);
   const header = `*${escapeMrkdwn(title)}* — ${done}/${tasks.length} done`;
   return {
     text: cutMrkdwn(`${escapeMrkdwn(title)} — ${done}/${tasks.length} done`),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }, ...extra],
   };
 }

@@ -33,6 +33,8 @@ export interface ApiRequest {
   caller: Caller;
   /** The documentation page for this endpoint's errors. */
   doc: string;
+  /** The Accept header ("application/vnd.github.diff" asks for a PR's diff). */
+  accept: string;
 }
 
 /** A REST endpoint implementation. */
