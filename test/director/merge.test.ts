@@ -1,7 +1,8 @@
 // Approve & merge from Slack: real Bolt buttons through the Slack emulator, the real runner, real Octokit against the GitHub emulator.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitAsync } from '../../emulators/support/git.ts';
 import { until } from '../../emulators/support/until.ts';
 import type { WholeLoop } from '../../emulators/world.ts';
 import { blocksOf, cardOf, startMergeWorld, tasksInReview } from './merge-world.ts';
@@ -73,4 +74,64 @@ async function gitLog(loop: WholeLoop, sha: string): Promise<string> {
   const { execFileSync } = await import('node:child_process');
   const gitDir = join(loop.github.root, 'acme', 'demo.git');
   return execFileSync('git', [`--git-dir=${gitDir}`, 'log', '-1', '--format=%B', sha], { encoding: 'utf8' });
+}
+
+describe('Request changes and View diff', () => {
+  let loop: WholeLoop;
+
+  beforeEach(async () => {
+    loop = await startMergeWorld(['Crash on empty config']);
+  });
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it('Request changes opens a modal whose text the agent’s next turn carries; View diff posts the redacted diff as a file in the thread', async () => {
+    const { slack, github, channel } = loop;
+    await tasksInReview(loop, [1]);
+    const card = cardOf(loop, '#1 ');
+    const pull = github.pulls('acme', 'demo')[0];
+    if (!card || !pull) throw new Error('no card or PR');
+
+    await slack.person('U0ALICE').click(channel, card.ts, 'merge_request_changes');
+    const view = await until(() => slack.views.find((v) => v.user === 'U0ALICE'), 10_000, 'the modal');
+    expect(JSON.stringify(view.view)).toContain('What should the agent change?');
+    await slack.person('U0ALICE').submitView(view.id, { changes: { text: 'Please rename the flag to --strict-mode' } });
+    await until(() => slack.thread(channel, card.ts).some((m) => m.text?.includes('requested changes')), 20_000, 'the request in the thread');
+    const head = await until(
+      async () => {
+        const sha = await github.headSha('acme', 'demo', pull.head.ref);
+        return sha !== pull.head.sha ? sha : undefined;
+      },
+      60_000,
+      'the agent’s next turn pushed',
+    );
+    const taskId = /task `([a-z0-9]+)`/.exec(blocksOf(card))?.[1] ?? '';
+    expect(await gitShow(loop, `${head}:work/${taskId}.txt`)).toContain('Please rename the flag to --strict-mode');
+
+    // Someone pushes the runner's own token into the branch: View diff shows it redacted.
+    const checkout = join(loop.home, 'checkout');
+    await gitAsync(checkout, 'fetch', '-q', 'origin');
+    await gitAsync(checkout, 'checkout', '-q', '-B', 'leak', `origin/${pull.head.ref}`);
+    writeFileSync(join(checkout, 'leak.txt'), `token=${github.token}\n`);
+    await gitAsync(checkout, 'add', 'leak.txt');
+    await gitAsync(checkout, '-c', 'user.name=Leaky', '-c', 'user.email=leaky@example.com', 'commit', '-q', '-m', 'leak');
+    await gitAsync(checkout, 'push', '-q', github.authGitUrl('acme', 'demo'), `HEAD:refs/heads/${pull.head.ref}`);
+
+    await slack.person('U0BOB').click(channel, card.ts, 'merge_view_diff');
+    const posted = await until(() => slack.thread(channel, card.ts).find((m) => (m.files ?? []).length > 0), 30_000, 'the diff file in the thread');
+    expect(posted.text).toContain('Diff of PR');
+    const file = slack.file(posted.files?.[0]?.id ?? '');
+    const text = file?.bytes?.toString('utf8') ?? '';
+    expect(file?.name).toMatch(/^pr-\d+\.diff$/);
+    expect(text).toContain('+++ b/leak.txt');
+    expect(text).toContain('token=[REDACTED]');
+    expect(text).not.toContain(github.token);
+  });
+});
+
+async function gitShow(loop: WholeLoop, spec: string): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('git', [`--git-dir=${join(loop.github.root, 'acme', 'demo.git')}`, 'show', spec], { encoding: 'utf8' });
 }
