@@ -44,6 +44,11 @@ export async function upToDate(deps: ApiDeps, repo: RepoRecord, pull: PullRecord
   return result.code === 0;
 }
 
+/** A strict rule binds only when some status check is required. */
+export function strictApplies(rules: BranchRules): boolean {
+  return rules.strict && rules.requiredChecks.length > 0;
+}
+
 /** Why the base branch's rules refuse this merge now (GitHub's 405 message), or undefined when they allow it. */
 export async function ruleViolation(deps: ApiDeps, repo: RepoRecord, issue: IssueRecord, pull: PullRecord): Promise<string | undefined> {
   const rules = rulesFor(repo, pull.baseRef);
@@ -57,6 +62,7 @@ export async function ruleViolation(deps: ApiDeps, repo: RepoRecord, issue: Issu
   if (approvals(issue, pull) < needed) {
     return `At least ${needed} approving review${needed === 1 ? ' is' : 's are'} required by reviewers with write access.`;
   }
-  if (rules.strict && !(await upToDate(deps, repo, pull))) return 'Head branch is out of date. Update the branch and try the merge again.';
+  // GitHub: "This setting will not take effect unless at least one status check is enabled."
+  if (strictApplies(rules) && !(await upToDate(deps, repo, pull))) return 'Head branch is out of date. Update the branch and try the merge again.';
   return undefined;
 }

@@ -29,7 +29,7 @@ export interface MergeDeskOptions {
   waitLimitMs?: number;
 }
 
-const statusOf = z.object({ status: z.number(), message: z.string() });
+const statusOf = z.object({ status: z.number(), message: z.string().transform((m) => m.replace(/ - https:\/\/\S+$/, '')) });
 const repoSchema = z.object({ allow_squash_merge: z.boolean().optional(), allow_merge_commit: z.boolean().optional() });
 const mergedSchema = z.object({ sha: z.string() });
 
@@ -133,10 +133,18 @@ export class MergeDesk {
         continue;
       }
       if (v.kind === 'pending') {
-        if (clock.now() - started > waitLimitMs) throw new Refusal('gave_up', `checks still pending after ${Math.round(waitLimitMs / 60_000)} min: ${v.waitingFor.join(', ')}`);
+        if (clock.now() - started > waitLimitMs)
+          throw new Refusal('gave_up', `checks still pending after ${Math.round(waitLimitMs / 60_000)} min: ${v.waitingFor.join(', ')}`);
         if (!waited) waiting();
         waited = true;
         await clock.sleep(pollMs);
+        continue;
+      }
+      if (pull.draft) {
+        // GitHub reads a draft's state as "draft" only: once ready, a behind head shows, and the gate is read again.
+        await octokit.graphql('mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }', {
+          id: pull.node_id,
+        });
         continue;
       }
       return { sha: await this.merge(frame, repo, octokit, gate), head: pinned };
@@ -148,7 +156,10 @@ export class MergeDesk {
     try {
       await octokit.rest.pulls.updateBranch({ ...parts, pull_number: pull.number, expected_head_sha: pull.head.sha });
     } catch (error) {
-      throw new Refusal('refused', `PR #${pull.number} is behind ${pull.base.ref} and GitHub could not update it: ${statusOf.safeParse(error).data?.message ?? String(error)}`);
+      throw new Refusal(
+        'refused',
+        `PR #${pull.number} is behind ${pull.base.ref} and GitHub could not update it: ${statusOf.safeParse(error).data?.message ?? String(error)}`,
+      );
     }
     const { data } = await octokit.rest.pulls.get({ ...parts, pull_number: pull.number });
     return z.object({ head: z.object({ sha: z.string() }) }).parse(data).head.sha;
@@ -157,9 +168,6 @@ export class MergeDesk {
   private async merge(frame: MergeRequest, repo: string, octokit: Octokit, gate: PullGate): Promise<string> {
     const parts = repoParts(repo);
     const { pull } = gate;
-    if (pull.draft) {
-      await octokit.graphql('mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }', { id: pull.node_id });
-    }
     const task = this.options.store.get(frame.taskId);
     const issue = task?.input.kind === 'issue' ? task.input.issue.number : undefined;
     const method = frame.method ?? (await this.defaultMethod(octokit, repo));
@@ -193,9 +201,12 @@ export class MergeDesk {
     const settings = this.options.projects.get(task.project)?.merge;
     const { log } = this.options;
     if (settings && settings.deleteBranch && task.branch) {
-      await octokit.rest.git.deleteRef({ ...repoParts(repo), ref: `heads/${task.branch}` }).catch((error: unknown) => log.warn({ err: error }, 'branch not deleted'));
+      await octokit.rest.git
+        .deleteRef({ ...repoParts(repo), ref: `heads/${task.branch}` })
+        .catch((error: unknown) => log.warn({ err: error }, 'branch not deleted'));
     }
-    if (settings && settings.removeWorktree) await this.options.removeWorktree(task.id).catch((error: unknown) => log.warn({ err: error }, 'worktree not removed'));
+    if (settings && settings.removeWorktree)
+      await this.options.removeWorktree(task.id).catch((error: unknown) => log.warn({ err: error }, 'worktree not removed'));
     await this.options.afterMerge?.(task.project, task.id).catch((error: unknown) => log.warn({ err: error }, 'looking at sibling PRs failed'));
   }
 }

@@ -77,9 +77,13 @@ describe('branch rules at merge time', () => {
 
   it('a strict rule: a behind head is refused, update-branch merges the base in (202), then it merges', async () => {
     const { emu, octokit, owner, repo } = world();
-    emu.setRuleset(owner, repo, 'main', { requiredChecks: [], strict: true });
+    emu.setRuleset(owner, repo, 'main', { requiredChecks: ['ci'], strict: true });
+    // The required check passes on every head, as CI would.
+    const green = (sha: string) => emu.setCheckRuns(owner, repo, sha, [{ name: 'ci', status: 'completed', conclusion: 'success' }]);
     const first = await openPr('first', 'one.txt', '1\n');
     const second = await openPr('second', 'two.txt', '2\n');
+    green(first.sha);
+    green(second.sha);
     await octokit.rest.pulls.merge({ owner, repo, pull_number: first.number, sha: first.sha });
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: second.number })).data.mergeable_state).toBe('behind');
     expect((await requestError(octokit.rest.pulls.merge({ owner, repo, pull_number: second.number, sha: second.sha }))).status).toBe(405);
@@ -89,6 +93,7 @@ describe('branch rules at merge time', () => {
     expect(updated.status).toBe(202);
     const head = await emu.headSha(owner, repo, 'second');
     expect(head).not.toBe(second.sha);
+    green(head ?? '');
     expect((await requestError(octokit.rest.pulls.merge({ owner, repo, pull_number: second.number, sha: second.sha }))).status).toBe(409);
     expect((await octokit.rest.pulls.merge({ owner, repo, pull_number: second.number, sha: head ?? '' })).data.merged).toBe(true);
   });
