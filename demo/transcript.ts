@@ -23,6 +23,8 @@ function plain(text: string): string {
           hammer_and_wrench: '🛠',
           link: '🔗',
           black_square_for_stop: '⏹',
+          tada: '🎉',
+          rocket: '🚀',
         })[name] ?? `:${name}:`,
     )
     .replace(/&lt;/g, '<')

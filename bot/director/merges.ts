@@ -216,7 +216,7 @@ export class Merges {
       approvedBy: { id: user.id, name: user.name.slice(0, 100) },
       ...(binding.merge_method && { method: binding.merge_method }),
     });
-    cards.task(task.id);
+    // The task's card is edited when the runner answers (its edits are throttled, and the answer is what people wait for).
     if (task.batch_id) cards.batch(task.batch_id);
     return undefined;
   }

@@ -15,6 +15,9 @@ describe('director demo', () => {
     expect(stdout).toMatch(/stands\* \(from the runner's summary/);
     expect(stdout).toMatch(/## Human instructions \(verbatim, newest first\)\n\s+U0ALICE:\n\s+Looks good — please also add a short doc page for this\./);
     expect(stdout).toContain('Project memory of this channel');
+    // The demo ends with Merge all ready: three merges, one click.
+    expect(stdout).toContain('Merged 3 of 3');
+    expect(stdout.match(/🎉 \*Merged\* by @alice at `[0-9a-f]{7}`/g)).toHaveLength(3);
     for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
       expect(stdout.split('/director memory')[1]).toContain(title);
   }, 240_000);
