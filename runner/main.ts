@@ -32,6 +32,7 @@ import { summaryWriter } from './context/writer-choice.ts';
 import { Worktrees } from './worktrees.ts';
 import { MergeDesk } from './merge/desk.ts';
 import { pullDiff } from './merge/diff.ts';
+import { SiblingRebase } from './merge/siblings.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
@@ -166,6 +167,16 @@ export function startRunner({
         clock,
         log,
         ...(mergePollMs !== undefined && { pollMs: mergePollMs }),
+        afterMerge: (project, taskId) =>
+          new SiblingRebase({
+            octokit,
+            store,
+            projects,
+            steer: (id, text) => engine.steer(id, text, 'director'),
+            identity: config.gitIdentity,
+            path: gitEnv.PATH ?? '/usr/bin:/bin',
+            log,
+          }).afterMerge(project, taskId),
       })
     : undefined;
   const handlers = botFrameHandlers({

@@ -191,6 +191,8 @@ export const prStateFrame = z.object({
   headSha: shaSchema,
   draft: z.boolean(),
   merged: z.boolean(),
+  /** False when it conflicts with its base (its agent is given a turn to resolve it); null while GitHub computes it. */
+  mergeable: z.boolean().nullable().optional(),
   files: z.number().int().min(0),
   additions: z.number().int().min(0),
   deletions: z.number().int().min(0),

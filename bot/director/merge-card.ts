@@ -39,6 +39,7 @@ function summary(pr: PrState): string {
 /** Why a click would not merge now, said on the card before anyone clicks. */
 function blockers(pr: PrState, url: string | null): string[] {
   const out: string[] = [];
+  if (pr.mergeable === false) out.push(':warning: conflicts with the base branch: its agent gets a turn to resolve it');
   if (pr.checks.failing.length > 0) out.push(`:x: failing: ${pr.checks.failing.map(escapeMrkdwn).join(', ')}`);
   else if (pr.checks.waitingFor.length > 0)
     out.push(`:hourglass: checks running: ${pr.checks.waitingFor.map(escapeMrkdwn).join(', ')} (a click merges when green)`);
@@ -82,6 +83,7 @@ export function readyToMerge(task: BotTask, pr: PrState | undefined, merge: Task
     task.state === 'awaiting_review' &&
     pr !== undefined &&
     !pr.merged &&
+    pr.mergeable !== false &&
     !mergeBusy(merge) &&
     pr.checks.failed === 0 &&
     pr.reviews.approved >= pr.reviews.required

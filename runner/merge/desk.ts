@@ -120,6 +120,7 @@ export class MergeDesk {
       const v = verdict(gate);
       const giveUp = waited ? 'gave_up' : 'refused';
       if (v.kind === 'failing') throw new Refusal(giveUp, `check${v.failing.length > 1 ? 's' : ''} failed: ${v.failing.join(', ')}`);
+      if (v.kind === 'conflict') this.options.send(prState(frame.taskId, gate));
       if (v.kind === 'conflict') throw new Refusal(giveUp, `PR #${pull.number} conflicts with ${pull.base.ref}: its agent must rebase it first`);
       if (v.kind === 'review') {
         throw new Refusal(

@@ -13,6 +13,7 @@ export function prState(taskId: string, gate: PullGate): PrState {
     headSha: gate.pull.head.sha,
     draft: gate.pull.draft ?? false,
     merged: gate.pull.merged,
+    mergeable: gate.pull.mergeable,
     files: gate.pull.changed_files,
     additions: gate.pull.additions,
     deletions: gate.pull.deletions,

@@ -54,3 +54,41 @@ describe('Merge all ready', () => {
     expect(github.issues('acme', 'demo').every((i) => i.state === 'closed')).toBe(true);
   }, 180_000);
 });
+
+describe('Merge all ready with a sibling conflict', () => {
+  let loop: WholeLoop;
+
+  beforeEach(async () => {
+    loop = await startMergeWorld(['Crash SHARED one', 'Typo in greeting', 'Slow SHARED three']);
+  });
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it('a merge makes a sibling conflict: its agent (a command agent) resolves it, it verifies, returns to ready and merges', async () => {
+    const { slack, github, channel } = loop;
+    loop.startRunner();
+    await until(() => loop.runner?.endpoint.connected, 20_000, 'runner connected');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop --agent release');
+    await slack.person('U0ALICE').slash(channel, '/director', 'fix top 3 issues');
+    const batch = () => slack.messages(channel).find((m) => m.text?.startsWith('Fix top 3 issues'));
+    await until(() => blocksOf(batch()).includes('Merge all ready (3)'), 90_000, 'Merge all ready (3)');
+    await slack.person('U0ALICE').click(channel, batch()?.ts ?? '', 'merge_all_ready');
+
+    // Two merge; the SHARED sibling left conflicting gets a turn from the runner, is verified and published again.
+    await until(() => github.pulls('acme', 'demo').filter((p) => p.merged).length === 2, 60_000, 'two merged');
+    const conflicted = () => github.pulls('acme', 'demo').find((p) => !p.merged);
+    const stale = conflicted()?.head.sha;
+    await until(async () => (await github.headSha('acme', 'demo', conflicted()?.head.ref ?? '')) !== stale, 90_000, 'the resolution pushed');
+    await until(() => blocksOf(batch()).includes('Merge all ready (1)'), 90_000, 'the sibling back to ready');
+    await slack.person('U0ALICE').click(channel, batch()?.ts ?? '', 'merge_all_ready');
+    await until(() => github.pulls('acme', 'demo').every((p) => p.merged), 60_000, 'all three merged');
+    await until(() => blocksOf(batch()).includes('Merged 3 of 3'), 20_000, 'the batch card counts them');
+    // Both sides of the conflict survive on main.
+    const { execFileSync } = await import('node:child_process');
+    const shared = execFileSync('git', [`--git-dir=${github.root}/acme/demo.git`, 'show', 'main:src/shared.txt'], { encoding: 'utf8' });
+    expect(shared.match(/shared line from/g)).toHaveLength(2);
+    expect(shared).not.toContain('<<<<<<<');
+  }, 180_000);
+});
