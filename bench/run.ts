@@ -5,6 +5,7 @@ import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
+import { benchMerge } from './merge.ts';
 import { benchRedact } from './redact.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSecretScan } from './secret-scan.ts';
@@ -22,6 +23,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'http flood', run: benchHttpFlood },
   { name: 'agent sandbox', run: benchSandbox },
   { name: 'cli start-up', run: benchCliStartup },
+  { name: 'merge from slack', run: benchMerge },
 ];
 const only = process.argv[2];
 

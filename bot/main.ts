@@ -29,6 +29,10 @@ import { TaskStarter } from './director/task-starter.ts';
 import { Steering } from './director/steering.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
+import { Merges, mergeCardExtras } from './director/merges.ts';
+import { registerMergeActions } from './commands/merge-actions.ts';
+import { MergeStore } from './store/merges.ts';
+import { uploadFileWith } from './slack/upload-file.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
@@ -107,7 +111,8 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const memory = new ProjectMemory(db);
   const issues = issueRequests(clock);
   const summaryAnswers = summaryRequests(clock);
-  const cards = new CardRefresher({ store, runners, outbox, clock });
+  const mergeStore = new MergeStore(db);
+  const cards = new CardRefresher({ store, runners, outbox, clock, extra: mergeCardExtras(mergeStore) });
   const bindings = new BindingStore(db);
   const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
   const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
@@ -127,13 +132,33 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     now: () => clock.now(),
     log,
   });
+  const merges = new Merges({
+    store,
+    merges: mergeStore,
+    bindings,
+    hub,
+    outbox,
+    messages,
+    cards,
+    audit: new AuditStore(db),
+    upload: uploadFileWith(client),
+    steer: (channel, taskId, user, text, ts) => steering.steer(channel, taskId, user, text, ts),
+    clock,
+    log,
+  });
   const frames = handleRunnerFrames({
     runners,
     clock,
     log,
     issuesFound: (requestId, answer) => issues.answer(requestId, answer),
     summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
-    taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+    taskUpdate: (frame, seq, runner) => {
+      updates.apply(frame, seq, runner);
+      merges.taskUpdated(frame, runner);
+    },
+    prState: (frame, runner) => merges.prState(frame, runner),
+    mergeResult: (frame, runner) => merges.result(frame, runner),
+    diffGiven: (requestId, answer) => merges.diffGiven(requestId, answer),
     followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
   });
   hub.onFrame((runner, frame, seq) => {
@@ -166,6 +191,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     publicUrl: config.publicUrl,
     home,
   });
+  registerMergeActions(slack.app, { merges, outbox, log });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();

@@ -130,7 +130,16 @@ export async function runDemo(): Promise<number> {
     const more = await until(() => slack.ephemerals(channel, 'U0ALICE').find((e) => e.text?.includes('stands')), 60_000, 'the whole summary');
     say('• alice pressed More under the answer: the whole summary, shown only to her');
     const memory = z.object({ text: z.string() }).parse((await alice.slash(channel, '/director', 'memory')).ack).text;
-    say('• each finished task left a digest in the channel’s project memory, for the next tasks\n');
+    say('• each finished task left a digest in the channel’s project memory, for the next tasks');
+
+    const batch = () => slack.messages(channel).find((m) => m.text?.startsWith('Fix top 3 issues'));
+    await until(() => JSON.stringify(batch()?.blocks ?? []).includes('Merge all ready (3)'), 60_000, 'Merge all ready (3) on the batch card');
+    await alice.click(channel, batch()?.ts ?? '', 'merge_all_ready');
+    await until(() => github.pulls('acme', 'demo').every((p) => p.merged), 120_000, 'the three PRs merged');
+    await until(() => JSON.stringify(batch()?.blocks ?? []).includes('Merged 3 of 3'), 30_000, 'the batch card counting them');
+    await until(() => ready().every((card) => slack.thread(channel, card.ts).some((m) => m.text?.includes('merged PR'))), 60_000, 'the merge posts');
+    await until(() => ready().every((card) => JSON.stringify(card.blocks ?? []).includes('*Merged*')), 30_000, 'every card showing its merge');
+    say('• alice clicked Merge all ready (3): the runner merged the PRs one at a time, each at the head its card showed, and closed the issues\n');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     say('──────── #demo, as a person sees it ────────\n');
     say(transcript(slack, channel));

@@ -31,6 +31,8 @@ export function plain(text: string): string {
           hourglass: '⌛',
           double_vertical_bar: '⏸',
           warning: '⚠️',
+          tada: '🎉',
+          rocket: '🚀',
         })[name] ?? `:${name}:`,
     )
     .replace(/&lt;/g, '<')

@@ -39,6 +39,8 @@ export interface WholeLoopOptions {
   /** Extra runner agents (e.g. a stub command for benchmarks); codex is always there. */
   agents?: Record<string, unknown>;
   capacity?: number;
+  /** How often "merge when green" reads pending checks again (the runner's default is 5 s). */
+  mergePollMs?: number;
 }
 
 export async function startWholeLoop(options: WholeLoopOptions = { issues: [] }): Promise<WholeLoop> {
@@ -98,6 +100,7 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
         credentials: { botUrl, name: paired.name, token: paired.token, pairedAt: new Date().toISOString() },
         env,
         backoff: { baseMs: 50, capMs: 500 },
+        ...(options.mergePollMs !== undefined && { mergePollMs: options.mergePollMs }),
       });
       return loop.runner;
     },

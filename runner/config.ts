@@ -37,6 +37,8 @@ export const projectSchema = z.object({
   verify: z.string().optional(),
   /** Agent used when a command names none. */
   agent: z.string().optional(),
+  /** Merges approved in Slack: `false` refuses them all; after one, the remote branch and the worktree go unless told to stay. */
+  merge: z.union([z.literal(false), z.object({ deleteBranch: z.boolean().default(true), removeWorktree: z.boolean().default(true) })]).optional(),
 });
 
 /** Commands are split into argv without a shell: one that cannot be split is refused at start. */

@@ -30,6 +30,9 @@ import { modelSummariser } from './context/summariser.ts';
 import { pruneEventsPeriodically } from './context/retention.ts';
 import { summaryWriter } from './context/writer-choice.ts';
 import { Worktrees } from './worktrees.ts';
+import { MergeDesk } from './merge/desk.ts';
+import { pullDiff } from './merge/diff.ts';
+import { SiblingRebase } from './merge/siblings.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
@@ -50,6 +53,8 @@ export interface StartRunnerOptions {
   tuning?: Partial<LinkTuning>;
   /** Observes the link's state changes (logs and tests). */
   onState?: (state: RunnerLinkState) => void;
+  /** How often "merge when green" reads pending checks again (default 5 s; tests shorten it). */
+  mergePollMs?: number;
 }
 
 export interface RunningRunner {
@@ -74,6 +79,7 @@ export function startRunner({
   backoff,
   tuning,
   onState,
+  mergePollMs,
 }: StartRunnerOptions): RunningRunner {
   // One redactor for everything that leaves the runner: logs and every frame to the bot.
   const summariserKey = config.summariser.kind === 'openai' && config.summariser.apiKeyEnv ? env[config.summariser.apiKeyEnv] : undefined;
@@ -151,6 +157,28 @@ export function startRunner({
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
   });
+  const merges = octokit
+    ? new MergeDesk({
+        octokit,
+        store,
+        projects: new Map(config.projects.map((p) => [p.name, { repo: p.repo, merge: p.merge ?? { deleteBranch: true, removeWorktree: true } }])),
+        send: (frame) => endpoint.send(frame),
+        removeWorktree: (taskId) => engine.close(taskId),
+        clock,
+        log,
+        ...(mergePollMs !== undefined && { pollMs: mergePollMs }),
+        afterMerge: (project, taskId) =>
+          new SiblingRebase({
+            octokit,
+            store,
+            projects,
+            steer: (id, text) => engine.steer(id, text, 'director'),
+            identity: config.gitIdentity,
+            path: gitEnv.PATH ?? '/usr/bin:/bin',
+            log,
+          }).afterMerge(project, taskId),
+      })
+    : undefined;
   const handlers = botFrameHandlers({
     engine,
     store,
@@ -161,6 +189,15 @@ export function startRunner({
     defaultAgent: Object.keys(config.agents)[0] ?? 'codex',
     runnerName: credentials.name,
     summarise: (id) => Promise.resolve(context.summary(id)),
+    ...(merges && { merges }),
+    ...(octokit && {
+      diff: (taskId: string) => {
+        const task = store.require(taskId);
+        const repo = projects.get(task.project)?.repo;
+        if (!repo || !task.pr_number) return Promise.reject(new Error(`task ${taskId} has no PR yet`));
+        return pullDiff(octokit, repo, task.pr_number, redact);
+      },
+    }),
     log,
   });
   endpoint.onFrame((frame, seq) => {

@@ -154,6 +154,94 @@ export const taskUpdateFrame = taskUpdate(knownMilestoneSchema);
 /** Runner → bot: the agent took up a follow-up. */
 export const followUpPickedFrame = z.object({ type: z.literal('task.followup'), taskId: z.string(), followUpId: z.string() });
 
+// Release: merges approved in Slack, the PR's state for the card, and its diff.
+
+const shaSchema = z.string().regex(/^[0-9a-f]{40}$/, 'a full 40-character commit sha');
+
+/** How a PR is merged; the channel's choice (`init --merge`), else squash where the repository allows it. */
+export const mergeMethodSchema = z.enum(['squash', 'merge', 'rebase']);
+export type MergeMethod = z.infer<typeof mergeMethodSchema>;
+
+/** Bot → runner: a merger clicked Approve & merge (or Merge all ready) for a task's PR, pinned to the head the card showed. */
+export const mergeRequestFrame = z.object({
+  type: z.literal('merge.request'),
+  /** Pairs the answers (merge.result) with the click. */
+  requestId: z.string().max(64),
+  taskId: z.string(),
+  /** The PR the card showed; the runner refuses a PR that is not this task's. */
+  pr: z.number().int().positive(),
+  /** The head the card showed: nothing is merged at another. */
+  sha: shaSchema,
+  method: mergeMethodSchema.optional(),
+  /** Who clicked: named in the commit message. */
+  approvedBy: z.object({ id: z.string().max(32), name: z.string().max(100) }),
+});
+
+/** Bot → runner: send the task's PR state (pr.state) for its card. */
+export const prAskFrame = z.object({ type: z.literal('pr.ask'), taskId: z.string() });
+
+/** Bot → runner: the task PR's diff, for View diff. */
+export const diffAskFrame = z.object({ type: z.literal('diff.ask'), requestId: z.string().max(64), taskId: z.string() });
+
+/** Runner → bot: a task's PR as the card shows it. */
+export const prStateFrame = z.object({
+  type: z.literal('pr.state'),
+  taskId: z.string(),
+  pr: z.number().int().positive(),
+  headSha: shaSchema,
+  draft: z.boolean(),
+  merged: z.boolean(),
+  /** False when it conflicts with its base (its agent is given a turn to resolve it); null while GitHub computes it. */
+  mergeable: z.boolean().nullable().optional(),
+  files: z.number().int().min(0),
+  additions: z.number().int().min(0),
+  deletions: z.number().int().min(0),
+  /** Checks and statuses of the head: counts, and the names of failing and pending required ones. */
+  checks: z.object({
+    passed: z.number().int().min(0),
+    pending: z.number().int().min(0),
+    failed: z.number().int().min(0),
+    failing: z.array(z.string().max(100)).max(20),
+    waitingFor: z.array(z.string().max(100)).max(20),
+  }),
+  /** Approving reviews the base branch requires and those given (the PR's author excluded). */
+  reviews: z.object({ required: z.number().int().min(0), approved: z.number().int().min(0) }),
+  /** Set when GitHub could not be read. */
+  error: z.string().max(1000).optional(),
+});
+export type PrState = z.infer<typeof prStateFrame>;
+
+/** What became of a merge request; `waiting` comes first for "merge when green", then one of the others. */
+export const mergeOutcomeSchema = z.enum(['merged', 'waiting', 'moved', 'refused', 'gave_up']);
+export type MergeOutcome = z.infer<typeof mergeOutcomeSchema>;
+
+/** Runner → bot: the outcome of a merge.request. */
+export const mergeResultFrame = z.object({
+  type: z.literal('merge.result'),
+  requestId: z.string().max(64),
+  taskId: z.string(),
+  outcome: mergeOutcomeSchema,
+  /** The sha the request was pinned to. */
+  sha: shaSchema,
+  /** The PR's head now (moved: the new one). */
+  headSha: shaSchema.optional(),
+  /** The merge commit on the base branch. */
+  mergeSha: shaSchema.optional(),
+  /** Why it waits, was refused or given up, for people. */
+  reason: z.string().max(1000).optional(),
+});
+
+/** Runner → bot: the PR's diff, redacted, then cut to fit. */
+export const diffFrame = z.object({
+  type: z.literal('diff'),
+  requestId: z.string().max(64),
+  taskId: z.string(),
+  diff: z.string().max(300_000),
+  /** True when the diff was cut to fit. */
+  cut: z.boolean(),
+  error: z.string().max(1000).optional(),
+});
+
 /** Every frame the bot sends a runner. */
 export const botToRunnerSchema = z.discriminatedUnion('type', [
   noteFrame,
@@ -164,6 +252,9 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   taskRetryFrame,
   taskRestartFrame,
   taskAskFrame,
+  mergeRequestFrame,
+  prAskFrame,
+  diffAskFrame,
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
 
@@ -183,12 +274,24 @@ export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
   taskRetryFrame,
   taskRestartFrame,
   taskAskFrame,
+  mergeRequestFrame,
+  prAskFrame,
+  diffAskFrame,
 ]);
 export type BotToRunnerReceived = z.infer<typeof botToRunnerReceivedSchema>;
 export type TaskStartReceived = Extract<BotToRunnerReceived, { type: 'task.start' }>;
 
 /** Runner → bot frames other than task.update, which exists in two strictnesses. */
-const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame] as const;
+const runnerToBotFrames = [
+  runnerStatusFrame,
+  noteFrame,
+  issuesFoundFrame,
+  taskSummaryFrame,
+  followUpPickedFrame,
+  prStateFrame,
+  mergeResultFrame,
+  diffFrame,
+] as const;
 
 /** Every frame a runner sends the bot, as this build sends them. */
 export const runnerToBotSchema = z.discriminatedUnion('type', [...runnerToBotFrames, taskUpdateFrame]);
@@ -199,6 +302,8 @@ export const runnerToBotReceivedSchema = z.discriminatedUnion('type', [...runner
 export type RunnerToBotReceived = z.output<typeof runnerToBotReceivedSchema>;
 export type TaskUpdateReceived = Extract<RunnerToBotReceived, { type: 'task.update' }>;
 export type IssueQuery = z.infer<typeof issueQuerySchema>;
+export type MergeRequest = z.infer<typeof mergeRequestFrame>;
+export type MergeResult = z.infer<typeof mergeResultFrame>;
 
 /** What one side does with each frame type it receives: one handler per type, none forgotten. */
 export type FrameHandlers<F extends { type: string }, Args extends unknown[] = []> = {

@@ -1,6 +1,7 @@
 import type { ParsedCommand } from '../director/command.ts';
 import { MAX_FACT } from '../director/memory.ts';
 import { commands } from './usage.ts';
+import { mergeMethodSchema } from '../../shared/protocol.ts';
 
 /** Removes a leading mention of the bot (`<@U123>` or `<@U123|name>`) from an app_mention's text. */
 export function stripMention(text: string): string {
@@ -88,7 +89,7 @@ function parseDo(text: string): ParsedCommand {
 }
 
 const INIT_USAGE =
-  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name]`';
+  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name] [--mergers @a,@b] [--merge squash|merge|rebase]`';
 const VERIFY_WHAT = 'the name of one of the runner’s verification commands for the project (e.g. `unit`), not a command line';
 const VERIFY_PROBLEM = `\`--verify\` takes ${VERIFY_WHAT}`;
 const userId = (word: string) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word)?.[1];
@@ -115,7 +116,12 @@ function parseInit(args: string[]): ParsedCommand {
   const verify = named('verify', VERIFY_NAME, VERIFY_WHAT);
   const steer = named('steer', /^(?:members|maintainers)$/, '`members` or `maintainers`');
   const concurrency = named('concurrency', /^(?:[1-9]|[1-4][0-9]|50)$/, 'a number of tasks from 1 to 50');
-  for (const checked of [runner, project, agent, verify, steer, concurrency]) if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
+  const merge = named('merge', /^(?:squash|merge|rebase)$/, '`squash`, `merge` or `rebase`');
+  for (const checked of [runner, project, agent, verify, steer, concurrency, merge]) if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
+  const mergers = flags.get('mergers')?.split(',').map(userId);
+  if (mergers?.some((m) => m === undefined) || (mergers?.length ?? 0) > 20) {
+    return { kind: 'invalid', problem: '`--mergers` takes up to 20 mentions separated by commas, e.g. `--mergers @alice,@bob`' };
+  }
   const ownerText = flags.get('owner');
   const owner = ownerText === undefined ? undefined : userId(ownerText);
   if (ownerText !== undefined && !owner) return { kind: 'invalid', problem: '`--owner` takes a mention of the runner’s owner, e.g. `--owner @alice`' };
@@ -135,10 +141,12 @@ function parseInit(args: string[]): ParsedCommand {
     ...(steer.value && { steer: steer.value === 'maintainers' ? ('maintainers' as const) : ('members' as const) }),
     ...(concurrency.value && { concurrency: Number(concurrency.value) }),
     ...(verify.value && { verify: verify.value }),
+    ...(mergers && { mergers: mergers.filter((m) => m !== undefined) }),
+    ...(merge.value && { merge: mergeMethodSchema.parse(merge.value) }),
   };
 }
 
-const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify']);
+const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify', 'mergers', 'merge']);
 
 /** First words that make a sentence a request for one task ("add a --version flag"). */
 const REQUEST_VERBS = new Set(

@@ -188,6 +188,8 @@ function nextSettings(command: Init, ctx: CommandContext, current: ChannelBindin
     steer: command.steer ?? current?.steer ?? 'members',
     concurrency: command.concurrency ?? current?.concurrency ?? null,
     verify: command.verify ?? current?.verify ?? null,
+    mergers: command.mergers ?? current?.mergers ?? null,
+    merge_method: command.merge ?? current?.merge_method ?? null,
   };
 }
 

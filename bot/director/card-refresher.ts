@@ -1,7 +1,8 @@
 import type { Clock } from '../../shared/clock.ts';
 import { isActive } from '../../shared/task-states.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
-import type { DirectorStore } from '../store/directors.ts';
+import type { BotTask, DirectorStore } from '../store/directors.ts';
+import type { MessageBody } from '../store/slack-messages.ts';
 import type { RunnerStore } from '../store/runners.ts';
 import { batchCard, QUIET_MS, taskCard } from './cards.ts';
 import { EditThrottle } from './edit-throttle.ts';
@@ -22,7 +23,16 @@ export class CardRefresher {
   private readonly quiet = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { store: DirectorStore; runners: RunnerStore; outbox: SlackOutbox; clock: Clock }) {
+  constructor(
+    private readonly options: {
+      store: DirectorStore;
+      runners: RunnerStore;
+      outbox: SlackOutbox;
+      clock: Clock;
+      /** Blocks other rooms add to cards (the review section of merges). */
+      extra?: { task: (task: BotTask) => MessageBody['blocks']; batch: (batchId: string, tasks: BotTask[]) => MessageBody['blocks'] };
+    },
+  ) {
     this.throttle = new EditThrottle({ clock: options.clock, everyMs: CARD_EVERY_MS });
   }
 
@@ -48,7 +58,9 @@ export class CardRefresher {
     const { store, runners, outbox, clock } = this.options;
     const task = store.task(taskId);
     if (!task) return;
-    void outbox.show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runners.byId(task.runner_id))).catch(() => undefined);
+    void outbox
+      .show(cardKey(taskId), { channel: task.channel }, taskCard(task, clock.now(), runners.byId(task.runner_id), this.options.extra?.task(task)))
+      .catch(() => undefined);
     // A card already showing "thinking" needs no other edit until the task speaks again.
     const quietNow = task.last_activity_at !== null && clock.now() - task.last_activity_at >= QUIET_MS;
     this.watchQuiet(taskId, isActive(task.state) && !quietNow);
@@ -59,7 +71,9 @@ export class CardRefresher {
     const tasks = store.batchTasks(batchId);
     const first = tasks[0];
     if (!first) return;
-    void outbox.show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks)).catch(() => undefined);
+    void outbox
+      .show(batchKey(batchId), { channel: first.channel }, batchCard(store.batchTitle(batchId) ?? 'Batch', tasks, this.options.extra?.batch(batchId, tasks)))
+      .catch(() => undefined);
   }
 
   /** Re-renders an active task's card once it has been quiet for QUIET_MS (each edit re-arms it). */

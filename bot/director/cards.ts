@@ -112,7 +112,7 @@ function actions(task: BotTask): NonNullable<MessageBody['blocks']> {
 }
 
 /** The task card: the thread's root, edited in place as the task moves. */
-export function taskCard(task: BotTask, now: number, runner?: { name: string; sandbox: string | null }): MessageBody {
+export function taskCard(task: BotTask, now: number, runner?: { name: string; sandbox: string | null }, extra: MessageBody['blocks'] = []): MessageBody {
   const state = stateLabel(task.state, runner?.name);
   const lines = [`*${taskTitle(task)}*`, state];
   const activity = activityLine(task, now);
@@ -127,6 +127,7 @@ export function taskCard(task: BotTask, now: number, runner?: { name: string; sa
   const blocks: MessageBody['blocks'] = [
     { type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(lines.join('\n')) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(meta.join(' · ')) }] },
+    ...extra,
     ...actions(task),
   ];
   // The fallback text (notifications, screen readers) is escaped exactly like the blocks.
@@ -142,11 +143,11 @@ export function batchCounts(tasks: BotTask[]): string {
 }
 
 /** The batch card of a "fix top N": each task with its state, edited in place. */
-export function batchCard(title: string, tasks: BotTask[]): MessageBody {
+export function batchCard(title: string, tasks: BotTask[], extra: MessageBody['blocks'] = []): MessageBody {
   const lines = tasks.map((t) => `• ${taskTitle(t)} — ${stateLabel(t.state)}${t.pr_url ? ` · ${slackLink(t.pr_url, 'PR')}` : ''}`);
   const header = `*${escapeMrkdwn(title)}* — ${batchCounts(tasks)}`;
   return {
     text: cutMrkdwn(`${escapeMrkdwn(title)} — ${batchCounts(tasks)}`),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn([header, ...lines].join('\n')) } }, ...extra],
   };
 }

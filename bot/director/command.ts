@@ -29,6 +29,10 @@ export type ParsedCommand =
       concurrency?: number;
       /** The name of one of the runner's verification commands for the project. */
       verify?: string;
+      /** Who may approve merges (user ids), instead of the maintainers. */
+      mergers?: string[];
+      /** How PRs are merged. */
+      merge?: 'squash' | 'merge' | 'rebase';
     }
   /** `claim <code>`: take ownership of the runner `director local` started (it printed the code). */
   | { kind: 'claim'; code: string }

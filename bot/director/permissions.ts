@@ -37,3 +37,13 @@ export function maySteer(user: string, task: BotTask, binding: ChannelBinding | 
 export function mayForget(user: string, entry: MemoryEntry, binding: ChannelBinding, taskStarter: string | undefined): boolean {
   return binding.maintainers.length === 0 || isMaintainer(user, binding) || entry.author === user || (taskStarter !== undefined && taskStarter === user);
 }
+
+/** Who may approve merges: the named mergers, else the maintainers. */
+export function mergersOf(binding: ChannelBinding): string[] {
+  return binding.mergers ?? binding.maintainers;
+}
+
+/** Approve & merge, Merge all ready: the channel's mergers. */
+export function mayMerge(user: string, binding: ChannelBinding | undefined): boolean {
+  return binding !== undefined && mergersOf(binding).includes(user);
+}

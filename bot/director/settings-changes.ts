@@ -13,6 +13,8 @@ const SAID = {
     to.concurrency === null ? 'lifted the channel’s limit on tasks at once' : `set the channel’s limit to ${to.concurrency} task(s) at once`,
   verify: (to) =>
     to.verify ? `changed the verification to the runner’s \`${escapeMrkdwn(to.verify)}\` command` : 'reset the verification to the project’s default',
+  mergers: (to) => (to.mergers ? `changed who may merge to ${to.mergers.map(mention).join(', ')}` : 'let the maintainers merge'),
+  merge_method: (to) => (to.merge_method ? `set the merge method to ${to.merge_method}` : 'reset the merge method to squash where allowed'),
 } satisfies Record<keyof ChannelSettings, (to: ChannelSettings) => string>;
 
 const same = (a: ChannelSettings[keyof ChannelSettings], b: ChannelSettings[keyof ChannelSettings]) => JSON.stringify(a) === JSON.stringify(b);

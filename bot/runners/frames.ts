@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import { dispatchFrame, type FrameHandlers, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
+import { dispatchFrame, type FrameHandlers, type MergeResult, type PrState, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 export interface RunnerFrameDeps {
@@ -13,6 +13,12 @@ export interface RunnerFrameDeps {
   summaryGiven: (requestId: string, answer: { summary: string; error?: string }) => void;
   taskUpdate: (frame: TaskUpdateReceived, seq: number, runner: RunnerRecord) => void;
   followUpPicked: (followUpId: string, runner: RunnerRecord) => void;
+  /** A task PR's state, for its card. */
+  prState: (frame: PrState, runner: RunnerRecord) => void;
+  /** What became of a merge asked from Slack. */
+  mergeResult: (frame: MergeResult, runner: RunnerRecord) => void;
+  /** A diff asked for View diff. */
+  diffGiven: (requestId: string, answer: { diff: string; cut: boolean; error?: string }) => void;
 }
 
 /** What the bot does with each frame a runner sends: one handler per frame type. */
@@ -24,6 +30,9 @@ export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<Runner
     'task.summary': (frame) => deps.summaryGiven(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) }),
     'task.update': (frame, seq, runner) => deps.taskUpdate(frame, seq, runner),
     'task.followup': (frame, _seq, runner) => deps.followUpPicked(frame.followUpId, runner),
+    'pr.state': (frame, _seq, runner) => deps.prState(frame, runner),
+    'merge.result': (frame, _seq, runner) => deps.mergeResult(frame, runner),
+    diff: (frame) => deps.diffGiven(frame.requestId, { diff: frame.diff, cut: frame.cut, ...(frame.error && { error: frame.error }) }),
   };
 }
 

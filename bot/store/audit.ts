@@ -11,6 +11,7 @@ export const auditActionSchema = z.enum([
   'settings_changed',
   'runner_revoked',
   'runner_claimed',
+  'merged',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../shared/db/open.ts';
 import { parseRow, parseRows } from '../../shared/db/rows.ts';
+import { mergeMethodSchema } from '../../shared/protocol.ts';
 
 const jsonList = z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s)));
 
@@ -18,6 +19,10 @@ export const channelSettingsSchema = z.object({
   concurrency: z.number().nullable(),
   /** The runner's named verification command for this channel's tasks, instead of the project's default. */
   verify: z.string().nullable(),
+  /** Who may approve merges; null: the maintainers. */
+  mergers: z.array(z.string()).nullable().default(null),
+  /** How PRs are merged; null: squash where the repository allows it. */
+  merge_method: mergeMethodSchema.nullable().default(null),
 });
 export type ChannelSettings = z.output<typeof channelSettingsSchema>;
 
@@ -25,6 +30,7 @@ const channelRow = channelSettingsSchema.extend({
   channel: z.string(),
   team: z.string().nullable(),
   maintainers: jsonList,
+  mergers: jsonList.nullable(),
   /** The runner it is bound to, by id; null when that runner was revoked (or never approved). */
   runner_id: z.string().nullable(),
 });
@@ -53,14 +59,19 @@ export class BindingStore {
   constructor(private readonly db: Db) {
     this.s = {
       bind: db.prepare(
-        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, updated_at)
-         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @now)
+        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method, updated_at)
+         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @mergers, @merge_method, @now)
          ON CONFLICT (channel) DO UPDATE SET team = excluded.team, repo = excluded.repo, project = excluded.project, runner = NULL,
            runner_id = excluded.runner_id, agent = excluded.agent, maintainers = excluded.maintainers, steer = excluded.steer,
-           concurrency = excluded.concurrency, verify = excluded.verify, updated_at = excluded.updated_at`,
+           concurrency = excluded.concurrency, verify = excluded.verify, mergers = excluded.mergers, merge_method = excluded.merge_method,
+           updated_at = excluded.updated_at`,
       ),
-      binding: db.prepare('SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify FROM channels WHERE channel = ?'),
-      boundTo: db.prepare('SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify FROM channels WHERE runner_id = ?'),
+      binding: db.prepare(
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method FROM channels WHERE channel = ?',
+      ),
+      boundTo: db.prepare(
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method FROM channels WHERE runner_id = ?',
+      ),
       unbindRunner: db.prepare('UPDATE channels SET runner_id = NULL, updated_at = ? WHERE runner_id = ?'),
       addRequest: db.prepare(
         'INSERT INTO binding_requests (id, channel, team, runner_id, requested_by, settings, created_at) VALUES (@id, @channel, @team, @runner_id, @requested_by, @settings, @now)',
@@ -79,7 +90,8 @@ export class BindingStore {
   }
 
   bind(binding: ChannelBinding, now: number): void {
-    this.s.bind.run({ ...binding, maintainers: JSON.stringify(binding.maintainers), now });
+    const mergers = binding.mergers === null ? null : JSON.stringify(binding.mergers);
+    this.s.bind.run({ ...binding, maintainers: JSON.stringify(binding.maintainers), mergers, merge_method: binding.merge_method, now });
   }
 
   binding(channel: string): ChannelBinding | undefined {

@@ -224,4 +224,27 @@ export const botMigrations: readonly Migration[] = [
     name: 'what each runner said of its last doctor check',
     sql: `ALTER TABLE runners ADD COLUMN doctor TEXT;`,
   },
+  {
+    version: 11,
+    name: 'merges from Slack: who may merge, how, the PR each card shows and each merge asked',
+    sql: `
+      ALTER TABLE channels ADD COLUMN mergers TEXT;
+      ALTER TABLE channels ADD COLUMN merge_method TEXT;
+      CREATE TABLE task_prs (
+        task_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE task_merges (
+        task_id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        by_user TEXT NOT NULL,
+        merge_sha TEXT,
+        reason TEXT,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

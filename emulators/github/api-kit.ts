@@ -33,6 +33,8 @@ export interface ApiRequest {
   caller: Caller;
   /** The documentation page for this endpoint's errors. */
   doc: string;
+  /** The Accept header ("application/vnd.github.diff" asks for a PR's diff). */
+  accept: string;
 }
 
 /** A REST endpoint implementation. */
@@ -40,7 +42,7 @@ export type Handler = (req: ApiRequest, deps: ApiDeps) => Reply | Promise<Reply>
 
 /** One row of the route table. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** OpenAPI-style path: "/repos/{owner}/{repo}/pulls/{pull_number}". */
   path: string;
   doc: string;

@@ -7,6 +7,7 @@ import { mergeability, pullDetail } from './pull-detail.ts';
 import type { Reply } from './reply.ts';
 import { ApiError, DOC, ok } from './reply.ts';
 import { MergeBody } from './schemas.ts';
+import { ruleViolation } from './rules.ts';
 import type { RepoRecord } from './store.ts';
 import type { IssueRecord, PullRecord } from './types.ts';
 
@@ -34,6 +35,18 @@ async function mergeMessage(
   return text === '' ? `${title}\n` : `${title}\n\n${text}\n`;
 }
 
+/** "Closes #3", "fixes #4", "resolved #5": issues (not PRs) a merge into the default branch closes. */
+function closeReferencedIssues(repo: RepoRecord, text: string, now: number): void {
+  for (const match of text.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b/gi)) {
+    const target = repo.issues.get(Number(match[1]));
+    if (!target || target.pull || target.state !== 'open') continue;
+    target.state = 'closed';
+    target.stateReason = 'completed';
+    target.closedAt = now;
+    target.updatedAt = now;
+  }
+}
+
 async function mergePull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
   const repo = visibleRepo(req, deps);
   const { issue, pull } = pullByNumber(req, repo, numberParam(req, 'pull_number'));
@@ -49,6 +62,8 @@ async function mergePull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
     }
     // null ("still computing") is attempted like GitHub does; only a known false refuses up front.
     if ((await mergeability(deps, repo, issue, pull)) === false) throw notMergeable();
+    const violation = await ruleViolation(deps, repo, issue, pull);
+    if (violation !== undefined) throw new ApiError(405, violation, req.doc);
     await pullDetail(deps, repo, issue, pull); // freezes the PR's size before the base moves
     const now = deps.config.now();
     const login = deps.config.login;
@@ -72,6 +87,7 @@ async function mergePull(req: ApiRequest, deps: ApiDeps): Promise<Reply> {
     issue.closedAt = now;
     issue.updatedAt = now;
     repo.pushedAt = now;
+    if (pull.baseRef === repo.defaultBranch) closeReferencedIssues(repo, `${issue.body ?? ''}\n${body.commit_message ?? ''}`, now);
     return ok({ sha: outcome.sha, merged: true, message: 'Pull Request successfully merged' });
   });
 }

@@ -179,6 +179,11 @@ export const pullRoutes: RouteSpec[] = [
     handler: async (req, deps) => {
       const repo = visibleRepo(req, deps);
       const { issue, pull } = pullByNumber(req, repo, numberParam(req, 'pull_number'));
+      if (req.accept.includes('application/vnd.github.diff') || req.accept.includes('application/vnd.github.v3.diff')) {
+        await syncPulls(deps, repo);
+        const diff = await deps.git.ok(['diff', '--no-color', '--no-ext-diff', `${pull.baseSha}...${pull.headSha}`], { gitDir: repo.gitDir });
+        return { status: 200, body: diff === '' ? '' : `${diff}\n`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+      }
       return ok(await fullPull(deps, repo, issue, pull));
     },
   },

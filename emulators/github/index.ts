@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import type { ApiDeps } from './api-kit.ts';
 import { issueRoutes } from './api-issues.ts';
 import { mergeRoutes } from './api-merge.ts';
+import { ruleRoutes } from './api-rules.ts';
+import { graphqlRoutes } from './graphql.ts';
 import { miscRoutes } from './api-misc.ts';
 import { pullRoutes } from './api-pulls.ts';
 import { bareDir, initBareRepo, validRepoName } from './bare.ts';
@@ -83,7 +85,7 @@ export class GitHubEmulator extends TestHands {
       mergeCache: new Map(),
     };
     const records: RequestRecord[] = [];
-    const router = new Router([...miscRoutes, ...issueRoutes, ...pullRoutes, ...mergeRoutes]);
+    const router = new Router([...miscRoutes, ...issueRoutes, ...pullRoutes, ...mergeRoutes, ...ruleRoutes, ...graphqlRoutes]);
     const server = await startServer({ deps, router, root, records });
     render.api = `http://127.0.0.1:${server.port}`;
     render.html = render.api;

@@ -3,6 +3,7 @@ import type { ApiDeps } from './api-kit.ts';
 import { compareStats, mergesCleanly } from './git.ts';
 import { combinedState, latestStatuses } from './render-checks.ts';
 import type { PullDetail } from './render-pull.ts';
+import { ruleViolation, rulesFor, strictApplies, upToDate } from './rules.ts';
 import type { RepoRecord } from './store.ts';
 import type { IssueRecord, PullRecord } from './types.ts';
 
@@ -38,5 +39,8 @@ export async function pullDetail(deps: ApiDeps, repo: RepoRecord, issue: IssueRe
   if (mergeable === null) return { mergeable, mergeableState: 'unknown' };
   if (!mergeable) return { mergeable, mergeableState: 'dirty' };
   if (pull.draft) return { mergeable, mergeableState: 'draft' };
+  const rules = rulesFor(repo, pull.baseRef);
+  if (rules && strictApplies(rules) && !(await upToDate(deps, repo, pull))) return { mergeable, mergeableState: 'behind' };
+  if (rules && (await ruleViolation(deps, repo, issue, pull)) !== undefined) return { mergeable, mergeableState: 'blocked' };
   return { mergeable, mergeableState: headUnstable(repo, pull.headSha) ? 'unstable' : 'clean' };
 }

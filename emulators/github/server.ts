@@ -41,6 +41,12 @@ function send(res: ServerResponse, reply: Reply, extra: Record<string, string>):
     res.end();
     return;
   }
+  // Media types such as application/vnd.github.diff answer text.
+  if (typeof reply.body === 'string') {
+    res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(reply.body);
+    return;
+  }
   res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(reply.body));
 }
@@ -59,7 +65,8 @@ async function handleApi(parts: ServerParts, req: IncomingMessage, url: URL): Pr
   if (raw === undefined) throw new ApiError(413, 'Payload too large');
   if (!match) throw notFound();
   const body = parseJson(raw);
-  const apiReq: ApiRequest = { method: req.method ?? 'GET', url, params: match.params, body, caller, doc: match.spec.doc };
+  const accept = req.headers.accept ?? '';
+  const apiReq: ApiRequest = { method: req.method ?? 'GET', url, params: match.params, body, caller, doc: match.spec.doc, accept };
   try {
     return await match.spec.handler(apiReq, deps);
   } catch (error) {

@@ -1,7 +1,7 @@
 // In-memory state: repositories and, per repository, issues (PRs included), labels, milestones, checks.
 import { IdSequence } from './ids.ts';
 import { KeyedLock } from './lock.ts';
-import type { CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, MilestoneRecord, PullRecord, StatusRecord } from './types.ts';
+import type { BranchRules, CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, MilestoneRecord, PullRecord, StatusRecord } from './types.ts';
 
 /** One repository and everything filed against it. */
 export interface RepoRecord {
@@ -19,6 +19,10 @@ export interface RepoRecord {
   milestones: Map<number, MilestoneRecord>;
   checkRuns: Map<string, CheckRunRecord[]>;
   statuses: Map<string, StatusRecord[]>;
+  /** Classic branch protection by branch name. */
+  protection: Map<string, BranchRules>;
+  /** Repository rulesets' rules by branch name (they add to protection). */
+  rulesets: Map<string, BranchRules>;
 }
 
 /** Label colours GitHub picks from for new labels. */
@@ -42,7 +46,7 @@ export class Store {
     return `${owner}/${repo}`.toLowerCase();
   }
 
-  addRepo(repo: Omit<RepoRecord, 'issues' | 'labels' | 'milestones' | 'checkRuns' | 'statuses'>): RepoRecord {
+  addRepo(repo: Omit<RepoRecord, 'issues' | 'labels' | 'milestones' | 'checkRuns' | 'statuses' | 'protection' | 'rulesets'>): RepoRecord {
     const record: RepoRecord = {
       ...repo,
       issues: new Map(),
@@ -50,6 +54,8 @@ export class Store {
       milestones: new Map(),
       checkRuns: new Map(),
       statuses: new Map(),
+      protection: new Map(),
+      rulesets: new Map(),
     };
     this.repos.set(Store.key(repo.owner, repo.name), record);
     return record;
@@ -58,6 +64,11 @@ export class Store {
   /** Owner and repo names are case-insensitive on GitHub. */
   repo(owner: string, repo: string): RepoRecord | undefined {
     return this.repos.get(Store.key(owner, repo));
+  }
+
+  /** Every repository (GraphQL looks nodes up across them). */
+  allRepos(): RepoRecord[] {
+    return [...this.repos.values()];
   }
 
   /** Like `repo`, for test-side helpers: throws when missing. */

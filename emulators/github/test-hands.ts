@@ -1,7 +1,17 @@
 // The test's hands on PRs and commits: CI results, reviews, mergeability and draft state.
 import type { ApiDeps } from './api-kit.ts';
 import { revParse } from './git.ts';
-import type { CheckRunInput, IssueRecord, PullRecord, ReviewCommentInput, ReviewCommentRecord, ReviewInput, ReviewRecord, StatusInput } from './types.ts';
+import type {
+  BranchRules,
+  CheckRunInput,
+  IssueRecord,
+  PullRecord,
+  ReviewCommentInput,
+  ReviewCommentRecord,
+  ReviewInput,
+  ReviewRecord,
+  StatusInput,
+} from './types.ts';
 
 /** Base of GitHubEmulator: everything a test sets up around PRs. */
 export class TestHands {
@@ -77,6 +87,20 @@ export class TestHands {
   /** Marks a PR draft or ready for review (GitHub does this through GraphQL or the web UI only). */
   setDraft(owner: string, repo: string, prNumber: number, draft: boolean): void {
     this.pullRecord(owner, repo, prNumber).draft = draft;
+  }
+
+  /** Classic branch protection of `branch` (undefined removes it). */
+  setBranchProtection(owner: string, repo: string, branch: string, rules: Partial<BranchRules> | undefined): void {
+    const record = this.deps.store.mustRepo(owner, repo);
+    if (rules === undefined) record.protection.delete(branch);
+    else record.protection.set(branch, { requiredChecks: [], strict: false, requiredApprovals: 0, ...rules });
+  }
+
+  /** A repository ruleset's rules for `branch` (undefined removes them); they add to its protection. */
+  setRuleset(owner: string, repo: string, branch: string, rules: Partial<BranchRules> | undefined): void {
+    const record = this.deps.store.mustRepo(owner, repo);
+    if (rules === undefined) record.rulesets.delete(branch);
+    else record.rulesets.set(branch, { requiredChecks: [], strict: false, requiredApprovals: 0, ...rules });
   }
 
   protected issueRecord(owner: string, repo: string, number: number): IssueRecord {

@@ -252,3 +252,13 @@ export interface PullView {
   reviews: ReviewRecord[];
   reviewComments: ReviewCommentRecord[];
 }
+
+/** What a branch requires before a PR merges into it (classic protection or a ruleset). */
+export interface BranchRules {
+  /** Check run names or status contexts that must pass. */
+  requiredChecks: string[];
+  /** The head must contain the base's tip ("Require branches to be up to date"). */
+  strict: boolean;
+  /** Approving reviews needed, by someone other than the PR's author. */
+  requiredApprovals: number;
+}

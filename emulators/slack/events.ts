@@ -117,6 +117,31 @@ export interface ClickInput {
 }
 
 /** A `block_actions` payload for one button click. */
+/** A modal submitted by a person: `values` are block_id → action_id → plain_text_input value. */
+export function viewSubmissionPayload(
+  config: EmulatorConfig,
+  input: { user: { id: string; name: string }; view: JsonObject; values: Record<string, Record<string, string>>; triggerId: string },
+): JsonObject {
+  const values = Object.fromEntries(
+    Object.entries(input.values).map(([block, actions]) => [
+      block,
+      Object.fromEntries(Object.entries(actions).map(([action, value]) => [action, { type: 'plain_text_input', value }])),
+    ]),
+  );
+  return {
+    type: 'view_submission',
+    team: { id: config.teamId, domain: config.teamDomain },
+    user: { id: input.user.id, username: input.user.name, name: input.user.name, team_id: config.teamId },
+    api_app_id: config.appId,
+    token: VERIFICATION_TOKEN,
+    trigger_id: input.triggerId,
+    view: { ...input.view, state: { values } },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
 export function blockActionsPayload(config: EmulatorConfig, input: ClickInput): JsonObject {
   const { button } = input;
   return {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Dispatcher } from './deliveries.ts';
-import { appMentionEvent, blockActionsPayload, eventCallback, messageEvent, newEventId, richTextFor, slashPayload } from './events.ts';
+import { appMentionEvent, blockActionsPayload, eventCallback, messageEvent, newEventId, richTextFor, slashPayload, viewSubmissionPayload } from './events.ts';
 import { VERIFICATION_TOKEN } from './http-delivery.ts';
 import { apiMessage } from './render.ts';
 import { ReplyBody, applyReply } from './response-url.ts';
@@ -239,6 +239,18 @@ export class Person {
         },
       ],
     };
+    const delivery = await dispatcher.deliver('interactive', payload);
+    return { ack: delivery.ackPayload, delivery };
+  }
+
+  /** Submits a modal opened for this person (views.open), with input values by block_id → action_id. */
+  async submitView(viewId: string, values: Record<string, Record<string, string>>): Promise<ClickResult> {
+    const { config, store, dispatcher } = this.deps;
+    const user = store.users.get(this.id);
+    if (!user) throw new Error(`slack emulator: unknown user ${this.id}; call emu.addUser first`);
+    const opened = store.views.find((v) => v.id === viewId && v.user === this.id);
+    if (!opened) throw new Error(`slack emulator: no view ${viewId} open for ${this.id}`);
+    const payload = viewSubmissionPayload(config, { user, view: opened.view, values, triggerId: this.deps.triggers.issue(user.id) });
     const delivery = await dispatcher.deliver('interactive', payload);
     return { ack: delivery.ackPayload, delivery };
   }

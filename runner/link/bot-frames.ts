@@ -5,6 +5,7 @@ import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { TaskStore } from '../tasks/store.ts';
+import type { MergeDesk } from '../merge/desk.ts';
 import { refusalReasons, refusedUpdate, requestedAgent, type RunnerOwn } from './task-refusal.ts';
 
 /** Characters of a summary sent to the bot (the frame allows 16,000; redaction may lengthen it a little). */
@@ -20,6 +21,10 @@ export interface BotFrameDeps extends RunnerOwn {
   runnerName: string;
   /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
   summarise: (taskId: string) => Promise<string>;
+  /** Merges approved in Slack and the PR state for cards; undefined without GitHub. */
+  merges?: MergeDesk;
+  /** The task PR's diff, redacted and cut to fit a frame. */
+  diff?: (taskId: string) => Promise<{ diff: string; cut: boolean }>;
   log: Logger;
 }
 
@@ -81,6 +86,25 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
         // A summary budget can be set above what a frame carries: the frame gets the start.
         const summary = await deps.summarise(frame.taskId);
         answer(summary.length > SUMMARY_FRAME_CHARS ? `${clip(summary, SUMMARY_FRAME_CHARS)}\n[… cut]` : summary);
+      }),
+    'merge.request': (frame) => {
+      if (!deps.merges) {
+        const reason = 'this runner has no GITHUB_TOKEN, so it cannot merge';
+        return void endpoint.send({ type: 'merge.result', requestId: frame.requestId, taskId: frame.taskId, outcome: 'refused', sha: frame.sha, reason });
+      }
+      later(() => deps.merges?.request(frame) ?? Promise.resolve());
+    },
+    'pr.ask': (frame) => later(() => deps.merges?.describe(frame.taskId) ?? Promise.resolve()),
+    'diff.ask': (frame) =>
+      later(async () => {
+        const send = (answer: { diff: string; cut: boolean; error?: string }) =>
+          endpoint.send({ type: 'diff', requestId: frame.requestId, taskId: frame.taskId, ...answer });
+        if (!store.get(frame.taskId) || !deps.diff) return void send({ diff: '', cut: false, error: `this runner has no PR for task ${frame.taskId}` });
+        try {
+          send(await deps.diff(frame.taskId));
+        } catch (error) {
+          send({ diff: '', cut: false, error: `GitHub refused the diff: ${error instanceof Error ? error.message : String(error)}` });
+        }
       }),
     'issues.find': (frame) =>
       later(async () => {

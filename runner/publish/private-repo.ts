@@ -76,6 +76,27 @@ async function trustedParent(git: CleanGit, args: PrivatePublishArgs): Promise<{
 }
 
 /**
+ * The default branch as a second parent, when the runner merged it into the worktree to let the
+ * agent resolve a conflict (MERGE_HEAD, read as a file). Only a commit of the default branch as
+ * fetched here is ever taken, and only when the branch does not contain it yet.
+ */
+async function mergedDefault(git: CleanGit, args: PrivatePublishArgs, parent: string): Promise<string | undefined> {
+  const pointer = regularFile(join(args.worktree, '.git'))?.trim();
+  const adminDir = pointer?.startsWith('gitdir: ') ? pointer.slice('gitdir: '.length) : undefined;
+  const mergeHead = adminDir ? regularFile(join(adminDir, 'MERGE_HEAD'))?.trim() : undefined;
+  if (!mergeHead || !SHA.test(mergeHead)) return undefined;
+  const base = await verified(git, 'refs/director/base');
+  const ancestor = (a: string, b: string) =>
+    git(['merge-base', '--is-ancestor', a, b]).then(
+      () => true,
+      () => false,
+    );
+  // The default branch may have moved on since the runner merged it: any commit of it, as fetched here, will do.
+  if (!base || !(await ancestor(mergeHead, base))) return undefined;
+  return (await ancestor(mergeHead, parent)) ? undefined : mergeHead;
+}
+
+/**
  * Commits the worktree's files in the runner's private repository and pushes the commit to the
  * task's branch, after a secret scan of everything it adds. Returns the pushed head, or
  * 'nothing' when the worktree adds nothing to the default branch.
@@ -105,7 +126,8 @@ export async function publishFromPrivateRepo(args: PrivatePublishArgs): Promise<
 
   const { name, email } = args.identity;
   const who = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
-  const head = await git(['commit-tree', tree, '-p', parent, '-m', args.message], who);
+  const merged = await mergedDefault(git, args, parent);
+  const head = await git(['commit-tree', tree, '-p', parent, ...(merged ? ['-p', merged] : []), '-m', args.message], who);
   await git(['push', '-q', '--no-verify', url, `${head}:refs/heads/${branch}`], auth);
   await git(['update-ref', `refs/director/published/${branch}`, head]);
   return { headSha: head };

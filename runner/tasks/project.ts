@@ -13,7 +13,7 @@ export interface EngineProject extends ProjectCheckout {
 
 /** A configured project as the engine and the bot's frames see it (a Map, so no name reaches Object's prototype). */
 export function engineProject(project: ProjectConfig): EngineProject & { agent?: string } {
-  const { remote, testCommand: _testCommand, verifyCommands = {}, verify: _verify, ...rest } = project;
+  const { remote, testCommand: _testCommand, verifyCommands = {}, verify: _verify, merge: _merge, ...rest } = project;
   return { ...rest, remote: remote ?? undefined, testCommand: defaultVerifyCommand(project), verifyCommands: new Map(Object.entries(verifyCommands)) };
 }
 

@@ -21,6 +21,9 @@ describe('director demo', () => {
     // The plan's steps tick on the card as the agent's todo list changes.
     expect(stdout).toContain('☑ Run the tests');
     expect(stdout).toContain('Project memory of this channel');
+    // The demo ends with Merge all ready: three merges, one click.
+    expect(stdout).toContain('Merged 3 of 3');
+    expect(stdout.match(/🎉 \*Merged\* by @alice at `[0-9a-f]{7}`/g)).toHaveLength(3);
     for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
       expect(stdout.split('/director memory')[1]).toContain(title);
   }, 240_000);
