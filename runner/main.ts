@@ -33,6 +33,8 @@ import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
+import { buildReviewers } from './review/drivers.ts';
+import { agentReviewer } from './review/reviewer.ts';
 
 const VERSION = '0.1.0';
 
@@ -131,6 +133,19 @@ export function startRunner({
     timeLimitMs: config.timeLimitMs,
     fixupTurns: config.fixupTurns,
     verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, redact, log, clock, sandbox }),
+    review: agentReviewer({
+      reviewers: buildReviewers(config.agents),
+      kinds: new Map(Object.entries(config.agents).map(([name, agent]) => [name, agent.kind])),
+      agentEnv,
+      gitEnv,
+      sandbox,
+      redact,
+      log,
+      clock,
+      graceMs: config.graceMs,
+      timeLimitMs: config.timeLimitMs,
+      choiceFor: (task) => task.review,
+    }),
     ...(octokit &&
       config.github.token && {
         publish: githubPublisher({

@@ -17,6 +17,7 @@ import type { RestartReason, TaskEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { verifyAndPublish, type Publish, type Verify } from './verify-and-publish.ts';
+import type { Review } from '../review/reviewer.ts';
 
 export interface TaskEngineOptions {
   store: TaskStore;
@@ -50,6 +51,8 @@ export interface TaskEngineOptions {
   verify?: Verify;
   /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
   publish?: Publish;
+  /** The reviewer gate between passing tests and the PR (runner/review/). */
+  review?: Review;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
   /** Completes a task's input before its first turn (the runner reads the issue from GitHub). */
