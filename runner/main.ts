@@ -35,6 +35,11 @@ import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
 import { buildReviewers } from './review/drivers.ts';
 import { agentReviewer } from './review/reviewer.ts';
+import { FeedbackStore } from './feedback/store.ts';
+import { PrFeedbackSource } from './feedback/source.ts';
+import { Trust } from './feedback/trust.ts';
+import { FeedbackWatcher } from './feedback/watcher.ts';
+import { repoParts } from './github/issues.ts';
 
 const VERSION = '0.1.0';
 
@@ -59,6 +64,8 @@ export interface RunningRunner {
   engine: TaskEngine;
   endpoint: RunnerEndpoint;
   link: RunnerLink;
+  /** The PR feedback loop (none without a GitHub token). */
+  feedback: FeedbackWatcher | undefined;
   stop(): Promise<void>;
 }
 
@@ -116,6 +123,8 @@ export function startRunner({
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
+  let feedback: FeedbackWatcher | undefined;
+  const updates = taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
@@ -164,8 +173,31 @@ export function startRunner({
         task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
     }),
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
+    onChange: (task, event) => {
+      updates(task, event);
+      feedback?.onChange(task, event);
+    },
   });
+  if (octokit) {
+    const feedbackStore = new FeedbackStore(db);
+    feedback = new FeedbackWatcher({
+      tasks: store,
+      store: feedbackStore,
+      source: new PrFeedbackSource(octokit, feedbackStore, redact),
+      trust: new Trust(octokit, clock, config.feedback.reviewBots),
+      engine,
+      reply: async (repo, prNumber, threadId, body) => {
+        await octokit.rest.pulls.createReplyForReviewComment({ ...repoParts(repo), pull_number: prNumber, comment_id: threadId, body: redact(body) });
+      },
+      repoOf: (task) => projects.get(task.project)?.repo,
+      clock,
+      log: log.child({ component: 'pr-feedback' }),
+      intervalMs: config.feedback.pollMs,
+      maxRounds: config.feedback.maxRounds,
+    });
+  }
+  const watching = new AbortController();
+  const watched = feedback?.run(watching.signal);
   const handlers = botFrameHandlers({
     engine,
     store,
@@ -210,7 +242,10 @@ export function startRunner({
     engine,
     endpoint,
     link,
+    feedback,
     stop: async () => {
+      watching.abort();
+      await watched;
       stopPruning();
       link.stop();
       await link.stopped;

@@ -105,6 +105,19 @@ export class TaskEngine {
     return id;
   }
 
+  /** PR feedback for the agent: the runner's own prompt (its untrusted parts fenced), run like a person's follow-up. */
+  feedback(taskId: string, prompt: string, event: TaskEvent): void {
+    const { store, clock } = this.options;
+    store.addFollowUp(taskId, prompt, 'github', clock.now(), undefined, 'pr_feedback');
+    this.record(taskId, event);
+    if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
+  }
+
+  /** Records a step of the runner's own (the PR watcher's) in the task's log; its milestone reaches the thread. */
+  note(taskId: string, event: TaskEvent): void {
+    this.record(taskId, event);
+  }
+
   /** Continues an interrupted (or finished) task: same worktree, same session where possible. */
   resume(taskId: string): void {
     if (!this.active.has(taskId)) this.requeue(taskId);
