@@ -86,7 +86,7 @@ function parseDo(text: string): ParsedCommand {
 }
 
 const INIT_USAGE =
-  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name]`';
+  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name] [--review codex|claude|<agent>|off] [--feedback auto|ask|off]`';
 const VERIFY_WHAT = 'the name of one of the runner’s verification commands for the project (e.g. `unit`), not a command line';
 const VERIFY_PROBLEM = `\`--verify\` takes ${VERIFY_WHAT}`;
 const userId = (word: string) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word)?.[1];
@@ -113,7 +113,10 @@ function parseInit(args: string[]): ParsedCommand {
   const verify = named('verify', VERIFY_NAME, VERIFY_WHAT);
   const steer = named('steer', /^(?:members|maintainers)$/, '`members` or `maintainers`');
   const concurrency = named('concurrency', /^(?:[1-9]|[1-4][0-9]|50)$/, 'a number of tasks from 1 to 50');
-  for (const checked of [runner, project, agent, verify, steer, concurrency]) if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
+  const review = named('review', /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, '`codex`, `claude`, the name of an agent in the runner’s AGENTS, or `off`');
+  const feedback = named('feedback', /^(?:auto|ask|off)$/, '`auto`, `ask` or `off`');
+  for (const checked of [runner, project, agent, verify, steer, concurrency, review, feedback])
+    if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
   const ownerText = flags.get('owner');
   const owner = ownerText === undefined ? undefined : userId(ownerText);
   if (ownerText !== undefined && !owner) return { kind: 'invalid', problem: '`--owner` takes a mention of the runner’s owner, e.g. `--owner @alice`' };
@@ -133,10 +136,12 @@ function parseInit(args: string[]): ParsedCommand {
     ...(steer.value && { steer: steer.value === 'maintainers' ? ('maintainers' as const) : ('members' as const) }),
     ...(concurrency.value && { concurrency: Number(concurrency.value) }),
     ...(verify.value && { verify: verify.value }),
+    ...(review.value && { review: review.value }),
+    ...(feedback.value && { feedback: feedback.value === 'ask' ? ('ask' as const) : feedback.value === 'off' ? ('off' as const) : ('auto' as const) }),
   };
 }
 
-const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify']);
+const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify', 'review', 'feedback']);
 
 /** "fix top 10 issues", "fix the top 10 issues", "fix 5 newest bugs label:ui by:comments", "fix #12 #15". */
 function parseFix(rest: string): ParsedCommand {

@@ -183,6 +183,8 @@ function nextSettings(command: Init, ctx: CommandContext, current: ChannelBindin
     steer: command.steer ?? current?.steer ?? 'members',
     concurrency: command.concurrency ?? current?.concurrency ?? null,
     verify: command.verify ?? current?.verify ?? null,
+    review: command.review ?? current?.review ?? null,
+    feedback: command.feedback ?? current?.feedback ?? null,
   };
 }
 

@@ -29,6 +29,10 @@ export type ParsedCommand =
       concurrency?: number;
       /** The name of one of the runner's verification commands for the project. */
       verify?: string;
+      /** Who reviews before the PR: an agent (name or kind) of the runner's, or `off`. */
+      review?: string;
+      /** What the runner does with feedback on the open PR. */
+      feedback?: 'auto' | 'ask' | 'off';
     }
   /** `claim <code>`: take ownership of the runner `director local` started (it printed the code). */
   | { kind: 'claim'; code: string }

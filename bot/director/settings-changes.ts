@@ -13,6 +13,18 @@ const SAID = {
     to.concurrency === null ? 'lifted the channel’s limit on tasks at once' : `set the channel’s limit to ${to.concurrency} task(s) at once`,
   verify: (to) =>
     to.verify ? `changed the verification to the runner’s \`${escapeMrkdwn(to.verify)}\` command` : 'reset the verification to the project’s default',
+  review: (to) =>
+    to.review === 'off'
+      ? 'turned the reviewer before PRs off'
+      : to.review
+        ? `set the reviewer before PRs to \`${escapeMrkdwn(to.review)}\``
+        : 'reset the reviewer before PRs to the runner’s default',
+  feedback: (to) =>
+    to.feedback === 'off'
+      ? 'turned addressing PR feedback off'
+      : to.feedback === 'ask'
+        ? 'set PR feedback to be shown here before the agent addresses it'
+        : 'set PR feedback to be addressed by the agent automatically',
 } satisfies Record<keyof ChannelSettings, (to: ChannelSettings) => string>;
 
 const same = (a: ChannelSettings[keyof ChannelSettings], b: ChannelSettings[keyof ChannelSettings]) => JSON.stringify(a) === JSON.stringify(b);

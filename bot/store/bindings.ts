@@ -18,6 +18,10 @@ export const channelSettingsSchema = z.object({
   concurrency: z.number().nullable(),
   /** The runner's named verification command for this channel's tasks, instead of the project's default. */
   verify: z.string().nullable(),
+  /** Who reviews before the PR (an agent of the runner's, or off); null for the runner's default. */
+  review: z.string().nullable().default(null),
+  /** What the runner does with feedback on the open PR (auto, ask, off); null for auto. */
+  feedback: z.enum(['auto', 'ask', 'off']).nullable().default(null),
 });
 export type ChannelSettings = z.output<typeof channelSettingsSchema>;
 
@@ -53,14 +57,19 @@ export class BindingStore {
   constructor(private readonly db: Db) {
     this.s = {
       bind: db.prepare(
-        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, updated_at)
-         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @now)
+        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, review, feedback, updated_at)
+         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @review, @feedback, @now)
          ON CONFLICT (channel) DO UPDATE SET team = excluded.team, repo = excluded.repo, project = excluded.project, runner = NULL,
            runner_id = excluded.runner_id, agent = excluded.agent, maintainers = excluded.maintainers, steer = excluded.steer,
-           concurrency = excluded.concurrency, verify = excluded.verify, updated_at = excluded.updated_at`,
+           concurrency = excluded.concurrency, verify = excluded.verify, review = excluded.review, feedback = excluded.feedback,
+           updated_at = excluded.updated_at`,
       ),
-      binding: db.prepare('SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify FROM channels WHERE channel = ?'),
-      boundTo: db.prepare('SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify FROM channels WHERE runner_id = ?'),
+      binding: db.prepare(
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, review, feedback FROM channels WHERE channel = ?',
+      ),
+      boundTo: db.prepare(
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, review, feedback FROM channels WHERE runner_id = ?',
+      ),
       unbindRunner: db.prepare('UPDATE channels SET runner_id = NULL, updated_at = ? WHERE runner_id = ?'),
       addRequest: db.prepare(
         'INSERT INTO binding_requests (id, channel, team, runner_id, requested_by, settings, created_at) VALUES (@id, @channel, @team, @runner_id, @requested_by, @settings, @now)',

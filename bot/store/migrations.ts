@@ -204,4 +204,12 @@ export const botMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'evidence gates: the channel’s reviewer and what happens to PR feedback',
+    sql: `
+      ALTER TABLE channels ADD COLUMN review TEXT;
+      ALTER TABLE channels ADD COLUMN feedback TEXT;
+    `,
+  },
 ];
