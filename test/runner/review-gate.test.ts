@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Octokit } from '@octokit/rest';
@@ -6,6 +7,7 @@ import { agentSchema } from '../../runner/config.ts';
 import { GitHubIssues } from '../../runner/github/issues.ts';
 import { buildReviewers } from '../../runner/review/drivers.ts';
 import { agentReviewer } from '../../runner/review/reviewer.ts';
+import { bubblewrapSandbox } from '../../runner/sandbox/sandbox.ts';
 import { milestoneFor } from '../../runner/tasks/milestones.ts';
 import { githubPublisher, projectVerifier } from '../../runner/tasks/pipeline.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -73,10 +75,13 @@ describe('the reviewer gate before the PR, with the real codex CLI as implemente
     home.remove();
   });
 
-  async function run(choice: string | null) {
+  /** The engine with a reviewer; `sandboxed`: the reviewer in bubblewrap, so everything lives outside /tmp (which it hides). */
+  async function run(choice: string | null, sandboxed = false) {
     model.script('Add a greeting', implementer);
     const octokit = new Octokit({ auth: gh.token, baseUrl: gh.apiUrl });
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, GIT_CONFIG_NOSYSTEM: '1' };
+    const dir = sandboxed ? twinOutsideTmp(home.dir, 'world') : home.dir;
+    if (sandboxed) await gitAsync(dir, 'clone', '-q', gh.gitUrl('acme', 'demo'), join(dir, 'repo', 'checkout'));
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' };
     const agents = {
       codex: agentSchema.parse({
         kind: 'codex',
@@ -97,10 +102,11 @@ describe('the reviewer gate before the PR, with the real codex CLI as implemente
       clock: systemClock,
       graceMs: 1000,
       choiceFor: () => choice,
+      ...(sandboxed && { sandbox: bubblewrapSandbox({ bwrapPath: 'bwrap', runnerHome: join(dir, 'home'), home: dir }) }),
     });
     setup = startEngine(
-      home.dir,
-      [driverFor('codex', model, home.dir)],
+      dir,
+      [driverFor('codex', model, dir)],
       {
         agentEnv: { ...env, LANG: 'C.UTF-8' },
         verify: projectVerifier({ env, timeLimitMs: 60_000, redact, log: quietLog, clock: systemClock }),
@@ -109,7 +115,7 @@ describe('the reviewer gate before the PR, with the real codex CLI as implemente
           octokit,
           gitUrl: (repo) => gh.gitUrl(repo.split('/')[0] ?? '', repo.split('/')[1] ?? ''),
           allowedOrigin: gh.apiUrl,
-          privateRoot: join(home.dir, 'home', 'publish'),
+          privateRoot: join(dir, 'home', 'publish'),
           path: env.PATH,
           token: gh.token,
           identity: { name: 'Director', email: 'director@example.com' },
@@ -174,5 +180,22 @@ describe('the reviewer gate before the PR, with the real codex CLI as implemente
     expect(reviewerRequests().every((r) => r.api === 'messages')).toBe(true);
     expect(events.find((e) => e.type === 'reviewed')).toEqual({ type: 'reviewed', reviewer: 'claude', fixed: 0, noted: [p2] });
     expect(gh.pulls('acme', 'demo')[0]?.body).toContain('The greeting is not localised.');
+  });
+
+  it('the reviewer runs in the bubblewrap sandbox with the worktree read-only: its attempt to edit fails, its findings still count', async () => {
+    model.scriptReviewer('Add a greeting', {
+      turns: [{ steps: [{ shell: 'echo reviewer-was-here > src/greet.js' }, { message: JSON.stringify({ findings: [p2] }) }] }],
+    });
+    const { task, events } = await run('codex', true);
+
+    expect(task.state).toBe('awaiting_review');
+    expect(events.find((e) => e.type === 'reviewed')).toEqual({ type: 'reviewed', reviewer: 'codex', fixed: 0, noted: [p2] });
+    const attempt = reviewerRequests()
+      .flatMap((r) => r.toolResults)
+      .find((t) => t.name === 'exec_command');
+    expect(attempt?.exitCode).not.toBe(0);
+    expect(attempt?.output).toMatch(/Read-only file system/);
+    expect(readFileSync(join(task.worktree ?? '', 'src/greet.js'), 'utf8')).not.toContain('reviewer-was-here');
+    expect(gh.pulls('acme', 'demo')[0]?.body).not.toContain('reviewer-was-here');
   });
 });
