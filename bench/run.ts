@@ -6,6 +6,7 @@ import { benchEngine } from './engine.ts';
 import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
 import { benchMerge } from './merge.ts';
+import { benchPrWatch } from './pr-watch.ts';
 import { benchRedact } from './redact.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSecretScan } from './secret-scan.ts';
@@ -24,6 +25,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'agent sandbox', run: benchSandbox },
   { name: 'cli start-up', run: benchCliStartup },
   { name: 'merge from slack', run: benchMerge },
+  { name: 'pr watch', run: benchPrWatch },
 ];
 const only = process.argv[2];
 

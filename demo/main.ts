@@ -1,6 +1,6 @@
 // `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
 // emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
-import type { Playbook } from '../emulators/model/index.ts';
+import { reviewerPlaybook, type Playbook } from '../emulators/model/index.ts';
 import { z } from 'zod';
 import { until } from '../emulators/support/until.ts';
 import { startWholeLoop, type WholeLoop } from '../emulators/world.ts';
@@ -24,7 +24,24 @@ const sample = {
   'src/app.js': "export const main = () => 'sample';\n",
 };
 
+/** The issue whose first fix a reviewer catches before the PR: an empty name still prints "Hello, !". */
+const REVIEWED = ISSUES[0];
+const GUARD = 'empty-name-guard';
+
 function playbook(issue: (typeof ISSUES)[number]): Playbook {
+  const slug = issue.fix.replace('src/', '').replace('.js', '');
+  const reviewFix = {
+    steps: [
+      { writeFile: { path: 'src/greeting-guard.js', content: `// ${GUARD}\nexport const nameOrWorld = (name) => (name && name.trim()) || 'world';\n` } },
+      { message: 'Guarded the empty name, as the reviewer asked.' },
+    ],
+  };
+  const feedback = {
+    steps: [
+      { writeFile: { path: `docs/${slug}-why.md`, content: `# Why\n\n${issue.title}: see ${issue.fix}.\n` } },
+      { message: 'Explained the change in docs, as carol asked on the PR.' },
+    ],
+  };
   return {
     turns: [
       {
@@ -43,7 +60,8 @@ function playbook(issue: (typeof ISSUES)[number]): Playbook {
           { message: 'Added a short doc page, as asked.' },
         ],
       },
-    ],
+      feedback,
+    ].flatMap((turn, i) => (i === 1 && issue === REVIEWED ? [reviewFix, turn] : [turn])),
   };
 }
 
@@ -85,6 +103,18 @@ export async function runDemo(): Promise<number> {
   const loop = await starting;
   try {
     ISSUES.forEach((issue) => loop.model.script(issue.title, playbook(issue)));
+    // The reviewer (the other vendor's CLI: claude reviews codex's work) finds a P1 in one fix, and is clean once it is guarded.
+    if (REVIEWED) {
+      const finding = {
+        severity: 'P1',
+        file: REVIEWED.fix,
+        line: 1,
+        problem: 'greet("") prints "Hello, !": an empty name is not handled.',
+        fix: 'Fall back to "world".',
+      } as const;
+      loop.model.scriptReviewer(REVIEWED.title, reviewerPlaybook([finding]));
+      loop.model.scriptReviewer(GUARD, reviewerPlaybook([]));
+    }
     const { slack, github, channel } = loop;
     const alice = slack.person('U0ALICE');
     loop.startRunner();
@@ -119,6 +149,30 @@ export async function runDemo(): Promise<number> {
     await until(() => ready().every((card) => posted(card.ts, 'Ready for review')) && posted(first.ts, 'Ready for review again'), 60_000, 'the threads');
     await new Promise((resolve) => setTimeout(resolve, 3500));
     say('• the steered task pushed a new head to the same PR');
+
+    // carol, who can write to the repository, leaves a review comment on that PR; the runner's watcher picks it up.
+    const pull = github.pulls('acme', 'demo').find((p) => p.head.ref === branch);
+    if (!pull) throw new Error('no PR for the first task');
+    github.setPermission('acme', 'demo', 'carol', 'write');
+    const fixed = ISSUES.find((i) => pull.title.includes(i.title))?.fix ?? 'src/app.js';
+    await github.addReviewComment('acme', 'demo', pull.number, { path: fixed, line: 1, body: 'Could you say in the docs why this was needed?', user: 'carol' });
+    say(`• carol (write access) commented on PR #${pull.number}; the runner polls open PRs (every 60 s, conditional requests)`);
+    await loop.runner?.feedback?.pollOnce();
+    await until(
+      () => slack.thread(channel, first.ts).some((m) => m.text?.startsWith('Addressed 1 review comment from @carol')),
+      120_000,
+      'the review comment addressed',
+    );
+    await until(
+      () =>
+        github
+          .pulls('acme', 'demo')
+          .find((p) => p.number === pull.number)
+          ?.reviewComments.some((c) => c.body.startsWith('Addressed in')),
+      30_000,
+      'the reply on the PR',
+    );
+    say('• the agent addressed it; the runner pushed, replied "Addressed in <sha>" on the review thread, and said so in Slack');
     await alice.say(channel, 'status?', { threadTs: first.ts });
     const answer = await until(
       () => slack.thread(channel, first.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('task_status_more')),

@@ -210,6 +210,18 @@ const variables = {
     schema: json(summariserSchema).default({ kind: 'deterministic' }),
     hint: 'how task summaries get their "where it stands" paragraph: {"kind":"deterministic"} (default), {"kind":"agent","agent":"codex"}, or {"kind":"openai","baseUrl":"https://…/v1","model":"…","apiKeyEnv":"SUMMARISER_API_KEY"}; any failure falls back to the deterministic summary.',
   },
+  REVIEW_BOTS: {
+    schema: json(z.array(z.string().min(1).max(100))).default([]),
+    hint: 'a JSON list of review bots whose PR comments the agent addresses besides people with write access, e.g. ["cursor[bot]","chatgpt-codex-connector[bot]","copilot-pull-request-reviewer[bot]"].',
+  },
+  FEEDBACK_POLL_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(3600).default(60),
+    hint: 'seconds between looks at open PRs for review comments and failing checks, 5 to 3600 (default 60).',
+  },
+  FEEDBACK_ROUNDS: {
+    schema: z.coerce.number().int().min(0).max(20).default(3),
+    hint: 'automatic rounds of addressing PR feedback per PR before the thread asks its starter, 0 to 20 (default 3).',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
@@ -250,6 +262,8 @@ export interface RunnerConfig {
   eventRetentionMs: number;
   summaryBudget: number;
   summariser: SummariserConfig;
+  /** The PR feedback loop: review bots that count, the poll interval, rounds per PR. */
+  feedback: { reviewBots: string[]; pollMs: number; maxRounds: number };
 }
 
 export function parseRunnerConfig(source: ConfigSource, home = homedir(), host = hostname()): RunnerConfig {
@@ -277,6 +291,7 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     eventRetentionMs: vars.EVENT_RETENTION_DAYS * 24 * 60 * 60_000,
     summaryBudget: vars.SUMMARY_BUDGET_BYTES,
     summariser: vars.SUMMARISER,
+    feedback: { reviewBots: vars.REVIEW_BOTS, pollMs: vars.FEEDBACK_POLL_SECONDS * 1000, maxRounds: vars.FEEDBACK_ROUNDS },
     defaultName:
       host
         .replace(/[^A-Za-z0-9._-]/g, '-')

@@ -37,6 +37,13 @@ import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
 import { doctorSummary } from './doctor/report.ts';
+import { buildReviewers } from './review/drivers.ts';
+import { agentReviewer } from './review/reviewer.ts';
+import { FeedbackStore } from './feedback/store.ts';
+import { PrFeedbackSource } from './feedback/source.ts';
+import { Trust } from './feedback/trust.ts';
+import { FeedbackWatcher } from './feedback/watcher.ts';
+import { repoParts } from './github/issues.ts';
 
 const VERSION = '0.1.0';
 
@@ -63,6 +70,8 @@ export interface RunningRunner {
   engine: TaskEngine;
   endpoint: RunnerEndpoint;
   link: RunnerLink;
+  /** The PR feedback loop (none without a GitHub token). */
+  feedback: FeedbackWatcher | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,6 +129,8 @@ export function startRunner({
   const store = new TaskStore(db);
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
+  let feedback: FeedbackWatcher | undefined;
+  const updates = taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
@@ -137,6 +148,19 @@ export function startRunner({
     timeLimitMs: config.timeLimitMs,
     fixupTurns: config.fixupTurns,
     verify: projectVerifier({ env: gitEnv, timeLimitMs: config.verifyTimeLimitMs, redact, log, clock, sandbox }),
+    review: agentReviewer({
+      reviewers: buildReviewers(config.agents),
+      kinds: new Map(Object.entries(config.agents).map(([name, agent]) => [name, agent.kind])),
+      agentEnv,
+      gitEnv,
+      sandbox,
+      redact,
+      log,
+      clock,
+      graceMs: config.graceMs,
+      timeLimitMs: config.timeLimitMs,
+      choiceFor: (task) => task.review,
+    }),
     ...(octokit &&
       config.github.token && {
         publish: githubPublisher({
@@ -155,7 +179,10 @@ export function startRunner({
         task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
     }),
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
+    onChange: (task, event) => {
+      updates(task, event);
+      feedback?.onChange(task, event);
+    },
   });
   const merges = octokit
     ? new MergeDesk({
@@ -179,6 +206,26 @@ export function startRunner({
           }).afterMerge(project, taskId),
       })
     : undefined;
+  if (octokit) {
+    const feedbackStore = new FeedbackStore(db);
+    feedback = new FeedbackWatcher({
+      tasks: store,
+      store: feedbackStore,
+      source: new PrFeedbackSource(octokit, feedbackStore, redact),
+      trust: new Trust(octokit, clock, config.feedback.reviewBots),
+      engine,
+      reply: async (repo, prNumber, threadId, body) => {
+        await octokit.rest.pulls.createReplyForReviewComment({ ...repoParts(repo), pull_number: prNumber, comment_id: threadId, body: redact(body) });
+      },
+      repoOf: (task) => projects.get(task.project)?.repo,
+      clock,
+      log: log.child({ component: 'pr-feedback' }),
+      intervalMs: config.feedback.pollMs,
+      maxRounds: config.feedback.maxRounds,
+    });
+  }
+  const watching = new AbortController();
+  const watched = feedback?.run(watching.signal);
   const handlers = botFrameHandlers({
     engine,
     store,
@@ -241,7 +288,10 @@ export function startRunner({
     engine,
     endpoint,
     link,
+    feedback,
     stop: async () => {
+      watching.abort();
+      await watched;
       stopPruning();
       link.stop();
       await link.stopped;

@@ -42,6 +42,21 @@ export const knownMilestoneSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pr'), number: z.number().int(), url: webUrlSchema, updated: z.boolean(), ...milestoneBase }),
   /** The agent got a fresh session seeded with the task's summary. */
   z.object({ kind: z.literal('restarted'), reason: z.enum(['requested', 'context_exhausted', 'session_died']), ...milestoneBase }),
+  /** The reviewer gate before publishing: blocking findings fixed, others noted in the PR body, or it could not review. */
+  z.object({
+    kind: z.literal('review'),
+    outcome: z.enum(['reviewed', 'could_not_review']),
+    fixed: z.number().int().min(0),
+    noted: z.number().int().min(0),
+    ...milestoneBase,
+  }),
+  /** Feedback on the open PR (review comments, a failing check) is being addressed, or was pushed. */
+  z.object({
+    kind: z.literal('feedback'),
+    phase: z.enum(['addressing', 'addressed']),
+    count: z.number().int().min(0),
+    ...milestoneBase,
+  }),
   z.object({ kind: z.literal('finished'), ...milestoneBase }),
   z.object({
     kind: z.literal('failed'),

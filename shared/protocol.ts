@@ -92,6 +92,13 @@ export const taskStartFrame = z.object({
   verify: verifyNameSchema.optional(),
   /** What the channel's project memory holds that is relevant to this task, already within its budget. */
   memory: z.string().max(8000).optional(),
+  /** The channel's reviewer before the PR: an agent name or kind of the runner's, or `off`; the runner's default when absent. */
+  review: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /** What the runner does with feedback on the open PR: address it (auto), show it with a button (ask), or nothing (off); auto when absent. */
+  feedback: z.enum(['auto', 'ask', 'off']).optional(),
   /** An issue (read by the runner) or a free-text request from Slack. */
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('issue'), number: z.number().int().positive() }),

@@ -89,7 +89,7 @@ function parseDo(text: string): ParsedCommand {
 }
 
 const INIT_USAGE =
-  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name] [--mergers @a,@b] [--merge squash|merge|rebase]`';
+  'usage: `init owner/repo [--runner name] [--owner @person] [--project name] [--agent name] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name] [--mergers @a,@b] [--merge squash|merge|rebase] [--review codex|claude|<agent>|off] [--feedback auto|ask|off]`';
 const VERIFY_WHAT = 'the name of one of the runner’s verification commands for the project (e.g. `unit`), not a command line';
 const VERIFY_PROBLEM = `\`--verify\` takes ${VERIFY_WHAT}`;
 const userId = (word: string) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word)?.[1];
@@ -117,7 +117,10 @@ function parseInit(args: string[]): ParsedCommand {
   const steer = named('steer', /^(?:members|maintainers)$/, '`members` or `maintainers`');
   const concurrency = named('concurrency', /^(?:[1-9]|[1-4][0-9]|50)$/, 'a number of tasks from 1 to 50');
   const merge = named('merge', /^(?:squash|merge|rebase)$/, '`squash`, `merge` or `rebase`');
-  for (const checked of [runner, project, agent, verify, steer, concurrency, merge]) if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
+  const review = named('review', /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, '`codex`, `claude`, the name of an agent in the runner’s AGENTS, or `off`');
+  const feedback = named('feedback', /^(?:auto|ask|off)$/, '`auto`, `ask` or `off`');
+  for (const checked of [runner, project, agent, verify, steer, concurrency, merge, review, feedback])
+    if (!checked.ok) return { kind: 'invalid', problem: checked.problem };
   const mergers = flags.get('mergers')?.split(',').map(userId);
   if (mergers?.some((m) => m === undefined) || (mergers?.length ?? 0) > 20) {
     return { kind: 'invalid', problem: '`--mergers` takes up to 20 mentions separated by commas, e.g. `--mergers @alice,@bob`' };
@@ -143,10 +146,12 @@ function parseInit(args: string[]): ParsedCommand {
     ...(verify.value && { verify: verify.value }),
     ...(mergers && { mergers: mergers.filter((m) => m !== undefined) }),
     ...(merge.value && { merge: mergeMethodSchema.parse(merge.value) }),
+    ...(review.value && { review: review.value }),
+    ...(feedback.value && { feedback: feedback.value === 'ask' ? ('ask' as const) : feedback.value === 'off' ? ('off' as const) : ('auto' as const) }),
   };
 }
 
-const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify', 'mergers', 'merge']);
+const INIT_FLAGS = new Set(['runner', 'owner', 'project', 'agent', 'maintainers', 'steer', 'concurrency', 'verify', 'mergers', 'merge', 'review', 'feedback']);
 
 /** First words that make a sentence a request for one task ("add a --version flag"). */
 const REQUEST_VERBS = new Set(

@@ -10,7 +10,8 @@ export interface CommandHelp {
 export const commands: readonly CommandHelp[] = [
   {
     name: 'init',
-    usage: 'init owner/repo [--runner name] [--owner @person] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name]',
+    usage:
+      'init owner/repo [--runner name] [--owner @person] [--maintainers @a,@b] [--steer members|maintainers] [--concurrency n] [--verify name] [--review codex|claude|agent|off] [--feedback auto|ask|off]',
     summary: 'bind this channel to a repository and a runner (someone else’s runner asks its owner), or change its settings (maintainers)',
   },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },

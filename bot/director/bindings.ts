@@ -190,6 +190,8 @@ function nextSettings(command: Init, ctx: CommandContext, current: ChannelBindin
     verify: command.verify ?? current?.verify ?? null,
     mergers: command.mergers ?? current?.mergers ?? null,
     merge_method: command.merge ?? current?.merge_method ?? null,
+    review: command.review ?? current?.review ?? null,
+    feedback: command.feedback ?? current?.feedback ?? null,
   };
 }
 

@@ -33,6 +33,10 @@ export type ParsedCommand =
       mergers?: string[];
       /** How PRs are merged. */
       merge?: 'squash' | 'merge' | 'rebase';
+      /** Who reviews before the PR: an agent (name or kind) of the runner's, or `off`. */
+      review?: string;
+      /** What the runner does with feedback on the open PR. */
+      feedback?: 'auto' | 'ask' | 'off';
     }
   /** `claim <code>`: take ownership of the runner `director local` started (it printed the code). */
   | { kind: 'claim'; code: string }

@@ -15,6 +15,18 @@ const SAID = {
     to.verify ? `changed the verification to the runner’s \`${escapeMrkdwn(to.verify)}\` command` : 'reset the verification to the project’s default',
   mergers: (to) => (to.mergers ? `changed who may merge to ${to.mergers.map(mention).join(', ')}` : 'let the maintainers merge'),
   merge_method: (to) => (to.merge_method ? `set the merge method to ${to.merge_method}` : 'reset the merge method to squash where allowed'),
+  review: (to) =>
+    to.review === 'off'
+      ? 'turned the reviewer before PRs off'
+      : to.review
+        ? `set the reviewer before PRs to \`${escapeMrkdwn(to.review)}\``
+        : 'reset the reviewer before PRs to the runner’s default',
+  feedback: (to) =>
+    to.feedback === 'off'
+      ? 'turned addressing PR feedback off'
+      : to.feedback === 'ask'
+        ? 'set PR feedback to be shown here before the agent addresses it'
+        : 'set PR feedback to be addressed by the agent automatically',
 } satisfies Record<keyof ChannelSettings, (to: ChannelSettings) => string>;
 
 const same = (a: ChannelSettings[keyof ChannelSettings], b: ChannelSettings[keyof ChannelSettings]) => JSON.stringify(a) === JSON.stringify(b);

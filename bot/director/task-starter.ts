@@ -48,6 +48,8 @@ export class TaskStarter {
       project: binding.project,
       ...(chosenAgent && { agent: chosenAgent }),
       ...(binding.verify && { verify: binding.verify }),
+      ...(binding.review && { review: binding.review }),
+      ...(binding.feedback && { feedback: binding.feedback }),
       ...(memory && { memory }),
       title,
       source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },

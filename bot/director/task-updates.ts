@@ -30,6 +30,8 @@ const TELLS_STARTER = {
   files_changed: () => false,
   pr: () => false,
   restarted: () => false,
+  review: () => false,
+  feedback: () => false,
   finished: (state) => state === 'awaiting_review',
   failed: () => true,
   interrupted: () => false,

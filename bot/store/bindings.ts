@@ -23,6 +23,10 @@ export const channelSettingsSchema = z.object({
   mergers: z.array(z.string()).nullable().default(null),
   /** How PRs are merged; null: squash where the repository allows it. */
   merge_method: mergeMethodSchema.nullable().default(null),
+  /** Who reviews before the PR (an agent of the runner's, or off); null for the runner's default. */
+  review: z.string().nullable().default(null),
+  /** What the runner does with feedback on the open PR (auto, ask, off); null for auto. */
+  feedback: z.enum(['auto', 'ask', 'off']).nullable().default(null),
 });
 export type ChannelSettings = z.output<typeof channelSettingsSchema>;
 
@@ -59,18 +63,19 @@ export class BindingStore {
   constructor(private readonly db: Db) {
     this.s = {
       bind: db.prepare(
-        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method, updated_at)
-         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @mergers, @merge_method, @now)
+        `INSERT INTO channels (channel, team, repo, project, runner, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method, review, feedback, updated_at)
+         VALUES (@channel, @team, @repo, @project, NULL, @runner_id, @agent, @maintainers, @steer, @concurrency, @verify, @mergers, @merge_method, @review, @feedback, @now)
          ON CONFLICT (channel) DO UPDATE SET team = excluded.team, repo = excluded.repo, project = excluded.project, runner = NULL,
            runner_id = excluded.runner_id, agent = excluded.agent, maintainers = excluded.maintainers, steer = excluded.steer,
            concurrency = excluded.concurrency, verify = excluded.verify, mergers = excluded.mergers, merge_method = excluded.merge_method,
+           review = excluded.review, feedback = excluded.feedback,
            updated_at = excluded.updated_at`,
       ),
       binding: db.prepare(
-        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method FROM channels WHERE channel = ?',
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method, review, feedback FROM channels WHERE channel = ?',
       ),
       boundTo: db.prepare(
-        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method FROM channels WHERE runner_id = ?',
+        'SELECT channel, team, repo, project, runner_id, agent, maintainers, steer, concurrency, verify, mergers, merge_method, review, feedback FROM channels WHERE runner_id = ?',
       ),
       unbindRunner: db.prepare('UPDATE channels SET runner_id = NULL, updated_at = ? WHERE runner_id = ?'),
       addRequest: db.prepare(

@@ -247,4 +247,12 @@ export const botMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'evidence gates: the channel’s reviewer and what happens to PR feedback',
+    sql: `
+      ALTER TABLE channels ADD COLUMN review TEXT;
+      ALTER TABLE channels ADD COLUMN feedback TEXT;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 // Repository, user and rate-limit endpoints, check runs, combined status, reviews and review comments.
-import { numberParam, pagedReply, param, parseQuery, pullByNumber, syncPulls, visibleRepo } from './api-kit.ts';
+import { isoParam, numberParam, pagedReply, param, parseQuery, pullByNumber, syncPulls, visibleRepo } from './api-kit.ts';
 import type { ApiDeps, ApiRequest, RouteSpec } from './api-kit.ts';
 import { revParse } from './git.ts';
 import { paginate } from './paginate.ts';
@@ -8,7 +8,7 @@ import { repoJson, userJson } from './render-common.ts';
 import { reviewCommentJson, reviewJson } from './render-pull.ts';
 import type { Reply } from './reply.ts';
 import { ApiError, DOC, notFound, ok } from './reply.ts';
-import { ListCheckRunsQuery } from './schemas.ts';
+import { ListCheckRunsQuery, ListCommentsQuery } from './schemas.ts';
 import type { RepoRecord } from './store.ts';
 
 /** The commit a {ref} path segment names; shas only known to setCheckRuns/setStatuses count too. */
@@ -106,7 +106,10 @@ export const miscRoutes: RouteSpec[] = [
     handler: (req, deps) => {
       const repo = visibleRepo(req, deps);
       const { issue, pull } = pullByNumber(req, repo, numberParam(req, 'pull_number'));
-      return pagedReply(req, deps, pull.reviewComments, (c) => reviewCommentJson(deps.render, repo, issue.number, c));
+      const q = parseQuery(req, ListCommentsQuery);
+      const since = q.since === undefined ? undefined : isoParam(req, 'since', q.since);
+      const list = pull.reviewComments.filter((c) => since === undefined || c.createdAt >= since);
+      return pagedReply(req, deps, list, (c) => reviewCommentJson(deps.render, repo, issue.number, c));
     },
   },
   {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ApiDeps } from './api-kit.ts';
+import { feedbackRoutes } from './api-feedback.ts';
 import { issueRoutes } from './api-issues.ts';
 import { mergeRoutes } from './api-merge.ts';
 import { ruleRoutes } from './api-rules.ts';
@@ -33,6 +34,7 @@ import type {
 } from './types.ts';
 
 export type * from './types.ts';
+export type { AnnotationInput, Permission } from './feedback-hands.ts';
 /** An issue as the store holds it (returned by addIssue / issues()). */
 export type Issue = IssueRecord;
 
@@ -85,7 +87,7 @@ export class GitHubEmulator extends TestHands {
       mergeCache: new Map(),
     };
     const records: RequestRecord[] = [];
-    const router = new Router([...miscRoutes, ...issueRoutes, ...pullRoutes, ...mergeRoutes, ...ruleRoutes, ...graphqlRoutes]);
+    const router = new Router([...miscRoutes, ...issueRoutes, ...pullRoutes, ...mergeRoutes, ...ruleRoutes, ...graphqlRoutes, ...feedbackRoutes]);
     const server = await startServer({ deps, router, root, records });
     render.api = `http://127.0.0.1:${server.port}`;
     render.html = render.api;

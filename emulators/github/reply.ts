@@ -4,6 +4,8 @@
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A plain-text body instead of JSON (job logs). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiDeps, ApiRequest } from './api-kit.ts';
 import { authenticate } from './auth.ts';
+import { conditionalReply } from './conditional.ts';
 import { isPush, matchGitPath, serveGitHttp } from './git-http.ts';
 import type { Reply } from './reply.ts';
 import { ApiError, DOCS, notFound } from './reply.ts';
@@ -36,6 +37,11 @@ function parseJson(raw: Buffer): unknown {
 
 function send(res: ServerResponse, reply: Reply, extra: Record<string, string>): void {
   const headers: Record<string, string> = { ...extra, ...reply.headers };
+  if (reply.raw !== undefined) {
+    res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(reply.raw);
+    return;
+  }
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
@@ -56,26 +62,34 @@ async function handleApi(parts: ServerParts, req: IncomingMessage, url: URL): Pr
   const caller = authenticate(req.headers.authorization, deps.config.token);
   if (caller.kind === 'invalid') throw new ApiError(401, 'Bad credentials');
   const match = router.match(req.method ?? 'GET', url.pathname);
+  const method = req.method ?? 'GET';
+  // A conditional GET is counted only when it is not answered 304 (see conditional.ts).
+  const ifNoneMatch = method === 'GET' ? req.headers['if-none-match'] : undefined;
+  const who = caller.kind === 'valid' ? `user ID ${deps.store.userId(deps.config.login)}` : '127.0.0.1';
   // /rate_limit is free on GitHub too.
-  if (match?.spec.path !== '/rate_limit') {
-    const who = caller.kind === 'valid' ? `user ID ${deps.store.userId(deps.config.login)}` : '127.0.0.1';
-    deps.limiter.take(who);
-  }
+  const count = () => {
+    if (match?.spec.path !== '/rate_limit') deps.limiter.take(who);
+  };
+  if (ifNoneMatch === undefined) count();
   const raw = await readBody(req, MAX_BODY_BYTES);
   if (raw === undefined) throw new ApiError(413, 'Payload too large');
   if (!match) throw notFound();
   const body = parseJson(raw);
   const accept = req.headers.accept ?? '';
-  const apiReq: ApiRequest = { method: req.method ?? 'GET', url, params: match.params, body, caller, doc: match.spec.doc, accept };
+  const apiReq: ApiRequest = { method, url, params: match.params, body, caller, doc: match.spec.doc, accept };
+  let reply: Reply;
   try {
-    return await match.spec.handler(apiReq, deps);
+    reply = await match.spec.handler(apiReq, deps);
   } catch (error) {
+    // An error answer to a conditional GET counts, as every answer but a 304 does.
+    if (ifNoneMatch !== undefined) count();
     // Errors raised without a page link to the endpoint's page, as GitHub's do.
     if (error instanceof ApiError && error.documentationUrl === DOCS) {
       throw new ApiError(error.status, error.message, match.spec.doc, error.errors, error.headers);
     }
     throw error;
   }
+  return conditionalReply(method, ifNoneMatch, reply, count);
 }
 
 async function handleGit(parts: ServerParts, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {

@@ -1,5 +1,5 @@
 // The test's hands on PRs and commits: CI results, reviews, mergeability and draft state.
-import type { ApiDeps } from './api-kit.ts';
+import { FeedbackHands } from './feedback-hands.ts';
 import { revParse } from './git.ts';
 import type {
   BranchRules,
@@ -14,9 +14,7 @@ import type {
 } from './types.ts';
 
 /** Base of GitHubEmulator: everything a test sets up around PRs. */
-export class TestHands {
-  constructor(protected readonly deps: ApiDeps) {}
-
+export class TestHands extends FeedbackHands {
   /** Replaces the check runs GitHub reports for a commit sha (newest last). */
   setCheckRuns(owner: string, repo: string, sha: string, runs: readonly CheckRunInput[]): void {
     const record = this.deps.store.mustRepo(owner, repo);

@@ -12,6 +12,7 @@ export type * from './types.ts';
 export type { Match } from './scripts.ts';
 export type { CodexArgsOptions, EmulatorUrls } from './cli-env.ts';
 export { CODEX_KEY_ENV, EMULATOR_API_KEY, claudeEnv, codexArgs, codexEnv } from './cli-env.ts';
+export { garbageReviewerPlaybook, reviewerPlaybook, type ReviewerFinding } from './reviewer.ts';
 
 /** A running emulator. Create with `startModelEmulator`. */
 export class ModelEmulator {
@@ -56,6 +57,14 @@ export class ModelEmulator {
    */
   script(match: Match, playbook: Playbook): void {
     this.scripts.add(match, playbook);
+  }
+
+  /**
+   * Reviewer conversations (Director's reviewer prompt) whose first message contains or matches
+   * `match` follow `playbook`; the last registered wins; others answer a clean review.
+   */
+  scriptReviewer(match: Match, playbook: Playbook): void {
+    this.scripts.addReviewer(match, playbook);
   }
 
   /** The turn requests (not title calls) of conversations whose first human message matches. */

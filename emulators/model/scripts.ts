@@ -1,4 +1,5 @@
 // Which playbook a conversation follows, keyed by its first human message.
+import { CLEAN_REVIEW, isReviewerPrompt } from './reviewer.ts';
 import type { Playbook, Step } from './types.ts';
 
 /** A substring of, or a pattern for, a conversation's first human message. */
@@ -25,15 +26,22 @@ const DEFAULT_STEPS: readonly Step[] = [{ message: 'ok' }];
 /** Scripts registered by the test. */
 export class Scripts {
   private readonly entries: { match: Match; playbook: Playbook }[] = [];
+  private readonly reviewers: { match: Match; playbook: Playbook }[] = [];
 
   add(match: Match, playbook: Playbook): void {
     this.entries.push({ match, playbook });
   }
 
+  /** A script for reviewer conversations only (their first message is Director's reviewer prompt). */
+  addReviewer(match: Match, playbook: Playbook): void {
+    this.reviewers.push({ match, playbook });
+  }
+
   /** The steps for turn `turn` of the conversation that began with `first`; a later script wins over an earlier one. */
   select(first: string | undefined, turn: number): Selection {
-    const entry = first === undefined ? undefined : this.entries.findLast((e) => matches(e.match, first));
-    if (entry === undefined) return { steps: DEFAULT_STEPS };
+    const reviewer = isReviewerPrompt(first);
+    const entry = first === undefined ? undefined : (reviewer ? this.reviewers : this.entries).findLast((e) => matches(e.match, first));
+    if (entry === undefined) return { steps: reviewer ? CLEAN_REVIEW : DEFAULT_STEPS };
     return { steps: entry.playbook.turns[turn]?.steps ?? DEFAULT_STEPS, matched: describeMatch(entry.match) };
   }
 }

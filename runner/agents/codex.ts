@@ -123,7 +123,7 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
 }
 
 /** OpenAI Codex CLI: `codex exec --json`, sandboxed to the worktree, resumed by thread id. */
-export function codexDriver(settings: DriverSettings = {}): AgentDriver {
+export function codexDriver(settings: DriverSettings & { readOnly?: boolean } = {}): AgentDriver {
   return {
     name: 'codex',
     resumable: true,
@@ -131,7 +131,7 @@ export function codexDriver(settings: DriverSettings = {}): AgentDriver {
       // update_plan gives us the agent's plan (codex 0.169 offers it for gpt-5.5 only when enabled).
       // Inside Director's bubblewrap codex's own bwrap cannot start (a nested bwrap cannot mount
       // /proc over the one bwrap's --proc left partly covered), so Director's sandbox is the one.
-      const own = request.sandbox?.mode === 'bubblewrap' ? 'danger-full-access' : 'workspace-write';
+      const own = request.sandbox?.mode === 'bubblewrap' ? 'danger-full-access' : settings.readOnly ? 'read-only' : 'workspace-write';
       const base = ['exec', '--json', '--skip-git-repo-check', '--sandbox', own, '-c', 'tools.update_plan.enabled=true', ...(settings.args ?? [])];
       // The prompt goes on stdin ("-"): an argument is capped at 128 KiB on Linux.
       const args = request.sessionId ? [...base, 'resume', request.sessionId, '-'] : [...base, '-'];

@@ -179,6 +179,10 @@ const FOLD: TaskEventHandlers<ContextState, void> = {
   verification_started: () => undefined,
   // Its outcome shows as the fix-up turn's instruction or the task's failure.
   push_blocked: () => undefined,
+  // The fix-up turns they lead to carry their substance; the PR body and the thread hold the rest.
+  reviewed: () => undefined,
+  feedback_round: () => undefined,
+  feedback_addressed: () => undefined,
 };
 
 /** Folds one event into the task's context. Mutates `state` (the hot path: no copies). */

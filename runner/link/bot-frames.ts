@@ -64,6 +64,8 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
         input,
         ...(frame.verify && { verify: frame.verify }),
         ...(frame.memory && { memory: frame.memory }),
+        ...(frame.review && { review: frame.review }),
+        ...(frame.feedback && { feedback: frame.feedback }),
       });
     },
     'task.steer': (frame) => {

@@ -1,7 +1,8 @@
 import type { Redactor } from '../../shared/redact.ts';
 import { clip } from '../../shared/text.ts';
 import type { TaskInput } from '../agents/prompt.ts';
-import type { VerificationEvent } from '../tasks/task-events.ts';
+import type { ReviewedEvent, VerificationEvent } from '../tasks/task-events.ts';
+import { findingLines } from '../review/prompt.ts';
 
 const MAX_BODY = 60_000;
 
@@ -25,14 +26,28 @@ export function evidence(v: VerificationEvent): string {
   return lines.join('\n');
 }
 
-/** The draft PR's body: the agent's summary, the evidence and the issue it closes — redacted. */
-export function pullRequestBody(input: TaskInput, summary: string | undefined, verification: VerificationEvent | undefined, redact: Redactor): string {
+/** The reviewer gate's result, as Markdown. */
+export function reviewSection(review: ReviewedEvent): string {
+  if (review.problem) return `**Review:** could not review (${review.problem}).`;
+  const head = `**Review** by ${review.reviewer}: ${review.fixed} finding(s) fixed before this PR, ${review.noted.length} noted.`;
+  return review.noted.length > 0 ? [head, '', ...findingLines(review.noted)].join('\n') : head;
+}
+
+/** The draft PR's body: the agent's summary, the evidence, the review and the issue it closes — redacted. */
+export function pullRequestBody(
+  input: TaskInput,
+  summary: string | undefined,
+  verification: VerificationEvent | undefined,
+  redact: Redactor,
+  review?: ReviewedEvent,
+): string {
   const parts = ['## Summary', '', summary?.trim() || '(the agent gave no summary)', ''];
   parts.push(
     '## Evidence',
     '',
     verification ? evidence(verification) : 'No test command is configured or detected for this project; the change is unverified.',
     '',
+    ...(review ? [reviewSection(review), ''] : []),
   );
   if (input.kind === 'issue') parts.push(`Closes #${input.issue.number}`, '');
   else parts.push(`Requested by ${input.requestedBy} in Slack.`, '');

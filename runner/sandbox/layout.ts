@@ -38,6 +38,8 @@ export interface LayoutInput {
   cacheDir: string;
   /** The program about to run (an absolute path, or a name looked up on PATH). */
   program?: string;
+  /** The worktree and its git metadata read-only too (the reviewer). */
+  readOnly?: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ function agentState(env: Record<string, string>): string[] {
  * state and the caches writable; the repository's config, hooks/ and info/ read-only; the
  * runner's home and credentials hidden; /tmp private.
  */
-export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program }: LayoutInput): SandboxLayout {
+export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program, readOnly = false }: LayoutInput): SandboxLayout {
   const git = gitDirs(cwd);
   const inHomes = homes.flatMap((home) => SECRETS_IN_HOME.map((name) => join(home, name)));
   const secrets = [...inHomes, ...SOCKETS, ...(env.SSH_AUTH_SOCK ? [env.SSH_AUTH_SOCK] : [])].filter((path) => existsSync(path));
@@ -92,10 +94,12 @@ export function sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program }
   const tmp = ['/tmp', '/var/tmp', ...(env.TMPDIR ? [env.TMPDIR] : [])].filter((path) => existsSync(path));
   const hiddenDirs = [...new Set([...tmp, ...(existsSync(runnerHome) ? [runnerHome] : []), ...secrets.filter(isDir)].map(real))];
   const programDir = programRoot(program, hiddenDirs);
+  const checkout = [real(cwd), ...(git ? [git.common] : [])];
   return {
     cwd: real(cwd),
-    writable: [...new Set([real(cwd), ...(git ? [git.common] : []), ...agentState(env).map(real), real(cacheDir)])],
+    writable: [...new Set([...(readOnly ? [] : checkout), ...agentState(env).map(real), real(cacheDir)])],
     readOnly: [
+      ...(readOnly ? checkout : []),
       ...(git ? ['config', 'hooks', 'info'].map((name) => join(git.common, name)).filter((path) => existsSync(path)) : []),
       ...(programDir ? [programDir] : []),
     ],

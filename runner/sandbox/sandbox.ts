@@ -9,6 +9,8 @@ export interface SandboxedCommand {
   args: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /** The worktree stays read-only (the reviewer). */
+  readOnly?: boolean;
 }
 
 /** Wraps every agent and verification process of the runner; `off` only when AGENT_SANDBOX=off. */
@@ -35,10 +37,10 @@ export interface BubblewrapOptions {
 export function bubblewrapSandbox({ bwrapPath, runnerHome, home, cacheDir = join(runnerHome, 'cache') }: BubblewrapOptions): Sandbox {
   return {
     mode: 'bubblewrap',
-    wrap: ({ file, args, cwd, env }) => {
+    wrap: ({ file, args, cwd, env, readOnly }) => {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
       const homes = [...new Set([home, ...(env.HOME ? [env.HOME] : [])])];
-      const layout = sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program: file });
+      const layout = sandboxLayout({ cwd, env, runnerHome, homes, cacheDir, program: file, readOnly });
       // Caches a build writes go to the one writable place meant for them.
       const caches = {
         XDG_CACHE_HOME: cacheDir,
@@ -50,4 +52,9 @@ export function bubblewrapSandbox({ bwrapPath, runnerHome, home, cacheDir = join
       return { file: bwrapPath, args: bwrapArgs(layout, [file, ...args]), env: { ...env, ...caches } };
     },
   };
+}
+
+/** The same sandbox with the worktree read-only: what a reviewer runs in. */
+export function readOnlyView(sandbox: Sandbox): Sandbox {
+  return { mode: sandbox.mode, wrap: (command) => sandbox.wrap({ ...command, readOnly: true }) };
 }

@@ -98,4 +98,38 @@ export const runnerMigrations: readonly Migration[] = [
       ALTER TABLE tasks DROP COLUMN verify_command;
     `,
   },
+  {
+    version: 8,
+    name: 'evidence gates: review and PR feedback settings per task, the PR watcher’s ETags, seen feedback and rounds',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN review TEXT;
+      ALTER TABLE tasks ADD COLUMN feedback TEXT;
+      ALTER TABLE task_followups ADD COLUMN kind TEXT;
+      CREATE TABLE pr_watch_etags (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        url TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        PRIMARY KEY (task_id, url)
+      );
+      CREATE TABLE pr_feedback_items (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        head_sha TEXT NOT NULL,
+        status TEXT NOT NULL,
+        author TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        round INTEGER,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (task_id, kind, item_id, head_sha)
+      );
+      CREATE TABLE pr_feedback_rounds (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        round INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (task_id, round)
+      );
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ import type { RestartReason, TaskEvent } from './task-events.ts';
 import { runTurn } from './turn.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { verifyAndPublish, type Publish, type Verify } from './verify-and-publish.ts';
+import type { Review } from '../review/reviewer.ts';
 
 export interface TaskEngineOptions {
   store: TaskStore;
@@ -50,6 +51,8 @@ export interface TaskEngineOptions {
   verify?: Verify;
   /** Commits, pushes and opens or updates the draft PR; 'nothing' when there is no change to publish. */
   publish?: Publish;
+  /** The reviewer gate between passing tests and the PR (runner/review/). */
+  review?: Review;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
   /** Completes a task's input before its first turn (the runner reads the issue from GitHub). */
@@ -100,6 +103,19 @@ export class TaskEngine {
     this.record(taskId, { type: 'instruction', author, text });
     if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
     return id;
+  }
+
+  /** PR feedback for the agent: the runner's own prompt (its untrusted parts fenced), run like a person's follow-up. */
+  feedback(taskId: string, prompt: string, event: TaskEvent): void {
+    const { store, clock } = this.options;
+    store.addFollowUp(taskId, prompt, 'github', clock.now(), undefined, 'pr_feedback');
+    this.record(taskId, event);
+    if (!this.active.has(taskId) && settledStates.has(store.require(taskId).state)) this.requeue(taskId);
+  }
+
+  /** Records a step of the runner's own (the PR watcher's) in the task's log; its milestone reaches the thread. */
+  note(taskId: string, event: TaskEvent): void {
+    this.record(taskId, event);
   }
 
   /** Continues an interrupted (or finished) task: same worktree, same session where possible. */

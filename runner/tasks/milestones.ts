@@ -120,6 +120,32 @@ const BY_EVENT: TaskEventHandlers<Redact, Milestone | undefined> = {
     const next = event.fixup ? 'the agent gets one turn to remove it' : 'the task fails';
     return { kind: 'progress', text: firstLine(`Push blocked: a secret${where}; nothing was pushed, ${next}`, 300), detail: lines.join('\n'), post: true };
   },
+  reviewed: (event) => {
+    const noted = event.noted.length;
+    const text = event.problem
+      ? `Review: could not review (${firstLine(event.problem, 200)}); publishing anyway`
+      : event.fixed + noted === 0
+        ? `Review by ${event.reviewer}: no findings`
+        : `Review: ${event.fixed} finding${event.fixed === 1 ? '' : 's'} fixed, ${noted} noted`;
+    return { kind: 'review', outcome: event.problem ? 'could_not_review' : 'reviewed', fixed: event.fixed, noted, text, post: true };
+  },
+  feedback_round: (event, redact) => ({
+    kind: 'feedback',
+    phase: 'addressing',
+    count: event.count,
+    text: redact(`addressing review (${event.count})`),
+    post: false,
+  }),
+  feedback_addressed: (event, redact) => {
+    const comments = event.count - event.checks.length;
+    const parts = [
+      comments > 0 &&
+        `${comments} review comment${comments === 1 ? '' : 's'}${event.from.length > 0 ? ` from ${event.from.map((f) => `@${f}`).join(', ')}` : ''}`,
+      event.checks.length > 0 && `failing check${event.checks.length === 1 ? '' : 's'} ${event.checks.join(', ')}`,
+    ].filter(Boolean);
+    const text = shorten(redact(`Addressed ${parts.join(' and ')} in ${event.headSha.slice(0, 7)}; tests pass`), 3000);
+    return { kind: 'feedback', phase: 'addressed', count: event.count, text, post: true };
+  },
   restarted: (event) => ({
     kind: 'restarted',
     reason: event.reason,

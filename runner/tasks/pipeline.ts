@@ -61,7 +61,7 @@ function titleOf(task: TaskRecord): string {
  * the task's branch to the checked URL and opens or updates its draft PR.
  */
 export function githubPublisher({ octokit, gitUrl, allowedOrigin, privateRoot, token, identity, redact, path }: PublisherOptions): Publish {
-  return async (task, project: EngineProject, summary, verification) => {
+  return async (task, project: EngineProject, summary, verification, review) => {
     if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
     if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);
     const closes = task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : '';
@@ -84,7 +84,7 @@ export function githubPublisher({ octokit, gitUrl, allowedOrigin, privateRoot, t
       branch: task.branch,
       base: project.defaultBranch,
       title: redact(titleOf(task)),
-      body: pullRequestBody(task.input, summary, verification, redact),
+      body: pullRequestBody(task.input, summary, verification, redact, review),
       ...(task.pr_number !== null && { existing: task.pr_number }),
     });
     return { prNumber: pull.number, prUrl: pull.url, headSha: pushed.headSha, updated: !pull.created };

@@ -41,6 +41,10 @@ const taskRow = z.object({
   verify: z.string().nullable(),
   /** What the channel's project memory says that is relevant to this task (from the bot). */
   memory: z.string().nullable(),
+  /** The channel's `--review` choice (an agent name or kind, or off); null for the default reviewer. */
+  review: z.string().nullable(),
+  /** The channel's `--feedback` choice for the open PR (auto, ask, off); null for auto. */
+  feedback: z.enum(['auto', 'ask', 'off']).nullable(),
   /** When the raw events of this (settled) task were removed by the retention policy. */
   events_pruned_at: z.number().nullable(),
   created_at: z.number(),
@@ -48,7 +52,15 @@ const taskRow = z.object({
 });
 export type TaskRecord = z.output<typeof taskRow>;
 
-const followUpRow = z.object({ id: z.number(), task_id: z.string(), text: z.string(), author: z.string(), external_id: z.string().nullable() });
+const followUpRow = z.object({
+  id: z.number(),
+  task_id: z.string(),
+  text: z.string(),
+  author: z.string(),
+  external_id: z.string().nullable(),
+  /** null: a person's reply; `pr_feedback`: a prompt the runner made from PR feedback (its untrusted parts already fenced). */
+  kind: z.enum(['pr_feedback']).nullable(),
+});
 export type FollowUp = z.output<typeof followUpRow>;
 
 /** What a new task needs. */
@@ -61,6 +73,9 @@ export interface NewTask {
   /** A name among the project's verifyCommands, already checked against them. */
   verify?: string;
   memory?: string;
+  /** The channel's reviewer choice (see runner/review/drivers.ts). */
+  review?: string;
+  feedback?: 'auto' | 'ask' | 'off';
 }
 
 /** What a state change may also record: why it failed or stopped, and the agent's summary. */
@@ -76,8 +91,8 @@ export class TaskStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify, memory, created_at, updated_at)
-         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify, @memory, @now, @now)`,
+        `INSERT INTO tasks (id, seq, project, agent, title, input, state, verify, memory, review, feedback, created_at, updated_at)
+         VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), @project, @agent, @title, @input, 'queued', @verify, @memory, @review, @feedback, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       inStates: db.prepare('SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY seq'),
@@ -89,8 +104,10 @@ export class TaskStore {
       setSession: db.prepare('UPDATE tasks SET session_id = ?, updated_at = ? WHERE id = ?'),
       clearSession: db.prepare('UPDATE tasks SET session_id = NULL, updated_at = ? WHERE id = ?'),
       startRun: db.prepare('UPDATE tasks SET run_id = ?, runs = runs + 1, state = ?, error = NULL, events_pruned_at = NULL, updated_at = ? WHERE id = ?'),
-      addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at, external_id) VALUES (?, ?, ?, ?, ?)'),
-      pendingFollowUps: db.prepare('SELECT id, task_id, text, author, external_id FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id'),
+      addFollowUp: db.prepare('INSERT INTO task_followups (task_id, text, author, created_at, external_id, kind) VALUES (?, ?, ?, ?, ?, ?)'),
+      pendingFollowUps: db.prepare(
+        'SELECT id, task_id, text, author, external_id, kind FROM task_followups WHERE task_id = ? AND picked_at IS NULL ORDER BY id',
+      ),
       setInput: db.prepare('UPDATE tasks SET input = ?, updated_at = ? WHERE id = ?'),
       pickFollowUps: db.prepare('UPDATE task_followups SET picked_at = ? WHERE task_id = ? AND picked_at IS NULL AND id <= ?'),
       addEvent: db.prepare('INSERT INTO task_events (task_id, at, event) VALUES (?, ?, ?)'),
@@ -102,8 +119,16 @@ export class TaskStore {
   }
 
   create(task: NewTask, now: number): TaskRecord {
-    const { verify, memory, ...rest } = task;
-    this.s.insert.run({ ...rest, input: JSON.stringify(task.input), verify: verify ?? null, memory: memory ?? null, now });
+    const { verify, memory, review, feedback, ...rest } = task;
+    this.s.insert.run({
+      ...rest,
+      input: JSON.stringify(task.input),
+      verify: verify ?? null,
+      memory: memory ?? null,
+      review: review ?? null,
+      feedback: feedback ?? null,
+      now,
+    });
     return this.require(task.id);
   }
 
@@ -156,8 +181,8 @@ export class TaskStore {
     this.s.startRun.run(runId, 'running', now, id);
   }
 
-  addFollowUp(taskId: string, text: string, author: string, now: number, externalId?: string): number {
-    return Number(this.s.addFollowUp.run(taskId, text, author, now, externalId ?? null).lastInsertRowid);
+  addFollowUp(taskId: string, text: string, author: string, now: number, externalId?: string, kind?: 'pr_feedback'): number {
+    return Number(this.s.addFollowUp.run(taskId, text, author, now, externalId ?? null, kind ?? null).lastInsertRowid);
   }
 
   setInput(id: string, input: TaskInput, now: number): void {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { agentEventSchema } from '../agents/events.ts';
+import { findingSchema } from '../review/findings.ts';
 
 /** The project's tests ran in the worktree. */
 export const verificationEvent = z.object({
@@ -52,6 +53,38 @@ export const pushBlockedEvent = z.object({
   fixup: z.boolean(),
 });
 
+/** The reviewer gate's result before publishing: what was fixed, what is noted in the PR body, or that it could not review. */
+export const reviewedEvent = z.object({
+  type: z.literal('reviewed'),
+  reviewer: z.string(),
+  /** Blocking (P0/P1) findings the task's agent got fix-up turns for. */
+  fixed: z.number().int().min(0),
+  /** Findings left for people (P2/P3, and blocking ones still there when the bound was reached). */
+  noted: z.array(findingSchema),
+  /** Set when the reviewer could not review (a malformed answer twice, a failed run). */
+  problem: z.string().optional(),
+});
+
+/** PR feedback (review comments, a failing check) became a follow-up turn for the agent. */
+export const feedbackRoundEvent = z.object({
+  type: z.literal('feedback_round'),
+  /** Comments and checks handed to the agent. */
+  count: z.number().int().min(0),
+  /** Who wrote them (logins), or the failing checks' names. */
+  from: z.array(z.string()),
+  round: z.number().int().min(1),
+});
+
+/** A feedback round was pushed: replies went to the review threads. */
+export const feedbackAddressedEvent = z.object({
+  type: z.literal('feedback_addressed'),
+  count: z.number().int().min(0),
+  from: z.array(z.string()),
+  headSha: z.string(),
+  /** Whether the checks the round was about are named in it (a failing check). */
+  checks: z.array(z.string()),
+});
+
 export const taskEventSchema = z.union([
   agentEventSchema,
   verificationEvent,
@@ -60,10 +93,14 @@ export const taskEventSchema = z.union([
   verificationStartedEvent,
   restartedEvent,
   pushBlockedEvent,
+  reviewedEvent,
+  feedbackRoundEvent,
+  feedbackAddressedEvent,
 ]);
 export type TaskEvent = z.infer<typeof taskEventSchema>;
 export type VerificationEvent = z.infer<typeof verificationEvent>;
 export type PublishedEvent = z.infer<typeof publishedEvent>;
+export type ReviewedEvent = z.infer<typeof reviewedEvent>;
 export type RestartReason = z.infer<typeof restartedEvent>['reason'];
 
 /** What to do with each event type, none forgotten: a new event type without a handler fails to compile. */

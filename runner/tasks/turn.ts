@@ -49,7 +49,8 @@ async function promptFor(deps: TurnDeps, task: TaskRecord, project: EngineProjec
 export async function runTurn(deps: TurnDeps, task: TaskRecord, project: EngineProject, driver: AgentDriver, fixup?: string): Promise<TurnOutcome> {
   const { store, context, clock, log, agentEnv, redact, graceMs = 10_000, timeLimitMs, changed } = deps;
   const followUps = fixup === undefined ? store.pendingFollowUps(task.id) : [];
-  const steering = fixup ?? followUps.map((f) => followUpPrompt(f.text, f.author)).join('\n\n');
+  // PR feedback comes as the runner's own prompt, its untrusted parts already fenced as data.
+  const steering = fixup ?? followUps.map((f) => (f.kind === 'pr_feedback' ? f.text : followUpPrompt(f.text, f.author))).join('\n\n');
   const resuming = driver.resumable && task.session_id !== null;
   const prompt = await promptFor(deps, task, project, resuming, steering);
 

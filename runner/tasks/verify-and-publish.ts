@@ -6,7 +6,9 @@ import { verifyRunId } from './ids.ts';
 import type { TurnOutcome } from './outcome.ts';
 import { verifyCommandFor, type EngineProject } from './project.ts';
 import type { TaskRecord, TaskStore } from './store.ts';
-import type { PublishedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
+import type { PublishedEvent, ReviewedEvent, TaskEvent, VerificationEvent } from './task-events.ts';
+import { reviewGate, type GateState } from '../review/gate.ts';
+import type { Review } from '../review/reviewer.ts';
 
 /** Runs the project's tests in the task's worktree; undefined when the project has none. */
 export type Verify = (task: TaskRecord, project: EngineProject, runId: string) => Promise<VerificationEvent | undefined>;
@@ -17,6 +19,7 @@ export type Publish = (
   project: EngineProject,
   summary: string | undefined,
   verification: VerificationEvent | undefined,
+  review?: ReviewedEvent,
 ) => Promise<Omit<PublishedEvent, 'type'> | 'nothing'>;
 
 /** What the steps after a finished turn need from the engine. */
@@ -25,6 +28,8 @@ export interface VerifyAndPublishDeps {
   clock: Clock;
   verify?: Verify;
   publish?: Publish;
+  /** The reviewer gate after passing tests; none when not configured. */
+  review?: Review;
   /** Turns the agent gets to fix failing tests before the task fails (default 2). */
   fixupTurns?: number;
   /** Sets the task's state, tells the listeners, returns the fresh record. */
@@ -79,19 +84,32 @@ export async function verifyAndPublish(deps: VerifyAndPublishDeps, task: TaskRec
   const { store, clock, verify, publish, record, halted } = deps;
   if (!verify) return turn;
   let summary = turn.summary;
-  for (let secretFixups = 0; ; secretFixups++) {
+  const gate: GateState = { fixups: 0, fixed: 0 };
+  for (let secretFixups = 0; ;) {
     const verified = await verifyWithFixups({ ...deps, verify }, task, project, summary);
     if ('ended' in verified) return verified.ended;
     summary = verified.summary;
+    let review: ReviewedEvent | undefined;
+    if (deps.review) {
+      const halt = halted(task.id);
+      if (halt) return halt;
+      const step = await reviewGate({ ...deps, review: deps.review }, task, project, gate);
+      if ('ended' in step) return step.ended;
+      if ('again' in step) {
+        summary = step.again ?? summary;
+        continue;
+      }
+      review = step.publish;
+    }
     if (!publish) return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
     const halt = halted(task.id);
     if (halt) return halt;
     let published: Awaited<ReturnType<Publish>>;
     try {
-      published = await publish(deps.transition(task.id, 'publishing'), project, summary, verified.verification);
+      published = await publish(deps.transition(task.id, 'publishing'), project, summary, verified.verification, review);
     } catch (error) {
       if (!(error instanceof SecretsFoundError)) throw error;
-      const fixup = secretFixups < 1;
+      const fixup = secretFixups++ < 1;
       record(task.id, { type: 'push_blocked', findings: error.findings, fixup });
       if (!fixup)
         return {

@@ -10,6 +10,9 @@ describe('director demo', () => {
       expect(stdout).toContain(title);
     expect(stdout).toContain('Draft PR #');
     expect(stdout).toContain('updated');
+    // The evidence gates: a reviewer's finding fixed before the PR, and a review comment addressed after it.
+    expect(stdout).toContain('Review: 1 finding fixed, 0 noted');
+    expect(stdout).toContain('Addressed 1 review comment from @carol');
     expect(stdout).toContain('alice: @director Looks good — please also add a short doc page for this.  👀 ✅');
     // "status?" is answered in the thread in a few lines, the whole summary behind More; the memory holds a digest per task.
     expect(stdout).toMatch(/Last tests:\* `[^`]+` passed/);

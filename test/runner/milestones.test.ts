@@ -24,6 +24,8 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   pr_url: null,
   verify: null,
   memory: null,
+  review: null,
+  feedback: null,
   events_pruned_at: null,
   created_at: 0,
   updated_at: 0,
