@@ -24,7 +24,7 @@ import { CardRefresher } from './director/card-refresher.ts';
 import { Director } from './director/director.ts';
 import { HeldTasks } from './director/held-tasks.ts';
 import { ProjectMemory } from './director/memory.ts';
-import { issueRequests, summaryRequests } from './director/runner-requests.ts';
+import { issueRequests, sentryRequests, summaryRequests } from './director/runner-requests.ts';
 import { TaskStarter } from './director/task-starter.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
@@ -98,6 +98,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const memory = new ProjectMemory(db);
   const issues = issueRequests(clock);
   const summaryAnswers = summaryRequests(clock);
+  const sentryAnswers = sentryRequests(clock);
   const cards = new CardRefresher({ store, runners, outbox, clock });
   const bindings = new BindingStore(db);
   const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
@@ -113,6 +114,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       clock,
       log,
       issuesFound: (requestId, answer) => issues.answer(requestId, answer),
+      sentryFound: (requestId, answer) => sentryAnswers.answer(requestId, answer),
       summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
       taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
       followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),

@@ -73,7 +73,17 @@ function latest(match: RegExpExecArray, _url: URL, deps: ServerDeps): Reply {
   return { status: 200, body: event };
 }
 
+function details(match: RegExpExecArray, _url: URL, deps: ServerDeps): Reply {
+  const issue = deps.store.issue(match[2] ?? '');
+  const project = issue && deps.store.project(issue.project);
+  if (!issue || !project) throw new SentryApiError(404, 'The requested resource does not exist');
+  // An issue's own page counts all time.
+  const view = { base: deps.base(), org: deps.org, project, from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, conditions: false };
+  return { status: 200, body: renderIssue(issue, view) };
+}
+
 const ROUTES: Route[] = [
+  { pattern: /^\/api\/0\/organizations\/([^/]+)\/issues\/(\d+)\/$/, scopes: ['event:read'], handle: details },
   { pattern: /^\/api\/0\/organizations\/([^/]+)\/issues\/$/, scopes: ['event:read'], handle: listIssues },
   { pattern: /^\/api\/0\/organizations\/([^/]+)\/issues\/(\d+)\/events\/(latest|oldest|recommended)\/$/, scopes: ['event:read'], handle: latest },
   {

@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { BotToRunnerReceived, FrameHandlers } from '../../shared/protocol.ts';
 import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
+import type { SentrySource } from '../sentry/source.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { TaskStore } from '../tasks/store.ts';
 import { refusalReasons, refusedUpdate, requestedAgent, type RunnerOwn } from './task-refusal.ts';
@@ -15,6 +16,8 @@ export interface BotFrameDeps extends RunnerOwn {
   store: TaskStore;
   /** Undefined when the runner has no GitHub token. */
   issues: GitHubIssues | undefined;
+  /** Sentry issues for "fix sentry errors" (says what is missing when Sentry is not configured). */
+  sentry: SentrySource;
   endpoint: RunnerEndpoint;
   /** How the channel's refusals name this runner. */
   runnerName: string;
@@ -43,14 +46,17 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
       }
       const project = projects.get(frame.project);
       const agent = requestedAgent(frame, deps);
+      const { source } = frame;
       const input =
-        frame.source.kind === 'issue'
+        source.kind === 'issue'
           ? {
               kind: 'issue' as const,
               repo: project?.repo ?? frame.project,
-              issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] },
+              issue: { number: source.number, title: frame.title, body: '', labels: [], comments: [] },
             }
-          : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
+          : source.kind === 'sentry'
+            ? deps.sentry.placeholder(frame.project, source.issueId, source.shortId, frame.title)
+            : { kind: 'request' as const, text: source.text, requestedBy: source.requestedBy };
       engine.create({
         id: frame.taskId,
         project: frame.project,
@@ -81,6 +87,15 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
         // A summary budget can be set above what a frame carries: the frame gets the start.
         const summary = await deps.summarise(frame.taskId);
         answer(summary.length > SUMMARY_FRAME_CHARS ? `${clip(summary, SUMMARY_FRAME_CHARS)}\n[… cut]` : summary);
+      }),
+    'sentry.find': (frame) =>
+      later(async () => {
+        const found = await deps.sentry.find(frame.project, frame.query).catch((error: unknown) => ({
+          issues: [],
+          covered: 0,
+          error: `listing Sentry issues failed: ${error instanceof Error ? error.message : String(error)}`,
+        }));
+        endpoint.send({ type: 'sentry.found', requestId: frame.requestId, ...found });
       }),
     'issues.find': (frame) =>
       later(async () => {
