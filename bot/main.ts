@@ -25,6 +25,11 @@ import { Director } from './director/director.ts';
 import { HeldTasks } from './director/held-tasks.ts';
 import { ProjectMemory } from './director/memory.ts';
 import { issueRequests, sentryRequests, summaryRequests } from './director/runner-requests.ts';
+import { BatchRuns } from './director/batch-runs.ts';
+import { Automations } from './automations/automations.ts';
+import { AutomationStore } from './automations/store.ts';
+import { Scheduler } from './schedule/scheduler.ts';
+import { ScheduleStore } from './schedule/store.ts';
 import { TaskStarter } from './director/task-starter.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
@@ -60,6 +65,8 @@ export interface RunningBot {
   log: Logger;
   outbox: SlackOutbox;
   hub: RunnerHub;
+  /** Fires due schedules now (tests with a clock of their own; the bot ticks by itself). */
+  tickSchedules(): Promise<number>;
   /**
    * Pairs a runner in this process (`director local`, replacing an earlier one of that name). With
    * an owner it is theirs; without, the returned claim code makes it theirs (`/director claim`).
@@ -105,7 +112,36 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
   const held = new HeldTasks({ store, bindings, hub, cards, clock });
   const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
-  const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
+  const batches = new BatchRuns({ store, bindings, runners, hub, outbox, starter, cards, issues, sentry: sentryAnswers, clock });
+  const director = new Director({
+    store,
+    bindings,
+    binder,
+    announcements,
+    runners,
+    hub,
+    outbox,
+    requests: issues,
+    memory,
+    cards,
+    held,
+    starter,
+    batches,
+    clock,
+    log,
+  });
+  const schedules = new ScheduleStore(db);
+  const automations = new Automations({ schedules, store: new AutomationStore(db), bindings, tasks: store, batches, outbox, clock, log });
+  const scheduler = new Scheduler({
+    store: schedules,
+    clock,
+    log,
+    handlers: {
+      automation: (schedule, slot) => automations.fire(schedule, slot),
+      // Weekly reports arrive with the PostHog work; until then a report schedule only says so.
+      report: (schedule) => Promise.resolve(log.warn({ schedule: schedule.id }, 'report schedules are not run by this build')),
+    },
+  });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
   hub.onFrame(
@@ -128,6 +164,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     messages,
     director,
     summaries,
+    automations,
     log,
     pairing,
     runners,
@@ -153,6 +190,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const port = await listen(server, config.port, config.host);
   await slack.connect();
   outbox.resume();
+  scheduler.start();
   log.info({ port, mode: config.slack.connection.mode }, 'director bot ready');
 
   return {
@@ -160,12 +198,14 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     log,
     outbox,
     hub,
+    tickSchedules: () => scheduler.tick(),
     pairLocalRunner: (name, owner) => {
       const paired = pairing.pairLocal(name, owner);
       for (const id of paired.replaced) hub.disconnect(id, CloseCode.revoked, 'replaced by a new local runner');
       return { token: paired.token, ...(paired.claimCode && { claimCode: paired.claimCode }) };
     },
     stop: async () => {
+      await scheduler.close();
       cards.close();
       outbox.stop();
       hub.close();

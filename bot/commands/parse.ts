@@ -1,5 +1,6 @@
 import type { ParsedCommand } from '../director/command.ts';
 import { MAX_FACT } from '../director/memory.ts';
+import { parseAutomations, parseEvery, parseFixSentry } from './parse-automations.ts';
 import { commands } from './usage.ts';
 
 /** Removes a leading mention of the bot (`<@U123>` or `<@U123|name>`) from an app_mention's text. */
@@ -53,7 +54,10 @@ export function parseCommand(text: string): ParsedCommand {
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
+  if (word === 'fix' && /^sentry\b/i.test(input.slice(3).trim())) return parseFixSentry(input.slice(3).trim());
   if (word === 'fix') return parseFix(input.slice(3).trim());
+  if (word === 'every') return parseEvery(input.slice(word.length).trim());
+  if (word === 'automations' || word === 'automation') return parseAutomations(args);
   if (word === 'runners' || word === 'runner') {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
     if (args[0]?.toLowerCase() === 'revoke') {

@@ -11,6 +11,8 @@ export interface SentryEmulator {
   /** http://127.0.0.1:PORT — what SENTRY_URL points at. */
   url: string;
   org: string;
+  /** Project slugs. */
+  projects: string[];
   /** A token with event:read and project:read. */
   token: string;
   /** Every request answered, in order. */
@@ -52,6 +54,7 @@ export async function startSentryEmulator(options: SentryEmulatorOptions = {}): 
   return {
     url: base,
     org,
+    projects: store.projects.map((p) => p.slug),
     token,
     requests: records,
     projectId: (slug) => {
