@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one table.
+import { benchAutomations } from './automations.ts';
 import { benchCompaction } from './compaction.ts';
 import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
@@ -20,6 +21,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'context compaction', run: benchCompaction },
   { name: 'http flood', run: benchHttpFlood },
   { name: 'agent sandbox', run: benchSandbox },
+  { name: 'automations scheduler', run: benchAutomations },
 ];
 const only = process.argv[2];
 
