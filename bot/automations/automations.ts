@@ -6,7 +6,7 @@ import { cutMrkdwn, escapeMrkdwn, oneLine } from '../../shared/text.ts';
 import { parseCommand } from '../commands/parse.ts';
 import { batchCommandKinds, type BatchCommand, type BatchRuns, type RunOutcome } from '../director/batch-runs.ts';
 import type { CommandContext, ParsedCommand } from '../director/command.ts';
-import { isMaintainer } from '../director/permissions.ts';
+import { mayManageAutomations } from '../director/permissions.ts';
 import type { Schedule, ScheduleStore } from '../schedule/store.ts';
 import { parseWhen, WHEN_EXAMPLES } from '../schedule/when.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
@@ -63,7 +63,7 @@ export class Automations {
         return `Automation \`${schedule.id}\` is deleted.`;
       },
       run: (schedule) => {
-        void this.fire(schedule, clock.now());
+        void this.fire(schedule, clock.now()).catch((error: unknown) => options.log.error({ err: error, schedule: schedule.id }, 'an automation run failed'));
         return `Running automation \`${schedule.id}\` now; its status line follows along.`;
       },
     } satisfies Omit<ActionHandlers, 'list'>;
@@ -74,7 +74,7 @@ export class Automations {
     const { bindings, schedules, store, clock } = this.options;
     const binding = bindings.binding(ctx.channel);
     if (!binding) return UNBOUND;
-    if (!isMaintainer(ctx.user, binding)) return ONLY_MAINTAINERS;
+    if (!mayManageAutomations(ctx.user, binding)) return ONLY_MAINTAINERS;
     const parsed = parseWhen(text);
     if (!parsed.ok) return `${parsed.error} Say when like ${WHEN_EXAMPLES}.`;
     const command = parseCommand(parsed.rest);
@@ -100,7 +100,7 @@ export class Automations {
     const schedule = schedules.get(action.id);
     if (!schedule || schedule.kind !== 'automation' || schedule.channel !== ctx.channel)
       return `No automation \`${escapeMrkdwn(action.id)}\` in this channel (\`/director automations\` lists them).`;
-    if (!isMaintainer(ctx.user, bindings.binding(ctx.channel))) return ONLY_MAINTAINERS;
+    if (!mayManageAutomations(ctx.user, bindings.binding(ctx.channel))) return ONLY_MAINTAINERS;
     return this.actions[action.action](schedule, ctx);
   }
 
@@ -136,7 +136,8 @@ export class Automations {
     const binding = this.options.bindings.binding(automation.channel);
     if (!binding) return { kind: 'failed', detail: 'the channel is not bound to a project any more' };
     // Runs are its maker's: one who is no longer a maintainer runs nothing.
-    if (!isMaintainer(automation.created_by, binding)) return { kind: 'failed', detail: `<@${automation.created_by}>, who made it, is no longer a maintainer` };
+    if (!mayManageAutomations(automation.created_by, binding))
+      return { kind: 'failed', detail: `<@${automation.created_by}>, who made it, is no longer a maintainer` };
     const command = parseCommand(text);
     if (!batchCommandKinds.has(command.kind)) return { kind: 'failed', detail: 'its command is not a task command any more' };
     const ctx = { channel: automation.channel, user: automation.created_by, team: automation.team, slashCommand: '/director' };

@@ -37,3 +37,8 @@ export function maySteer(user: string, task: BotTask, binding: ChannelBinding | 
 export function mayForget(user: string, entry: MemoryEntry, binding: ChannelBinding, taskStarter: string | undefined): boolean {
   return binding.maintainers.length === 0 || isMaintainer(user, binding) || entry.author === user || (taskStarter !== undefined && taskStarter === user);
 }
+
+/** Make, pause, resume, delete or run the channel's automations; an automation's runs also need its maker to still be one. */
+export function mayManageAutomations(user: string, binding: ChannelBinding | undefined): boolean {
+  return isMaintainer(user, binding);
+}
