@@ -1,4 +1,6 @@
+import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sentryIdsFixedByOpenPulls } from '../../runner/sentry/open-pulls.ts';
 import type { Playbook } from '../../emulators/model/index.ts';
 import { startSentryEmulator, type SentryEmulator } from '../../emulators/sentry/index.ts';
 import { until } from '../../emulators/support/until.ts';
@@ -58,6 +60,9 @@ describe('fix sentry errors from Slack: Sentry emulator → runner → tasks, ca
       .sort();
     expect(bodies.some((b) => b.includes(`Fixes ${cart.shortId}`))).toBe(true);
     expect(bodies.some((b) => b.includes(`Fixes ${keyed.shortId}`))).toBe(true);
+    // What a runner without these tasks (another machine) reads from the open PRs to skip both issues.
+    const octokit = new Octokit({ auth: github.token, baseUrl: github.apiUrl });
+    expect([...(await sentryIdsFixedByOpenPulls(octokit, 'acme/demo'))].sort()).toEqual([cart.shortId, keyed.shortId].sort());
 
     const prompt = JSON.stringify(model.conversation('TypeError: cart is undefined')[0]?.humanMessages ?? []);
     expect(prompt).toContain('at total (app/cart.js:10:1)');

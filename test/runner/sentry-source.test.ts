@@ -33,11 +33,12 @@ describe('the runner’s Sentry source against the Sentry emulator', () => {
     await sentry.close();
   });
 
-  const source = (over: { token?: string; sentryProject?: string | null } = {}) =>
+  const source = (over: { token?: string; sentryProject?: string | null; fixedByPulls?: string[] } = {}) =>
     new SentrySource({
       client: new SentryClient({ url: sentry.url, org: 'acme', token: over.token ?? sentry.token, fetch, clock, log: quietLog }),
       projects: new Map([['demo', { repo: 'acme/demo', ...(over.sentryProject !== null && { sentryProject: over.sentryProject ?? 'web' }) }]]),
       store,
+      ...(over.fixedByPulls && { fixedByOpenPulls: (repo: string) => Promise.resolve(new Set(repo === 'acme/demo' ? over.fixedByPulls : [])) }),
       redact: createRedactor([sentry.token]),
       url: sentry.url,
       org: 'acme',
@@ -63,6 +64,9 @@ describe('the runner’s Sentry source against the Sentry emulator', () => {
     expect(sentry.requests.filter((r) => r.path.endsWith('/issues/')).length).toBe(3);
     expect((await source().find('demo', query({ eventsOver: 45 }))).issues.map((i) => i.title)).toEqual(['Few users']);
     expect((await source().find('demo', query({ usersOver: 20, top: 1 }))).issues.map((i) => i.title)).toEqual(['B']);
+    const withPull = await source({ fixedByPulls: [b.shortId] }).find('demo', query({ usersOver: 20 }));
+    expect(withPull.issues.map((i) => i.title)).toEqual(['Busy', 'A']);
+    expect(withPull.covered).toBe(2);
   });
 
   it('says which variable or config key to fix: bad token, missing scope, unmapped project', async () => {
