@@ -84,7 +84,7 @@ export function taskPrompt(input: TaskInput, { testCommand, context }: PromptOpt
         [
           `Culprit: ${issue.culprit}`,
           `Level: ${issue.level}`,
-          `Events: ${issue.events}, users: ${issue.users}`,
+          `Events: ${issue.events}, users: ${issue.users} (all time)`,
           `First seen: ${issue.firstSeen}, last seen: ${issue.lastSeen}`,
           `Link: ${issue.permalink}`,
         ].join('\n'),

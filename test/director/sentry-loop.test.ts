@@ -67,7 +67,7 @@ describe('fix sentry errors from Slack: Sentry emulator → runner → tasks, ca
     const prompt = JSON.stringify(model.conversation('TypeError: cart is undefined')[0]?.humanMessages ?? []);
     expect(prompt).toContain('at total (app/cart.js:10:1)');
     expect(prompt).toContain('POST /charge?key=[REDACTED] 500');
-    expect(prompt).toContain('Events: 40, users: 30');
+    expect(prompt).toContain('Events: 40, users: 30 (all time)');
     expect(prompt).not.toContain(LEAK);
 
     const messages = slack.messages(channel);

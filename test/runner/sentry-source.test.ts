@@ -102,7 +102,7 @@ describe('the runner’s Sentry source against the Sentry emulator', () => {
     const prompt = taskPrompt(input);
     expect(prompt).toContain('TypeError: cart is undefined');
     expect(prompt).toContain('Culprit: app/cart.js in total');
-    expect(prompt).toContain('Events: 30, users: 21');
+    expect(prompt).toContain('Events: 30, users: 21 (all time)');
     expect(prompt).toContain(`Link: ${sentry.url}/organizations/acme/issues/${issue.id}/`);
     expect(prompt).toMatch(
       /Stack trace of the latest event[^\n]*:\n```text\nTypeError: cart is undefined\n {2}at main \(app\/main.js:3:1\)\n {2}at total \(app\/cart.js:10:1\)/,
