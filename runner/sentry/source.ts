@@ -109,8 +109,8 @@ export class SentrySource {
         lastSeen: issue.lastSeen ?? '',
         permalink: this.permalink(issue.id, issue.permalink),
         // Redacted before any cutting (the prompt's fence cuts long text).
-        stack: redact(stackText(event)),
-        breadcrumbs: redact(breadcrumbText(event)),
+        stack: redact(stackText(event, redact)),
+        breadcrumbs: redact(breadcrumbText(event, redact)),
       },
     };
   }

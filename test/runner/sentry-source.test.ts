@@ -96,7 +96,11 @@ describe('the runner’s Sentry source against the Sentry emulator', () => {
         { filename: 'app/main.js', function: 'main', lineNo: 3 },
         { filename: 'app/cart.js', function: 'total', lineNo: 10, context: [[10, `fetch(url, { headers: { auth: "${LEAK}" } })`]] },
       ],
-      breadcrumbs: [{ category: 'http', message: `GET /api/cart?token=${LEAK} 500` }],
+      // The second crumb's token straddles where a long message is cut: redacted first, so not even its start survives.
+      breadcrumbs: [
+        { category: 'http', message: `GET /api/cart?token=${LEAK} 500` },
+        { category: 'log', message: `${'x'.repeat(290)} ${LEAK}` },
+      ],
     });
     const input = await source().input(source().placeholder('demo', issue.id, issue.shortId, 'whatever the bot said'));
     const prompt = taskPrompt(input);
@@ -109,6 +113,7 @@ describe('the runner’s Sentry source against the Sentry emulator', () => {
     );
     expect(prompt).toContain('[http] info: GET /api/cart?token=[REDACTED] 500');
     expect(prompt).not.toContain(LEAK);
+    expect(prompt).not.toContain(LEAK.slice(0, 8));
     const body = pullRequestBody(input, 'Guarded the cart.', undefined, createRedactor());
     expect(body).toContain(`Fixes ${issue.shortId}`);
   });
