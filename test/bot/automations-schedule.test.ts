@@ -11,6 +11,7 @@ import { BindingStore } from '../../bot/store/bindings.ts';
 import { DirectorStore } from '../../bot/store/directors.ts';
 import { botMigrations } from '../../bot/store/migrations.ts';
 import { tempHome } from '../../emulators/support/temp-home.ts';
+import { until } from '../../emulators/support/until.ts';
 import { openDatabase, type Db } from '../../shared/db/open.ts';
 import { quietLog } from '../support/link-harness.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
@@ -120,7 +121,7 @@ describe('automations on the scheduler, with a virtual clock', () => {
     ]);
   });
 
-  it('only maintainers make and change automations, and only task commands are taken', () => {
+  it('only maintainers make and change automations, and only task commands are taken', async () => {
     const bob = { ...alice, user: 'U0BOB' };
     expect(bot.automations.create(bob, 'day 09:00 fix sentry errors')).toContain('Only this channel’s maintainers');
     expect(bot.automations.create(alice, 'day 09:00 memory')).toContain('An automation runs a task command');
@@ -129,6 +130,14 @@ describe('automations on the scheduler, with a virtual clock', () => {
     expect(bot.automations.command(bob, { kind: 'automations', action: 'pause', id })).toContain('Only this channel’s maintainers');
     expect(bot.automations.command(alice, { kind: 'automations', action: 'pause', id })).toContain('is paused');
     expect(bot.automations.command(alice, { kind: 'automations', action: 'list' })).toContain('*paused*');
+    // Paused, it runs on request only.
+    expect(bot.automations.command(alice, { kind: 'automations', action: 'run', id })).toContain('Running automation');
+    await until(() => bot.store.get(id)?.last_outcome === 'nothing', 5000, 'the run by hand recorded');
+    expect(runs).toHaveLength(1);
+    expect(bot.automations.command(alice, { kind: 'automations', action: 'resume', id })).toContain('runs again');
+    expect(bot.automations.command(alice, { kind: 'automations', action: 'list' })).toMatch(
+      /next <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-03-02 12:00 UTC>/,
+    );
     expect(bot.automations.command(alice, { kind: 'automations', action: 'delete', id })).toContain('deleted');
     expect(bot.automations.command(alice, { kind: 'automations', action: 'list' })).toContain('No automations');
   });
