@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one table.
 import { benchCliStartup } from './cli-startup.ts';
+import { benchAutomations } from './automations.ts';
 import { benchCompaction } from './compaction.ts';
 import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
@@ -26,6 +27,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'cli start-up', run: benchCliStartup },
   { name: 'merge from slack', run: benchMerge },
   { name: 'pr watch', run: benchPrWatch },
+  { name: 'automations scheduler', run: benchAutomations },
 ];
 const only = process.argv[2];
 

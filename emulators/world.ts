@@ -6,6 +6,8 @@ import { pairWithBot } from '../runner/pair.ts';
 import { startGitHubEmulator, type GitHubEmulator } from './github/index.ts';
 import { claudeEnv, codexArgs, codexEnv, startModelEmulator, type ModelEmulator } from './model/index.ts';
 import { startSlackEmulator, type SlackEmulator } from './slack/index.ts';
+import type { SentryEmulator } from './sentry/index.ts';
+import type { Clock } from '../shared/clock.ts';
 import { startBotAgainst, type BotUnderTest } from './support/bot-harness.ts';
 import { gitAsync } from './support/git.ts';
 import { tempHome, twinOutsideTmp } from './support/temp-home.ts';
@@ -41,6 +43,10 @@ export interface WholeLoopOptions {
   capacity?: number;
   /** How often "merge when green" reads pending checks again (the runner's default is 5 s). */
   mergePollMs?: number;
+  /** A Sentry emulator the runner reads (SENTRY_URL, SENTRY_ORG, SENTRY_AUTH_TOKEN; project demo ↔ its first project). */
+  sentry?: SentryEmulator;
+  /** The bot's clock (default the system's). */
+  botClock?: Clock;
 }
 
 export async function startWholeLoop(options: WholeLoopOptions = { issues: [] }): Promise<WholeLoop> {
@@ -58,7 +64,7 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
   ] as const)
     slack.addUser({ id, name });
   const channel = slack.addChannel({ name: 'demo', members: ['U0ALICE', 'U0BOB'] }).id;
-  const bot = await startBotAgainst(slack, { mode: 'socket', home: join(tmp.dir, 'bot') });
+  const bot = await startBotAgainst(slack, { mode: 'socket', home: join(tmp.dir, 'bot'), ...(options.botClock && { clock: options.botClock }) });
   const botUrl = `http://127.0.0.1:${bot.bot.port}`;
 
   // Pair a runner the way a person does: /director connect, then `director runner pair`.
@@ -73,7 +79,17 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     DIRECTOR_HOME: runnerHome,
     LOG_LEVEL: 'silent',
     RUNNER_CAPACITY: String(options.capacity ?? 4),
-    PROJECTS: [{ name: 'demo', repo: 'acme/demo', path: checkout, testCommand: 'npm test', verifyCommands: { check: 'node test.js' } }],
+    PROJECTS: [
+      {
+        name: 'demo',
+        repo: 'acme/demo',
+        path: checkout,
+        testCommand: 'npm test',
+        verifyCommands: { check: 'node test.js' },
+        ...(options.sentry && { sentryProject: options.sentry.projects[0] }),
+      },
+    ],
+    ...(options.sentry && { SENTRY_URL: options.sentry.url, SENTRY_ORG: options.sentry.org, SENTRY_AUTH_TOKEN: options.sentry.token }),
     AGENTS: {
       codex: { kind: 'codex', command: codexBin, args: codexArgs(model), env: codexEnv(model, codexHome) },
       claude: { kind: 'claude', command: claudeBin, env: claudeEnv(model, claudeHome) },

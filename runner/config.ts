@@ -39,6 +39,11 @@ export const projectSchema = z.object({
   agent: z.string().optional(),
   /** Merges approved in Slack: `false` refuses them all; after one, the remote branch and the worktree go unless told to stay. */
   merge: z.union([z.literal(false), z.object({ deleteBranch: z.boolean().default(true), removeWorktree: z.boolean().default(true) })]).optional(),
+  /** The Sentry project's slug (or numeric id) whose errors `fix sentry errors` lists. */
+  sentryProject: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+    .optional(),
 });
 
 /** Commands are split into argv without a shell: one that cannot be split is refused at start. */
@@ -182,6 +187,22 @@ const variables = {
     schema: z.url({ protocol: /^https?$/ }).default('https://github.com'),
     hint: 'where repositories are pushed: https://github.com, or your GitHub Enterprise host.',
   },
+  SENTRY_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://sentry.io'),
+    hint: 'the Sentry web address: https://sentry.io (default), a regional host such as https://us.sentry.io, or your self-hosted Sentry.',
+  },
+  SENTRY_ORG: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/)
+      .optional(),
+    hint: 'the Sentry organization’s slug (as in https://sentry.io/organizations/<slug>/), for `fix sentry errors`.',
+  },
+  SENTRY_AUTH_TOKEN: {
+    schema: z.string().min(20).optional(),
+    secret: true,
+    hint: 'a Sentry auth token with the event:read and project:read scopes (Settings → Auth Tokens), used by the runner only, never by agents.',
+  },
   DIRECTOR_GIT_NAME: {
     schema: z.string().min(1).default('Director'),
     hint: 'the author name of the runner’s commits.',
@@ -255,6 +276,8 @@ export interface RunnerConfig {
   timeLimitMs: number;
   graceMs: number;
   github: { token?: string; apiUrl: string; url: string };
+  /** Sentry access for `fix sentry errors`: without org and token the runner says what to set. */
+  sentry: { url: string; org?: string; token?: string };
   gitIdentity: { name: string; email: string };
   fixupTurns: number;
   verifyTimeLimitMs: number;
@@ -284,6 +307,11 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
       ...(vars.GITHUB_TOKEN && { token: vars.GITHUB_TOKEN }),
       apiUrl: vars.GITHUB_API_URL.replace(/\/+$/, ''),
       url: vars.GITHUB_URL.replace(/\/+$/, ''),
+    },
+    sentry: {
+      url: vars.SENTRY_URL.replace(/\/+$/, ''),
+      ...(vars.SENTRY_ORG && { org: vars.SENTRY_ORG }),
+      ...(vars.SENTRY_AUTH_TOKEN && { token: vars.SENTRY_AUTH_TOKEN }),
     },
     gitIdentity: { name: vars.DIRECTOR_GIT_NAME, email: vars.DIRECTOR_GIT_EMAIL },
     fixupTurns: vars.FIXUP_TURNS,

@@ -17,6 +17,9 @@ import { linkPeer } from './link/peer.ts';
 import { botFrameHandlers } from './link/bot-frames.ts';
 import { taskUpdates } from './link/task-updates.ts';
 import { GitHubIssues } from './github/issues.ts';
+import { SentryClient } from './sentry/client.ts';
+import { sentryIdsFixedByOpenPulls } from './sentry/open-pulls.ts';
+import { SentrySource } from './sentry/source.ts';
 import { agentEnvironment } from './agents/env.ts';
 import { buildDrivers } from './agents/registry.ts';
 import { runnerDatabase } from './store/database.ts';
@@ -95,6 +98,7 @@ export function startRunner({
   const redact = createRedactor([
     credentials.token,
     ...(config.github.token ? [config.github.token] : []),
+    ...(config.sentry.token ? [config.sentry.token] : []),
     ...(summariserKey ? [summariserKey] : []),
     ...secretValuesFromEnv(env),
   ]);
@@ -127,6 +131,16 @@ export function startRunner({
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, engineProject(p)]));
   const store = new TaskStore(db);
+  const { org: sentryOrg, token: sentryToken, url: sentryUrl } = config.sentry;
+  const sentry = new SentrySource({
+    client: sentryOrg && sentryToken ? new SentryClient({ url: sentryUrl, org: sentryOrg, token: sentryToken, fetch, clock, log }) : undefined,
+    projects: new Map(config.projects.map((p) => [p.name, { repo: p.repo, ...(p.sentryProject && { sentryProject: p.sentryProject }) }])),
+    store,
+    ...(octokit && { fixedByOpenPulls: (repo: string) => sentryIdsFixedByOpenPulls(octokit, repo) }),
+    redact,
+    url: sentryUrl,
+    org: sentryOrg ?? '',
+  });
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   let feedback: FeedbackWatcher | undefined;
@@ -174,10 +188,10 @@ export function startRunner({
           path: gitEnv.PATH ?? '/usr/bin:/bin',
         }),
       }),
-    ...(issues && {
-      resolveInput: async (task) =>
-        task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
-    }),
+    resolveInput: async (task) => {
+      if (task.input.kind === 'sentry') return sentry.input(task.input);
+      return task.input.kind === 'issue' && issues ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input;
+    },
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: (task, event) => {
       updates(task, event);
@@ -231,6 +245,7 @@ export function startRunner({
     store,
     projects,
     issues,
+    sentry,
     endpoint,
     agents: new Set(drivers.keys()),
     defaultAgent: Object.keys(config.agents)[0] ?? 'codex',

@@ -79,6 +79,57 @@ export const issuesFoundFrame = z.object({
   error: z.string().optional(),
 });
 
+/** What "fix sentry errors" asks for: thresholds are within the window `since`. */
+export const sentryQuerySchema = z.object({
+  /** Only issues with more users than this in the window. */
+  usersOver: z.number().int().min(0).optional(),
+  /** Only issues with more events than this in the window. */
+  eventsOver: z.number().int().min(0).optional(),
+  /** The window, as Sentry's statsPeriod (`24h`, `7d`). */
+  since: z.string().regex(/^[1-9]\d{0,3}[mhdw]$/),
+  /** At most this many issues, most users (or events) first. */
+  top: z.number().int().min(1).max(50),
+  /** Only issues of this level. */
+  level: z.enum(['fatal', 'error', 'warning', 'info', 'debug']).optional(),
+  /** Sentry issue ids that already have an active task in the channel. */
+  busy: z.array(z.string().max(32)).max(1000),
+});
+export type SentryQuery = z.infer<typeof sentryQuerySchema>;
+
+/** Bot → runner: list Sentry issues worth a task (the runner holds the Sentry token). */
+export const sentryFindFrame = z.object({
+  type: z.literal('sentry.find'),
+  /** Pairs the answer with the question. */
+  requestId: z.string(),
+  project: z.string(),
+  query: sentryQuerySchema,
+});
+
+/** One Sentry issue the runner found; its text is Sentry's, redacted, untrusted. */
+export const sentryIssueFoundSchema = z.object({
+  /** Sentry's issue id (digits). */
+  id: z.string().regex(/^\d{1,20}$/),
+  /** e.g. WEB-1A: what the PR says it fixes. */
+  shortId: z.string().max(64),
+  title: z.string().max(500),
+  url: webUrlSchema,
+  level: z.string().max(16),
+  /** Users and events within the window. */
+  users: z.number().int().min(0),
+  events: z.number().int().min(0),
+});
+
+/** Runner → bot: the Sentry issues found, or why not. */
+export const sentryFoundFrame = z.object({
+  type: z.literal('sentry.found'),
+  requestId: z.string(),
+  issues: z.array(sentryIssueFoundSchema).max(50),
+  /** Issues over the thresholds left out because a task or an open PR of Director already covers them. */
+  covered: z.number().int().min(0).default(0),
+  /** Set when the listing failed (no Sentry token, unmapped project, Sentry refused…). */
+  error: z.string().max(1000).optional(),
+});
+
 /** Bot → runner: start a task (the bot chose its id). */
 export const taskStartFrame = z.object({
   type: z.literal('task.start'),
@@ -103,6 +154,8 @@ export const taskStartFrame = z.object({
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('issue'), number: z.number().int().positive() }),
     z.object({ kind: z.literal('request'), text: z.string().max(20_000), requestedBy: z.string() }),
+    /** A Sentry issue (read by the runner with its own token). */
+    z.object({ kind: z.literal('sentry'), issueId: z.string().regex(/^\d{1,20}$/), shortId: z.string().max(64) }),
   ]),
 });
 
@@ -253,6 +306,7 @@ export const diffFrame = z.object({
 export const botToRunnerSchema = z.discriminatedUnion('type', [
   noteFrame,
   issuesFindFrame,
+  sentryFindFrame,
   taskStartFrame,
   taskSteerFrame,
   taskStopFrame,
@@ -275,6 +329,7 @@ const taskStartReceived = taskStartFrame.extend({ verifyCommand: z.unknown().opt
 export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
   noteFrame,
   issuesFindFrame,
+  sentryFindFrame,
   taskStartReceived,
   taskSteerFrame,
   taskStopFrame,
@@ -293,6 +348,7 @@ const runnerToBotFrames = [
   runnerStatusFrame,
   noteFrame,
   issuesFoundFrame,
+  sentryFoundFrame,
   taskSummaryFrame,
   followUpPickedFrame,
   prStateFrame,
@@ -311,6 +367,7 @@ export type TaskUpdateReceived = Extract<RunnerToBotReceived, { type: 'task.upda
 export type IssueQuery = z.infer<typeof issueQuerySchema>;
 export type MergeRequest = z.infer<typeof mergeRequestFrame>;
 export type MergeResult = z.infer<typeof mergeResultFrame>;
+export type SentryIssueFound = z.infer<typeof sentryIssueFoundSchema>;
 
 /** What one side does with each frame type it receives: one handler per type, none forgotten. */
 export type FrameHandlers<F extends { type: string }, Args extends unknown[] = []> = {

@@ -19,6 +19,7 @@ const TOKEN_SOURCES: readonly string[] = [
   String.raw`sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}`, // OpenAI keys
   String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}`, // AWS access key ids
   String.raw`ph[cx]_[A-Za-z0-9]{20,}`, // PostHog keys
+  String.raw`sntry[usa]_[A-Za-z0-9+/=_-]{20,}`, // Sentry auth tokens
   String.raw`drt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}`, // Director runner tokens
   String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`, // private keys
 ];
@@ -27,7 +28,7 @@ const TOKEN_SOURCES: readonly string[] = [
 const TOKENS = new RegExp(TOKEN_SOURCES.join('|'), 'g');
 const STICKY = new RegExp(TOKEN_SOURCES.join('|'), 'y');
 /** Where a token could begin inside another match. */
-const TOKEN_PREFIX = /xox|xapp|gh[pousr]|github_pat|sk|AKIA|ASIA|ph[cx]|drt|-----BEGIN/g;
+const TOKEN_PREFIX = /xox|xapp|gh[pousr]|github_pat|sk|AKIA|ASIA|ph[cx]|sntry|drt|-----BEGIN/g;
 const HAS_TOKEN_PREFIX = new RegExp(TOKEN_PREFIX.source);
 /**
  * The password of a URL with userinfo (postgres://user:pass@host): only the password goes. A pass

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { CommandContext, DirectorCommand, ParsedCommand } from '../director/command.ts';
 import type { Director } from '../director/director.ts';
 import type { Steering } from '../director/steering.ts';
+import type { Automations } from '../automations/automations.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
 import type { AppHome } from '../home/home.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
@@ -20,6 +21,7 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   director: Director;
   steering: Steering;
   summaries: TaskSummaries;
+  automations: Automations;
   log: Logger;
   /** The Home tab, republished after a button pressed there. */
   home?: AppHome;
@@ -51,6 +53,9 @@ const replies = {
   'task-status': (command, ctx, deps) => deps.summaries.status(ctx.channel, command.task),
   init: directed,
   'fix-top': directed,
+  'fix-sentry': directed,
+  every: (command, ctx, deps) => deps.automations.create(ctx, command.text),
+  automations: (command, ctx, deps) => deps.automations.command(ctx, command),
   'fix-issues': directed,
   do: directed,
   status: directed,
@@ -88,12 +93,14 @@ export function registerCommandHandlers(app: App, deps: CommandHandlerDeps): voi
     const parsed = parseCommand(command.text);
     log.info({ channel: command.channel_id, user: command.user_id, command: parsed.kind }, 'slash command');
     const ctx = { channel: command.channel_id, user: command.user_id, team: command.team_id, slashCommand: command.command };
-    if ((parsed.kind === 'fix-top' || parsed.kind === 'task-status') && director.isBound(ctx.channel)) {
+    if ((parsed.kind === 'fix-top' || parsed.kind === 'fix-sentry' || parsed.kind === 'task-status') && director.isBound(ctx.channel)) {
       // These ask the runner: acknowledge within Slack's 3 s, answer when it replies.
-      await ack({
-        response_type: 'ephemeral',
-        text: parsed.kind === 'fix-top' ? 'Asking the runner for the issues…' : 'Asking the runner for the task’s summary…',
-      });
+      const asking = {
+        'fix-top': 'Asking the runner for the issues…',
+        'fix-sentry': 'Asking the runner for Sentry issues…',
+        'task-status': 'Asking the runner for the task’s summary…',
+      };
+      await ack({ response_type: 'ephemeral', text: asking[parsed.kind] });
       await respond({ response_type: 'ephemeral', text: await reply(parsed, ctx, deps) });
       return;
     }

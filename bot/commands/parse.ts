@@ -1,5 +1,6 @@
 import type { ParsedCommand } from '../director/command.ts';
 import { MAX_FACT } from '../director/memory.ts';
+import { parseAutomations, parseEvery, parseFixSentry } from './parse-automations.ts';
 import { commands } from './usage.ts';
 import { mergeMethodSchema } from '../../shared/protocol.ts';
 
@@ -54,9 +55,12 @@ export function parseCommand(text: string): ParsedCommand {
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
+  if (word === 'fix' && /^sentry\b/i.test(input.slice(3).trim())) return parseFixSentry(input.slice(3).trim());
   // "fix the login page crash", "add a --version flag": a sentence with a verb is one request.
   if (word !== 'fix' && REQUEST_VERBS.has(word) && args.length > 0) return parseDo(input);
   if (word === 'fix') return parseFix(input.slice(3).trim());
+  if (word === 'every') return parseEvery(input.slice(word.length).trim());
+  if (word === 'automations' || word === 'automation') return parseAutomations(args);
   if (word === 'runners' || word === 'runner') {
     if (args.length === 0 || (args.length === 1 && args[0]?.toLowerCase() === 'list')) return { kind: 'runners' };
     if (args[0]?.toLowerCase() === 'revoke') {

@@ -16,6 +16,21 @@ export const commands: readonly CommandHelp[] = [
   },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
+  {
+    name: 'fix sentry',
+    usage: 'fix sentry errors [users>N] [events>N] [since:24h] [top:N] [level:error]',
+    summary: 'start one task per Sentry issue over the thresholds in the window (the runner reads Sentry)',
+  },
+  {
+    name: 'every',
+    usage: 'every <when> <command>',
+    summary: 'run a task command on a schedule, e.g. `every day 09:00 fix sentry errors users>20` (maintainers)',
+  },
+  {
+    name: 'automations',
+    usage: 'automations [pause|resume|delete|run <id>]',
+    summary: 'this channel’s automations: next runs, last result; pause, resume, delete or run one now (maintainers)',
+  },
   { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },
   {
     name: 'status',

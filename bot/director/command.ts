@@ -52,6 +52,22 @@ export type ParsedCommand =
       /** More than the most one batch takes: `limit` is capped, and the answer says so. */
       requested?: number;
     }
+  /** `fix sentry errors [users>N] [events>N] [since:24h] [top:N] [level:error] [agent:x]`: thresholds within the window. */
+  | {
+      kind: 'fix-sentry';
+      usersOver?: number;
+      eventsOver?: number;
+      /** Sentry's statsPeriod, e.g. `24h`. */
+      since: string;
+      top: number;
+      level?: 'fatal' | 'error' | 'warning' | 'info' | 'debug';
+      agent?: string;
+    }
+  /** `every <when> <command>`: a maintainer's automation; `text` is everything after `every`. */
+  | { kind: 'every'; text: string }
+  /** `automations` (list) or `automations pause|resume|delete|run <id>`. */
+  | { kind: 'automations'; action: 'list' }
+  | { kind: 'automations'; action: 'pause' | 'resume' | 'delete' | 'run'; id: string }
   /** `fix #12 #15`. */
   | { kind: 'fix-issues'; numbers: number[]; agent?: string }
   /** `do <free text>`: one task from a request. */
@@ -90,5 +106,5 @@ export interface CommandContext {
 /** The commands a channel's Director answers. */
 export type DirectorCommand = Extract<
   ParsedCommand,
-  { kind: 'init' | 'fix-top' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' | 'audit' }
+  { kind: 'init' | 'fix-top' | 'fix-sentry' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' | 'audit' }
 >;

@@ -17,6 +17,7 @@ import type { Announcements } from './announcements.ts';
 import type { Bindings } from './bindings.ts';
 import { mayForget, mayStop, mayStopAll } from './permissions.ts';
 import type { IssuesAnswer, RunnerRequests } from './runner-requests.ts';
+import { outcomeReply, type BatchRuns } from './batch-runs.ts';
 import { newTaskId, startedReply, type TaskStarter } from './task-starter.ts';
 
 export interface DirectorOptions {
@@ -34,6 +35,8 @@ export interface DirectorOptions {
   cards: CardRefresher;
   held: HeldTasks;
   starter: TaskStarter;
+  /** Batches for `fix sentry errors` (and automations). */
+  batches: BatchRuns;
   clock: Clock;
   log: Logger;
 }
@@ -72,6 +75,7 @@ export class Director {
       retry: (command, ctx) => this.retry(ctx.channel, command.task),
       audit: (_command, ctx) => options.announcements.recent(ctx.channel),
       'fix-top': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixTop(command, ctx, runner)),
+      'fix-sentry': (command, ctx) => options.batches.run(command, ctx).then(outcomeReply),
       'fix-issues': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixIssues(command, ctx, binding, runner)),
       do: (command, ctx, binding) =>
         this.withRunner(binding, (runner) =>
@@ -87,7 +91,7 @@ export class Director {
   /** The reply to a channel command, as mrkdwn for the asker. */
   command(command: DirectorCommand, ctx: CommandContext): Promise<string> {
     // fix top N waits for the runner's issue listing outside the channel's queue: a `stop all` typed meanwhile is not held up.
-    if (command.kind === 'fix-top') return this.answer(command, ctx);
+    if (command.kind === 'fix-top' || command.kind === 'fix-sentry') return this.answer(command, ctx);
     return this.serial(ctx.channel, () => this.answer(command, ctx));
   }
 

@@ -47,3 +47,8 @@ export function mergersOf(binding: ChannelBinding): string[] {
 export function mayMerge(user: string, binding: ChannelBinding | undefined): boolean {
   return binding !== undefined && mergersOf(binding).includes(user);
 }
+
+/** Make, pause, resume, delete or run the channel's automations; an automation's runs also need its maker to still be one. */
+export function mayManageAutomations(user: string, binding: ChannelBinding | undefined): boolean {
+  return isMaintainer(user, binding);
+}

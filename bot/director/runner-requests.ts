@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
+import type { SentryIssueFound } from '../../shared/protocol.ts';
 
 export interface FoundIssue {
   number: number;
@@ -9,6 +10,13 @@ export interface FoundIssue {
 
 export interface IssuesAnswer {
   issues: FoundIssue[];
+  error?: string;
+}
+
+export interface SentryAnswer {
+  issues: SentryIssueFound[];
+  /** Issues over the thresholds that a task or an open PR already covers. */
+  covered: number;
   error?: string;
 }
 
@@ -50,3 +58,4 @@ export class RunnerRequests<T> {
 
 export const issueRequests = (clock: Clock) => new RunnerRequests<IssuesAnswer>(clock, (error) => ({ issues: [], error }));
 export const summaryRequests = (clock: Clock) => new RunnerRequests<SummaryAnswer>(clock, (error) => ({ summary: '', error }));
+export const sentryRequests = (clock: Clock) => new RunnerRequests<SentryAnswer>(clock, (error) => ({ issues: [], covered: 0, error }));

@@ -25,7 +25,17 @@ export interface TaskStarterOptions {
 }
 
 /** What a task works from: an issue of the channel's repository or a request typed in Slack. */
-export type TaskSource = { kind: 'issue'; number: number; title: string; url: string } | { kind: 'request'; text: string };
+export type TaskSource =
+  | { kind: 'issue'; number: number; title: string; url: string }
+  | { kind: 'request'; text: string }
+  /** A Sentry issue the runner listed; `title` is Sentry's (untrusted, redacted by the runner). */
+  | { kind: 'sentry'; id: string; shortId: string; title: string; url: string };
+
+function sourceFrame(source: TaskSource, user: string): Extract<BotToRunner, { type: 'task.start' }>['source'] {
+  if (source.kind === 'issue') return { kind: 'issue', number: source.number };
+  if (source.kind === 'sentry') return { kind: 'sentry', issueId: source.id, shortId: source.shortId };
+  return { kind: 'request', text: source.text, requestedBy: user };
+}
 
 export const newTaskId = () => `t${randomBytes(5).toString('hex')}`;
 
@@ -39,9 +49,14 @@ export class TaskStarter {
   start(ctx: CommandContext, binding: ChannelBinding, runner: RunnerRecord, source: TaskSource, agent: string | undefined, batchId?: string): BotTask {
     const { store, hub, clock, held } = this.options;
     const id = newTaskId();
-    const title = source.kind === 'issue' ? source.title : clip(source.text.split('\n')[0] ?? '', 120) || 'Request';
+    const title =
+      source.kind === 'issue'
+        ? source.title
+        : source.kind === 'sentry'
+          ? clip(`${source.shortId} ${source.title}`, 500)
+          : clip(source.text.split('\n')[0] ?? '', 120) || 'Request';
     const chosenAgent = agent ?? binding.agent ?? undefined;
-    const memory = this.options.memory.relevant(ctx.channel, source.kind === 'issue' ? source.title : source.text);
+    const memory = this.options.memory.relevant(ctx.channel, source.kind === 'request' ? source.text : source.title);
     const frame: BotToRunner = {
       type: 'task.start',
       taskId: id,
@@ -52,7 +67,7 @@ export class TaskStarter {
       ...(binding.feedback && { feedback: binding.feedback }),
       ...(memory && { memory }),
       title,
-      source: source.kind === 'issue' ? { kind: 'issue', number: source.number } : { kind: 'request', text: source.text, requestedBy: ctx.user },
+      source: sourceFrame(source, ctx.user),
     };
     store.transaction(() => {
       const hold = held.full(binding);
@@ -63,7 +78,8 @@ export class TaskStarter {
           runner_id: runner.id,
           issue_number: source.kind === 'issue' ? source.number : null,
           title,
-          url: source.kind === 'issue' ? source.url : null,
+          url: source.kind === 'request' ? null : source.url,
+          sentry_issue: source.kind === 'sentry' ? source.id : null,
           agent: chosenAgent ?? null,
           state: hold ? 'held' : hub.isOnline(runner.id) ? 'queued' : 'waiting',
           starter: ctx.user,

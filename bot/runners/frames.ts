@@ -1,6 +1,14 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import { dispatchFrame, type FrameHandlers, type MergeResult, type PrState, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
+import {
+  dispatchFrame,
+  type FrameHandlers,
+  type MergeResult,
+  type PrState,
+  type RunnerToBotReceived,
+  type SentryIssueFound,
+  type TaskUpdateReceived,
+} from '../../shared/protocol.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 export interface RunnerFrameDeps {
@@ -9,6 +17,8 @@ export interface RunnerFrameDeps {
   log: Logger;
   /** An issue listing the Director asked for. */
   issuesFound: (requestId: string, answer: { issues: { number: number; title: string; url: string }[]; error?: string }) => void;
+  /** A Sentry issue listing the Director asked for. */
+  sentryFound: (requestId: string, answer: { issues: SentryIssueFound[]; covered: number; error?: string }) => void;
   /** A task summary the Director asked for. */
   summaryGiven: (requestId: string, answer: { summary: string; error?: string }) => void;
   taskUpdate: (frame: TaskUpdateReceived, seq: number, runner: RunnerRecord) => void;
@@ -27,6 +37,7 @@ export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<Runner
     'runner.status': (frame, _seq, runner) => deps.runners.markStatus(runner.id, frame, deps.clock.now()),
     note: (frame, _seq, runner) => deps.log.debug({ runner: runner.name, n: frame.n }, 'note from runner'),
     'issues.found': (frame) => deps.issuesFound(frame.requestId, { issues: frame.issues, ...(frame.error && { error: frame.error }) }),
+    'sentry.found': (frame) => deps.sentryFound(frame.requestId, { issues: frame.issues, covered: frame.covered, ...(frame.error && { error: frame.error }) }),
     'task.summary': (frame) => deps.summaryGiven(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) }),
     'task.update': (frame, seq, runner) => deps.taskUpdate(frame, seq, runner),
     'task.followup': (frame, _seq, runner) => deps.followUpPicked(frame.followUpId, runner),

@@ -18,6 +18,8 @@ const taskRow = z.object({
   milestone: z.string().nullable(),
   /** For a held task: the task.start frame to send when a slot frees up. */
   start_frame: z.string().nullable(),
+  /** The Sentry issue id the task fixes. */
+  sentry_issue: z.string().nullable(),
   started_at: z.number().nullable(),
   created_at: z.number(),
   /** The task's number in its channel: people type `t3` for it. */
@@ -52,8 +54,8 @@ export class DirectorStore {
       running: db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE channel = ? AND state IN (${ON_RUNNER.map(() => '?').join(', ')})`),
       release: db.prepare("UPDATE tasks SET state = 'queued', start_frame = NULL, updated_at = ? WHERE id = ? AND state = 'held'"),
       addTask: db.prepare(
-        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, created_at, updated_at, handle)
-         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @start_frame, @now, @now,
+        `INSERT INTO tasks (id, channel, runner_id, issue_number, title, url, agent, state, starter, batch_id, start_frame, sentry_issue, created_at, updated_at, handle)
+         VALUES (@id, @channel, @runner_id, @issue_number, @title, @url, @agent, @state, @starter, @batch_id, @start_frame, @sentry_issue, @now, @now,
            (SELECT COALESCE(MAX(handle), 0) + 1 FROM tasks WHERE channel = @channel))`,
       ),
       task: db.prepare('SELECT * FROM tasks WHERE id = ?'),
@@ -62,6 +64,9 @@ export class DirectorStore {
       batchTasks: db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY created_at, rowid'),
       activeIssues: db.prepare(
         `SELECT issue_number FROM tasks WHERE channel = ? AND issue_number IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`,
+      ),
+      activeSentry: db.prepare(
+        `SELECT sentry_issue FROM tasks WHERE channel = ? AND sentry_issue IS NOT NULL AND state IN (${activeStates.map(() => '?').join(', ')})`,
       ),
       update: db.prepare(
         `UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url),
@@ -94,10 +99,11 @@ export class DirectorStore {
       starter: string;
       batch_id: string | null;
       start_frame: string | null;
+      sentry_issue?: string | null;
     },
     now: number,
   ): void {
-    this.s.addTask.run({ ...task, now });
+    this.s.addTask.run({ ...task, sentry_issue: task.sentry_issue ?? null, now });
   }
 
   /** Tasks waiting for a free slot of the channel, oldest first. */
@@ -136,6 +142,11 @@ export class DirectorStore {
 
   activeIssueNumbers(channel: string): number[] {
     return parseRows(z.object({ issue_number: z.number() }), this.s.activeIssues.all(channel, ...activeStates)).map((r) => r.issue_number);
+  }
+
+  /** Sentry issue ids with an active task in the channel. */
+  activeSentryIssues(channel: string): string[] {
+    return parseRows(z.object({ sentry_issue: z.string() }), this.s.activeSentry.all(channel, ...activeStates)).map((r) => r.sentry_issue);
   }
 
   updateTask(

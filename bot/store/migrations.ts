@@ -255,4 +255,33 @@ export const botMigrations: readonly Migration[] = [
       ALTER TABLE channels ADD COLUMN feedback TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'automations (scheduled commands) and the Sentry issue of a task',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN sentry_issue TEXT;
+      CREATE TABLE automations (
+        schedule_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        team TEXT NOT NULL,
+        command TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_run_at INTEGER,
+        last_outcome TEXT,
+        last_detail TEXT,
+        last_batch TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE automation_runs (
+        id INTEGER PRIMARY KEY,
+        schedule_id TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX automation_runs_schedule ON automation_runs (schedule_id, id);
+    `,
+  },
 ];

@@ -15,7 +15,28 @@ export interface IssueInput {
   comments: { author: string; body: string }[];
 }
 
-export type TaskInput = { kind: 'issue'; repo: string; issue: IssueInput } | { kind: 'request'; text: string; requestedBy: string };
+/** A Sentry issue as the prompt needs it: read by the runner, redacted, never trusted. */
+export interface SentryIssueInput {
+  id: string;
+  shortId: string;
+  title: string;
+  culprit: string;
+  level: string;
+  /** Events and users, all time (Sentry's lifetime numbers). */
+  events: string;
+  users: number;
+  firstSeen: string;
+  lastSeen: string;
+  permalink: string;
+  /** The latest event's stack trace and breadcrumbs, as text ('' when unknown). */
+  stack: string;
+  breadcrumbs: string;
+}
+
+export type TaskInput =
+  | { kind: 'issue'; repo: string; issue: IssueInput }
+  | { kind: 'request'; text: string; requestedBy: string }
+  | { kind: 'sentry'; repo: string; issue: SentryIssueInput };
 
 const MAX_FIELD = 20_000;
 const MAX_COMMENTS = 10;
@@ -52,6 +73,25 @@ export function taskPrompt(input: TaskInput, { testCommand, context }: PromptOpt
     if (issue.labels.length > 0) parts.push(quote('Labels', issue.labels.join(', ')));
     parts.push(quote('Issue body', issue.body || '(empty)'));
     for (const comment of issue.comments.slice(-MAX_COMMENTS)) parts.push(quote(`Comment by ${comment.author}`, comment.body));
+  } else if (input.kind === 'sentry') {
+    const { issue } = input;
+    parts.push(`You are working in a git worktree of ${input.repo}, on a branch made to fix the Sentry error ${issue.shortId}.`);
+    parts.push(...RULES);
+    parts.push(quote('Error title', issue.title));
+    parts.push(
+      quote(
+        'What Sentry says of it',
+        [
+          `Culprit: ${issue.culprit}`,
+          `Level: ${issue.level}`,
+          `Events: ${issue.events}, users: ${issue.users} (all time)`,
+          `First seen: ${issue.firstSeen}, last seen: ${issue.lastSeen}`,
+          `Link: ${issue.permalink}`,
+        ].join('\n'),
+      ),
+    );
+    parts.push(quote('Stack trace of the latest event (most recent call last)', issue.stack || '(none)'));
+    if (issue.breadcrumbs) parts.push(quote('Breadcrumbs of the latest event (oldest first)', issue.breadcrumbs));
   } else {
     parts.push('You are working in a git worktree of this project, on a branch made for one request.');
     parts.push(...RULES);

@@ -13,11 +13,16 @@ const FOLLOW_UP = /\b(?:left open|follow[- ]?ups?|todo|not yet|remaining|next st
  * and what is left to do. Short, so many of them fit into later prompts.
  */
 export function taskDigest(task: TaskRecord, state: ContextState): string {
-  const name = task.input.kind === 'issue' ? `#${task.input.issue.number} ${task.input.issue.title || task.title}` : task.title;
+  const name =
+    task.input.kind === 'issue'
+      ? `#${task.input.issue.number} ${task.input.issue.title || task.title}`
+      : task.input.kind === 'sentry'
+        ? `${task.input.issue.shortId} ${task.input.issue.title}`
+        : task.title;
   const lines = [`${oneLine(name, 160)}${task.pr_url ? ` (${task.pr_url})` : ''}`];
   const files = Object.keys(state.files);
   if (files.length > 0) lines.push(`Changed ${files.length + state.moreFiles} file(s): ${files.slice(0, 8).join(', ')}${files.length > 8 ? ', …' : ''}`);
-  const why = task.input.kind === 'issue' ? task.input.issue.title : task.input.text;
+  const why = task.input.kind === 'request' ? task.input.text : task.input.issue.title;
   lines.push(`Why: ${oneLine(why, 200)}`);
   for (const decision of state.decisions.slice(-3)) lines.push(`Decided: ${oneLine(decision, 240)}`);
   const followUps = [

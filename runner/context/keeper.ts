@@ -13,7 +13,12 @@ const CACHED_TASKS = 64;
 
 /** What the summary says about a task from its record. */
 export function headerOf(task: TaskRecord): SummaryHeader {
-  const title = task.input.kind === 'issue' ? `${task.title} (#${task.input.issue.number})` : task.title;
+  const title =
+    task.input.kind === 'issue'
+      ? `${task.title} (#${task.input.issue.number})`
+      : task.input.kind === 'sentry'
+        ? `${task.title} (${task.input.issue.shortId})`
+        : task.title;
   return {
     title,
     goal: goalOf(task.input),

@@ -24,7 +24,12 @@ export interface RenderOptions {
 
 /** The goal of a task in a few lines: the issue's title and the start of its body, or the request. */
 export function goalOf(input: TaskInput): string {
-  const text = input.kind === 'issue' ? `Issue #${input.issue.number}: ${input.issue.title}\n${input.issue.body.trim()}` : input.text.trim();
+  const text =
+    input.kind === 'issue'
+      ? `Issue #${input.issue.number}: ${input.issue.title}\n${input.issue.body.trim()}`
+      : input.kind === 'sentry'
+        ? `Sentry ${input.issue.shortId}: ${input.issue.title}\n${input.issue.culprit}`
+        : input.text.trim();
   return text.length > 600 ? `${clip(text, 599)}…` : text;
 }
 

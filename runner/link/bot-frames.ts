@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { BotToRunnerReceived, FrameHandlers } from '../../shared/protocol.ts';
 import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
+import type { SentrySource } from '../sentry/source.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { TaskStore } from '../tasks/store.ts';
 import type { MergeDesk } from '../merge/desk.ts';
@@ -16,6 +17,8 @@ export interface BotFrameDeps extends RunnerOwn {
   store: TaskStore;
   /** Undefined when the runner has no GitHub token. */
   issues: GitHubIssues | undefined;
+  /** Sentry issues for "fix sentry errors" (says what is missing when Sentry is not configured). */
+  sentry: SentrySource;
   endpoint: RunnerEndpoint;
   /** How the channel's refusals name this runner. */
   runnerName: string;
@@ -48,14 +51,17 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
       }
       const project = projects.get(frame.project);
       const agent = requestedAgent(frame, deps);
+      const { source } = frame;
       const input =
-        frame.source.kind === 'issue'
+        source.kind === 'issue'
           ? {
               kind: 'issue' as const,
               repo: project?.repo ?? frame.project,
-              issue: { number: frame.source.number, title: frame.title, body: '', labels: [], comments: [] },
+              issue: { number: source.number, title: frame.title, body: '', labels: [], comments: [] },
             }
-          : { kind: 'request' as const, text: frame.source.text, requestedBy: frame.source.requestedBy };
+          : source.kind === 'sentry'
+            ? deps.sentry.placeholder(frame.project, source.issueId, source.shortId, frame.title)
+            : { kind: 'request' as const, text: source.text, requestedBy: source.requestedBy };
       engine.create({
         id: frame.taskId,
         project: frame.project,
@@ -107,6 +113,15 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
         } catch (error) {
           send({ diff: '', cut: false, error: `GitHub refused the diff: ${error instanceof Error ? error.message : String(error)}` });
         }
+      }),
+    'sentry.find': (frame) =>
+      later(async () => {
+        const found = await deps.sentry.find(frame.project, frame.query).catch((error: unknown) => ({
+          issues: [],
+          covered: 0,
+          error: `listing Sentry issues failed: ${error instanceof Error ? error.message : String(error)}`,
+        }));
+        endpoint.send({ type: 'sentry.found', requestId: frame.requestId, ...found });
       }),
     'issues.find': (frame) =>
       later(async () => {

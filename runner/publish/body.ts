@@ -50,6 +50,8 @@ export function pullRequestBody(
     ...(review ? [reviewSection(review), ''] : []),
   );
   if (input.kind === 'issue') parts.push(`Closes #${input.issue.number}`, '');
+  // Sentry's GitHub integration resolves the issue when a release contains this commit.
+  else if (input.kind === 'sentry') parts.push(`Sentry error: ${input.issue.permalink}`, '', `Fixes ${input.issue.shortId}`, '');
   else parts.push(`Requested by ${input.requestedBy} in Slack.`, '');
   parts.push('---', '_Opened as a draft by Director. The runner, not the agent, committed and pushed this branch._');
   const body = redact(parts.join('\n'));

@@ -26,6 +26,12 @@ export function conventionsOf(worktree: string): { name: string; text: string }[
 
 function what(input: TaskInput): string[] {
   if (input.kind === 'request') return [quote(`The request, from ${input.requestedBy}`, input.text)];
+  if (input.kind === 'sentry')
+    return [
+      quote(`Sentry issue ${input.issue.shortId} title`, input.issue.title),
+      quote('Where it is raised', input.issue.culprit),
+      quote('Stack trace', input.issue.stack || '(none)'),
+    ];
   return [quote(`Issue #${input.issue.number} title`, input.issue.title), quote('Issue body', input.issue.body || '(empty)')];
 }
 

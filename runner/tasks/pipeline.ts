@@ -52,6 +52,7 @@ export interface PublisherOptions {
 }
 
 function titleOf(task: TaskRecord): string {
+  if (task.input.kind === 'sentry') return `${task.input.issue.title} (${task.input.issue.shortId})`;
   return task.input.kind === 'issue' ? `${task.input.issue.title} (#${task.input.issue.number})` : task.title;
 }
 
@@ -64,7 +65,8 @@ export function githubPublisher({ octokit, gitUrl, allowedOrigin, privateRoot, t
   return async (task, project: EngineProject, summary, verification, review) => {
     if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
     if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);
-    const closes = task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : '';
+    const closes =
+      task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : task.input.kind === 'sentry' ? `\n\nFixes ${task.input.issue.shortId}` : '';
     const pushed = await publishFromPrivateRepo({
       gitDir: join(privateRoot, `${project.repo}.git`),
       path,

@@ -18,6 +18,24 @@ const taskInputSchema: z.ZodType<TaskInput> = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('request'), text: z.string(), requestedBy: z.string() }),
+  z.object({
+    kind: z.literal('sentry'),
+    repo: z.string(),
+    issue: z.object({
+      id: z.string(),
+      shortId: z.string(),
+      title: z.string(),
+      culprit: z.string(),
+      level: z.string(),
+      events: z.string(),
+      users: z.number(),
+      firstSeen: z.string(),
+      lastSeen: z.string(),
+      permalink: z.string(),
+      stack: z.string(),
+      breadcrumbs: z.string(),
+    }),
+  }),
 ]);
 
 const taskRow = z.object({

@@ -23,6 +23,7 @@ const task = (over: Partial<BotTask> = {}): BotTask => ({
   handle: 3,
   last_activity_at: now - 10_000,
   plan: null,
+  sentry_issue: null,
   ...over,
 });
 const shown = (t: BotTask) => JSON.stringify(taskCard(t, now).blocks);
