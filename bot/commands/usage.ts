@@ -15,7 +15,7 @@ export const commands: readonly CommandHelp[] = [
   },
   { name: 'fix', usage: 'fix top <n> issues [label:x] [by:newest|comments|reactions] [agent:codex|claude]', summary: 'start one task per issue' },
   { name: 'fix #', usage: 'fix #12 #15', summary: 'start tasks for these issues' },
-  { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },
+  { name: 'do', usage: 'do <request>', summary: 'start one task from a request ("fix the login page crash" or "add a --version flag" works too)' },
   {
     name: 'status',
     usage: 'status [task]',
