@@ -205,6 +205,8 @@ const taskUpdate = <M extends z.ZodType>(milestone: M) =>
     title: z.string().max(500).optional(),
     /** When the task started running on the runner (ms since epoch). */
     startedAt: z.number().optional(),
+    /** Tokens the task's agents used so far (codex's running totals counted once). */
+    tokens: z.object({ input: z.number().int().min(0), output: z.number().int().min(0) }).optional(),
     /** When it finished: what changed, why, decisions and follow-ups, for the channel's project memory. */
     digest: z.string().max(2000).optional(),
   });

@@ -31,7 +31,7 @@ export const commands: readonly CommandHelp[] = [
     usage: 'automations [pause|resume|delete|run <id>]',
     summary: 'this channel’s automations: next runs, last result; pause, resume, delete or run one now (maintainers)',
   },
-  { name: 'do', usage: 'do <request>', summary: 'start one task from a request' },
+  { name: 'do', usage: 'do <request>', summary: 'start one task from a request ("fix the login page crash" or "add a --version flag" works too)' },
   {
     name: 'status',
     usage: 'status [task]',

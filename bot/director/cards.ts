@@ -88,6 +88,9 @@ function activityLine(task: BotTask, now: number): string | undefined {
   return `_${escapeMrkdwn(task.milestone)}_${isActive(task.state) && last !== null ? ` · ${slackAgo(last)}` : ''}`;
 }
 
+/** 950, 12.3k, 1.2M. */
+const count = (n: number) => (n < 1000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : `${(n / 1_000_000).toFixed(1)}M`);
+
 const button = (actionId: string, text: string, value: string) => ({ type: 'button', action_id: actionId, value, text: { type: 'plain_text', text } });
 
 /** Stop (confirmed first) while the task is active; Continue or Retry and Status once it settled. */
@@ -122,6 +125,7 @@ export function taskCard(task: BotTask, now: number, runner?: { name: string; sa
   const meta = [`agent: ${escapeMrkdwn(task.agent ?? 'default')}`, `task \`${handleOf(task)}\``];
   if (task.started_at !== null) meta.push(`started ${slackAgo(task.started_at)}`);
   if (task.last_activity_at !== null) meta.push(`last activity ${slackAgo(task.last_activity_at)}`);
+  if (task.tokens_in !== null || task.tokens_out !== null) meta.push(`${count(task.tokens_in ?? 0)} tokens in · ${count(task.tokens_out ?? 0)} out`);
   // A runner started with AGENT_SANDBOX=off says so, and every card of its tasks shows it.
   if (runner?.sandbox === 'off') meta.push(':warning: *unsandboxed*');
   const blocks: MessageBody['blocks'] = [

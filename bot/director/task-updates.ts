@@ -75,6 +75,7 @@ export class TaskUpdates {
         ...(frame.startedAt && { started_at: frame.startedAt }),
         ...(frame.milestone?.kind === 'plan' && { plan: JSON.stringify(frame.milestone.steps) }),
         activity: clock.now(),
+        ...(frame.tokens && { tokens: frame.tokens }),
       },
       clock.now(),
     );

@@ -28,6 +28,9 @@ const taskRow = z.object({
   last_activity_at: z.number().nullable(),
   /** The agent's plan as the card shows it (JSON of `{text, done}[]`). */
   plan: z.string().nullable(),
+  /** Tokens its agents used so far, as the runner counts them. */
+  tokens_in: z.number().nullable(),
+  tokens_out: z.number().nullable(),
 });
 /** The bot's record of a task: what its card shows. */
 export type BotTask = z.output<typeof taskRow>;
@@ -71,7 +74,8 @@ export class DirectorStore {
       update: db.prepare(
         `UPDATE tasks SET state = @state, title = COALESCE(@title, title), agent = COALESCE(@agent, agent), pr_url = COALESCE(@pr_url, pr_url),
          milestone = COALESCE(@milestone, milestone), plan = COALESCE(@plan, plan), started_at = COALESCE(started_at, @started_at),
-         last_activity_at = COALESCE(@activity, last_activity_at), updated_at = @now WHERE id = @id`,
+         last_activity_at = COALESCE(@activity, last_activity_at), tokens_in = COALESCE(@tokens_in, tokens_in),
+         tokens_out = COALESCE(@tokens_out, tokens_out), updated_at = @now WHERE id = @id`,
       ),
       addBatch: db.prepare('INSERT INTO batches (id, channel, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       batchTitle: db.prepare('SELECT title FROM batches WHERE id = ?'),
@@ -162,6 +166,7 @@ export class DirectorStore {
       activity?: number;
       /** JSON of the plan's steps. */
       plan?: string;
+      tokens?: { input: number; output: number };
     },
     now: number,
   ): void {
@@ -175,6 +180,8 @@ export class DirectorStore {
       started_at: update.started_at ?? null,
       activity: update.activity ?? null,
       plan: update.plan ?? null,
+      tokens_in: update.tokens?.input ?? null,
+      tokens_out: update.tokens?.output ?? null,
       now,
     });
   }

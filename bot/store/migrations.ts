@@ -212,6 +212,8 @@ export const botMigrations: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN last_activity_at INTEGER;
       ALTER TABLE tasks ADD COLUMN plan TEXT;
       ALTER TABLE runners ADD COLUMN projects TEXT;
+      ALTER TABLE tasks ADD COLUMN tokens_in INTEGER;
+      ALTER TABLE tasks ADD COLUMN tokens_out INTEGER;
       UPDATE tasks SET handle = (
         SELECT COUNT(*) FROM tasks AS earlier
         WHERE earlier.channel = tasks.channel AND (earlier.created_at < tasks.created_at OR (earlier.created_at = tasks.created_at AND earlier.rowid <= tasks.rowid))

@@ -67,6 +67,7 @@ export function createCodexParser(cwd: string, log: Logger): (line: string) => A
             inputTokens: event.usage.input_tokens,
             cachedInputTokens: event.usage.cached_input_tokens,
             outputTokens: event.usage.output_tokens,
+            cumulative: true,
           });
         }
         out.push(lastMessage === undefined ? { type: 'turn_finished' } : { type: 'turn_finished', summary: lastMessage });

@@ -9,7 +9,8 @@ export interface CommandSettings extends DriverSettings {
 
 /**
  * Any agent CLI that takes a prompt and prints text: each line is output, kept in the task's log
- * and never shown in Slack (the card says output is flowing, and when); the process's exit
+ * and never shown in Slack (the card says output is flowing, and when), except the last, which is
+ * its summary, as a codex or claude agent's final message is; the process's exit
  * ends the turn (the task engine turns a clean exit into turn_finished). It cannot resume.
  */
 export function commandDriver(name: string, settings: CommandSettings): AgentDriver {

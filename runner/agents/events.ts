@@ -46,6 +46,8 @@ export const usageEvent = z.object({
   inputTokens: z.number().int().min(0),
   cachedInputTokens: z.number().int().min(0),
   outputTokens: z.number().int().min(0),
+  /** Running totals of the session (codex), not this run's own (claude). */
+  cumulative: z.boolean().optional(),
 });
 /** The session is known: its id resumes it later. */
 export const sessionStartedEvent = z.object({ type: z.literal('session_started'), sessionId: z.string() });

@@ -103,9 +103,10 @@ const FOLD: TaskEventHandlers<ContextState, void> = {
     state.episode.said = oneLine(event.text.split('\n')[0] ?? '', 120);
     for (const d of statedDecisions(event.text)) addDecision(state, d);
   },
-  // A command agent's raw lines: counted, never quoted (the summary is shown in Slack).
-  output: (_event, state) => {
+  // A command agent's raw lines: counted, and a stated decision kept (it seeds a restart); never quoted as "said".
+  output: (event, state) => {
     state.episode.messages++;
+    for (const d of statedDecisions(event.text)) addDecision(state, d);
   },
   plan: (event, state) => {
     state.plan = event.steps.slice(0, 20).map((s) => ({ text: oneLine(s.text, 160), done: s.done }));

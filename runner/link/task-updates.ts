@@ -5,6 +5,7 @@ import { milestoneFor } from '../tasks/milestones.ts';
 import type { TaskRecord } from '../tasks/store.ts';
 import type { TaskEvent } from '../tasks/task-events.ts';
 import { ThreadBudget } from './thread-budget.ts';
+import { TokenUsage } from './token-usage.ts';
 
 /** Progress lines go to the bot at most this often per task; state changes and posts always do. */
 const PROGRESS_EVERY_MS = 2000;
@@ -34,7 +35,9 @@ export function taskUpdates({
   const lastPlan = new Map<string, string>();
   let lastRunning = -1;
   const budget = new ThreadBudget();
+  const tokens = new TokenUsage();
   return (task: TaskRecord, event?: TaskEvent): void => {
+    tokens.see(task, event);
     let milestone = budget.shape(task, milestoneFor(task, event, redact));
     // A plan is posted when its steps change, not each time one is ticked off.
     if (milestone?.kind === 'plan' && event?.type === 'plan') {
@@ -61,6 +64,7 @@ export function taskUpdates({
       ...(task.pr_url && { prUrl: task.pr_url }),
       ...(task.input.kind === 'issue' && { title: task.input.issue.title }),
       startedAt: task.created_at,
+      ...(tokens.of(task.id) && { tokens: tokens.of(task.id) }),
       ...(done && digest && { digest: digest(task.id) }),
     });
     if (running() !== lastRunning) {

@@ -17,15 +17,18 @@ export interface TurnOutcome {
 export class TurnTracker {
   summary: string | undefined;
   lastMessage: string | undefined;
+  /** A command agent's last line: its summary by convention (its other lines are never shown). */
+  lastOutput: string | undefined;
   fatal: string | undefined;
   contextExhausted = false;
   finished = false;
 
   see(event: AgentEvent): void {
     if (event.type === 'agent_message') this.lastMessage = event.text;
+    if (event.type === 'output' && event.text.trim()) this.lastOutput = event.text;
     if (event.type === 'turn_finished') {
       this.finished = true;
-      this.summary = event.summary ?? this.lastMessage;
+      this.summary = event.summary ?? this.lastMessage ?? this.lastOutput;
     }
     if (event.type === 'error' && event.fatal) {
       this.fatal = event.message;
@@ -52,7 +55,7 @@ export class TurnTracker {
         ...(exit.signal && { restart: 'session_died' as const }),
       };
     }
-    const summary = this.summary ?? this.lastMessage;
+    const summary = this.summary ?? this.lastMessage ?? this.lastOutput;
     return summary === undefined ? { state: 'finished' } : { state: 'finished', summary };
   }
 }

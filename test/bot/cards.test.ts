@@ -24,6 +24,8 @@ const task = (over: Partial<BotTask> = {}): BotTask => ({
   last_activity_at: now - 10_000,
   plan: null,
   sentry_issue: null,
+  tokens_in: null,
+  tokens_out: null,
   ...over,
 });
 const shown = (t: BotTask) => JSON.stringify(taskCard(t, now).blocks);
@@ -60,6 +62,11 @@ describe('task and batch cards', () => {
     expect(ready).toContain('task_continue');
     expect(ready).toContain('task_status');
     expect(ready).not.toContain('task_stop');
+  });
+
+  it('shows the tokens the agents used, once the runner reports them', () => {
+    expect(shown(task())).not.toContain('tokens');
+    expect(shown(task({ tokens_in: 12_345, tokens_out: 950 }))).toContain('12.3k tokens in · 950 out');
   });
 
   it('counts a batch in the states people care about', () => {

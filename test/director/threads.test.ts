@@ -88,7 +88,7 @@ describe('a task’s thread, as the people in the channel use it', () => {
     expect(blocks).not.toContain('task_stop');
   });
 
-  it('acts on the thread’s own task for `@director stop` and `@director retry`', async () => {
+  it('acts on the thread’s own task for `@director stop`, `retry`, `restart` and `status`', async () => {
     const { taskId, root } = await running('write the changelog');
     await alice().mention(channel, 'stop', { threadTs: root.ts });
     expect((await runner.next('task.stop')).taskId).toBe(taskId);
@@ -97,6 +97,10 @@ describe('a task’s thread, as the people in the channel use it', () => {
     await until(() => card('write the changelog')?.text?.includes('stopped'), 10_000, 'the card stopped');
     await alice().mention(channel, 'retry', { threadTs: root.ts });
     expect((await runner.next('task.retry')).taskId).toBe(taskId);
+    await alice().mention(channel, 'restart', { threadTs: root.ts });
+    expect((await runner.next('task.restart')).taskId).toBe(taskId);
+    await alice().mention(channel, 'status', { threadTs: root.ts });
+    expect((await runner.next('task.ask')).taskId).toBe(taskId);
     expect(slack.messages(channel).some((m) => m.text?.includes('usage'))).toBe(false);
   });
 

@@ -50,7 +50,7 @@ describe('task engine with stand-in agents', () => {
       status: git(project.path, 'status', '--porcelain'),
       branch: git(project.path, 'branch', '--show-current'),
     }).toEqual(before);
-    expect(store.events(task.id).map((e) => e.type)).toEqual(['agent_message', 'agent_message', 'agent_message', 'turn_finished']);
+    expect(store.events(task.id).map((e) => e.type)).toEqual(['output', 'output', 'output', 'turn_finished']);
   });
 
   it('removes a closed task’s worktree and branch', async () => {
@@ -100,7 +100,7 @@ describe('task engine with stand-in agents', () => {
     const { engine, store, changes } = setup;
     const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
     await until(
-      () => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message' && c.event.text.startsWith('child')),
+      () => changes.some((c) => c.task.id === task.id && c.event?.type === 'output' && c.event.text.startsWith('child')),
       10_000,
       'the agent started its children',
     );
@@ -117,7 +117,7 @@ describe('task engine with stand-in agents', () => {
     setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300 });
     const { engine, store, changes } = setup;
     const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
-    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message'), 10_000, 'the agent running');
+    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'output'), 10_000, 'the agent running');
     await engine.shutdown();
     expect(store.require(task.id)).toMatchObject({ state: 'interrupted' });
     expect(processesOfRun(store.require(task.id).run_id ?? '')).toEqual([]);
@@ -202,7 +202,7 @@ describe('task engine with stand-in agents', () => {
     await engine.idle();
     const printed = store
       .events(task.id)
-      .flatMap((e) => (e.type === 'agent_message' ? [e.text] : []))
+      .flatMap((e) => (e.type === 'output' ? [e.text] : []))
       .join('\n');
     expect(printed).toContain('LANG=C.UTF-8');
     expect(printed).toContain('OPENAI_API_KEY=');

@@ -48,7 +48,7 @@ describe('codex exec --json parser', () => {
         ],
       },
       { type: 'agent_message', text: 'Fixed the bug.' },
-      { type: 'usage', inputTokens: 10, cachedInputTokens: 4, outputTokens: 3 },
+      { type: 'usage', inputTokens: 10, cachedInputTokens: 4, outputTokens: 3, cumulative: true },
       { type: 'turn_finished', summary: 'Fixed the bug.' },
     ]);
   });

@@ -55,7 +55,7 @@ describe('what a leaky agent prints stays on the machine', () => {
     expect(done.state).toBe('failed');
     const printed = store
       .events(task.id)
-      .flatMap((e) => (e.type === 'agent_message' ? [e.text] : []))
+      .flatMap((e) => (e.type === 'output' ? [e.text] : []))
       .join('\n');
     expect(printed).toContain('PATH=');
     expect(printed).not.toContain('MY_SERVICE_APIKEY');

@@ -101,7 +101,7 @@ describe('restarting an agent in a fresh session from the task’s summary', () 
     setup = startEngine(home.dir, [scriptAgent('sleepy', 'sleepy.sh')], { graceMs: 300 });
     const { engine, store, changes } = setup;
     const task = engine.create({ project: 'demo', agent: 'sleepy', title: 'Hang', input: request('hang') });
-    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'agent_message'), 10_000, 'the agent running');
+    await until(() => changes.some((c) => c.task.id === task.id && c.event?.type === 'output'), 10_000, 'the agent running');
     await Promise.all([engine.restart(task.id), engine.cancel(task.id)]);
     await engine.idle();
     expect(store.require(task.id)).toMatchObject({ state: 'cancelled', runs: 1 });

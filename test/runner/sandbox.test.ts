@@ -58,7 +58,7 @@ describe('agents in the bubblewrap sandbox', () => {
       input: 'arg',
       env: { RUNNER_PID: String(process.pid), RUNNER_HOME: runnerHome, RUNNER_USER_HOME: userHome },
     });
-  const messages = (taskId: string) => (setup?.store.events(taskId) ?? []).flatMap((e) => (e.type === 'agent_message' ? [e.text] : []));
+  const messages = (taskId: string) => (setup?.store.events(taskId) ?? []).flatMap((e) => (e.type === 'output' ? [e.text] : []));
 
   it('hides the runner’s process, token and keys, keeps git config and hooks read-only, and lets the agent edit and commit', async () => {
     setup = startEngine(dir, [agent(PROBE)], { sandbox });
