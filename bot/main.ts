@@ -109,12 +109,6 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const cards = new CardRefresher({ store, runners, outbox, clock });
   const bindings = new BindingStore(db);
   const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
-  const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
-  const held = new HeldTasks({ store, bindings, hub, cards, clock });
-  const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
-  const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
-  const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
-  const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
   const home = new AppHome({
     runners,
     isOnline: (id) => hub.isOnline(id),
@@ -125,6 +119,18 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     now: () => clock.now(),
     log,
   });
+  const toOwner = directMessageChannel(client);
+  // A binding request (or its answer) for a runner's owner also refreshes their Home tab.
+  const directMessage = (user: string) => {
+    home.changed(user);
+    return toOwner(user);
+  };
+  const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage, clock, log });
+  const held = new HeldTasks({ store, bindings, hub, cards, clock });
+  const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
+  const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
+  const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
+  const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
   const frames = handleRunnerFrames({
     runners,
     clock,
