@@ -24,6 +24,7 @@ import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
+import { closeTask } from './tasks/close.ts';
 import { engineProject } from './tasks/project.ts';
 import { ContextKeeper } from './context/keeper.ts';
 import { modelSummariser } from './context/summariser.ts';
@@ -112,13 +113,14 @@ export function startRunner({
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, engineProject(p)]));
   const store = new TaskStore(db);
+  const worktrees = new Worktrees(join(config.home, 'worktrees'));
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   const engine: TaskEngine = new TaskEngine({
     store,
     context,
     summarise,
-    worktrees: new Worktrees(join(config.home, 'worktrees')),
+    worktrees,
     projects,
     drivers,
     agentEnv,
@@ -161,6 +163,7 @@ export function startRunner({
     defaultAgent: Object.keys(config.agents)[0] ?? 'codex',
     runnerName: credentials.name,
     summarise: (id) => Promise.resolve(context.summary(id)),
+    close: (id) => closeTask({ store, worktrees, projects, now: () => clock.now() }, id),
     log,
   });
   endpoint.onFrame((frame, seq) => {

@@ -20,6 +20,8 @@ export interface BotFrameDeps extends RunnerOwn {
   runnerName: string;
   /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
   summarise: (taskId: string) => Promise<string>;
+  /** Removes a settled task's worktree and local branch (`/director close`); rejects, saying why, otherwise. */
+  close: (taskId: string) => Promise<unknown>;
   log: Logger;
 }
 
@@ -66,6 +68,15 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
     },
     'task.retry': (frame) => {
       if (store.get(frame.taskId)) engine.resume(frame.taskId);
+    },
+    'task.close': (frame) => {
+      if (store.get(frame.taskId))
+        later(async () => {
+          await deps.close(frame.taskId).then(
+            () => log.info({ task: frame.taskId }, 'task closed: worktree and local branch removed'),
+            (error: unknown) => log.warn({ task: frame.taskId, err: error }, 'task not closed'),
+          );
+        });
     },
     'task.stop': (frame) => {
       if (store.get(frame.taskId)) later(() => engine.cancel(frame.taskId));
