@@ -216,16 +216,26 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 /** `director bot`: reads the configuration once, starts, and stops cleanly on SIGINT/SIGTERM. */
 export async function runBot(env: NodeJS.ProcessEnv, source: ConfigSource = readConfigSource({ env })): Promise<void> {
   const config = parseBotConfig(source);
-  const bot = await startBot({ config });
+  // Listening from the start: a signal that arrives while the bot starts (or right after it says
+  // it is ready) stops it cleanly instead of killing it.
+  const started: { bot?: RunningBot } = {};
+  let stopAsked = false;
   const shutdown = () => {
-    bot.stop().then(
+    const running = started.bot;
+    if (!running) {
+      stopAsked = true;
+      return;
+    }
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        bot.log.error({ err: error }, 'error while stopping');
+        running.log.error({ err: error }, 'error while stopping');
         process.exit(1);
       },
     );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  started.bot = await startBot({ config });
+  if (stopAsked) shutdown();
 }
