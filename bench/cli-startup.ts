@@ -41,6 +41,7 @@ export function benchCliStartup(): Promise<BenchRow[]> {
     });
     return Promise.resolve([
       row('director --help', timeProcess([bin, '--help'], env)),
+      row('director runner --help (loads TypeScript)', timeProcess([bin, 'runner', '--help'], env)),
       row('director runner status (unpaired)', timeProcess([bin, 'runner', 'status'], env)),
     ]);
   } finally {

@@ -33,8 +33,10 @@ async function demo(): Promise<number> {
 }
 
 async function runner(args: string[], { env, out }: CliIo): Promise<number> {
-  const [{ runRunnerCli }, { readSource }] = await Promise.all([import('../runner/cli.ts'), import('./config-source.ts')]);
-  return runRunnerCli(args, { env, out, source: () => readSource(env) });
+  const { runRunnerCli } = await import('../runner/cli.ts');
+  // Read only by commands that need it: zod and the config schemas stay unloaded for --help.
+  const source = async () => (await import('./config-source.ts')).readSource(env);
+  return runRunnerCli(args, { env, out, source });
 }
 
 const commands = {

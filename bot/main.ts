@@ -123,7 +123,23 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const cards = new CardRefresher({ store, runners, outbox, clock, extra: mergeCardExtras(mergeStore) });
   const bindings = new BindingStore(db);
   const announcements = new Announcements({ audit: new AuditStore(db), outbox, clock, log });
-  const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage: directMessageChannel(client), clock, log });
+  const home = new AppHome({
+    runners,
+    isOnline: (id) => hub.isOnline(id),
+    queries: new HomeQueries(db, { tasks: store, bindings }),
+    publish: async (user, view) => {
+      await call('views.publish', () => client.views.publish({ user_id: user, view }));
+    },
+    now: () => clock.now(),
+    log,
+  });
+  const toOwner = directMessageChannel(client);
+  // A binding request (or its answer) for a runner's owner also refreshes their Home tab.
+  const directMessage = (user: string) => {
+    home.changed(user);
+    return toOwner(user);
+  };
+  const binder = new Bindings({ bindings, runners, outbox, announcements, directMessage, clock, log });
   const held = new HeldTasks({ store, bindings, hub, cards, clock });
   const starter = new TaskStarter({ store, hub, outbox, memory, held, clock, log });
   const batches = new BatchRuns({ store, bindings, runners, hub, outbox, starter, cards, issues, sentry: sentryAnswers, clock });
@@ -158,17 +174,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   });
   const steering = new Steering({ store, bindings, hub, outbox });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
-  const updates = new TaskUpdates({ store, outbox, cards, held, memory, directMessage: directMessageChannel(client), clock });
-  const home = new AppHome({
-    runners,
-    isOnline: (id) => hub.isOnline(id),
-    queries: new HomeQueries(db, { tasks: store, bindings }),
-    publish: async (user, view) => {
-      await call('views.publish', () => client.views.publish({ user_id: user, view }));
-    },
-    now: () => clock.now(),
-    log,
-  });
+  const updates = new TaskUpdates({ store, outbox, cards, held, memory, directMessage, clock });
   const merges = new Merges({
     store,
     merges: mergeStore,
@@ -281,16 +287,26 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
 /** `director bot`: reads the configuration once, starts, and stops cleanly on SIGINT/SIGTERM. */
 export async function runBot(env: NodeJS.ProcessEnv, source: ConfigSource = readConfigSource({ env })): Promise<void> {
   const config = parseBotConfig(source);
-  const bot = await startBot({ config });
+  // Listening from the start: a signal that arrives while the bot starts (or right after it says
+  // it is ready) stops it cleanly instead of killing it.
+  const started: { bot?: RunningBot } = {};
+  let stopAsked = false;
   const shutdown = () => {
-    bot.stop().then(
+    const running = started.bot;
+    if (!running) {
+      stopAsked = true;
+      return;
+    }
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        bot.log.error({ err: error }, 'error while stopping');
+        running.log.error({ err: error }, 'error while stopping');
         process.exit(1);
       },
     );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  started.bot = await startBot({ config });
+  if (stopAsked) shutdown();
 }

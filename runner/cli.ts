@@ -7,7 +7,7 @@ export interface RunnerCliIo {
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
   /** The configuration (DIRECTOR_CONFIG's file and the environment), read when a command needs it. */
-  source: () => ConfigSource;
+  source: () => Promise<ConfigSource>;
 }
 
 const runnerUsage = `Usage: director runner <command>

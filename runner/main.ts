@@ -27,6 +27,7 @@ import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
 import { TaskStore } from './tasks/store.ts';
+import { closeTask } from './tasks/close.ts';
 import { engineProject } from './tasks/project.ts';
 import { ContextKeeper } from './context/keeper.ts';
 import { modelSummariser } from './context/summariser.ts';
@@ -141,6 +142,7 @@ export function startRunner({
     url: sentryUrl,
     org: sentryOrg ?? '',
   });
+  const worktrees = new Worktrees(join(config.home, 'worktrees'));
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   let feedback: FeedbackWatcher | undefined;
@@ -149,7 +151,7 @@ export function startRunner({
     store,
     context,
     summarise,
-    worktrees: new Worktrees(join(config.home, 'worktrees')),
+    worktrees,
     projects,
     drivers,
     agentEnv,
@@ -260,6 +262,7 @@ export function startRunner({
         return pullDiff(octokit, repo, task.pr_number, redact);
       },
     }),
+    close: (id) => closeTask({ store, worktrees, projects, now: () => clock.now() }, id),
     log,
   });
   endpoint.onFrame((frame, seq) => {

@@ -172,6 +172,9 @@ export const taskSteerFrame = z.object({
 /** Bot → runner: run a failed, stopped or interrupted task again in its worktree (`/director retry`). */
 export const taskRetryFrame = z.object({ type: z.literal('task.retry'), taskId: z.string() });
 
+/** Bot → runner: remove a settled task's worktree and local branch (`/director close`); an older runner answers with an error frame. */
+export const taskCloseFrame = z.object({ type: z.literal('task.close'), taskId: z.string() });
+
 /** Bot → runner: stop a task (the Stop button, `/director stop`). */
 export const taskStopFrame = z.object({ type: z.literal('task.stop'), taskId: z.string() });
 
@@ -313,6 +316,7 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   taskSteerFrame,
   taskStopFrame,
   taskRetryFrame,
+  taskCloseFrame,
   taskRestartFrame,
   taskAskFrame,
   mergeRequestFrame,
@@ -336,6 +340,7 @@ export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
   taskSteerFrame,
   taskStopFrame,
   taskRetryFrame,
+  taskCloseFrame,
   taskRestartFrame,
   taskAskFrame,
   mergeRequestFrame,

@@ -61,6 +61,7 @@ const replies = {
   status: directed,
   stop: directed,
   retry: directed,
+  close: directed,
   restart: directed,
   memory: directed,
   remember: directed,

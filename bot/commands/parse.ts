@@ -53,6 +53,7 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
   if (word === 'retry' || word === 'resume')
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
+  if (word === 'close') return args[0] ? { kind: 'close', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `close <task>`' };
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
   if (word === 'fix' && /^sentry\b/i.test(input.slice(3).trim())) return parseFixSentry(input.slice(3).trim());

@@ -39,6 +39,7 @@ export const commands: readonly CommandHelp[] = [
   },
   { name: 'stop', usage: 'stop <task>|all', summary: 'stop a task, or every task of this channel (maintainers)' },
   { name: 'retry', usage: 'retry <task>', summary: 'run a failed, stopped or interrupted task again, in its worktree' },
+  { name: 'close', usage: 'close <task>', summary: 'remove a finished, failed or stopped task’s worktree and local branch on its runner' },
   { name: 'restart', usage: 'restart <task>', summary: 'end the agent’s session and start a fresh one from the task’s summary, in the same worktree' },
   { name: 'memory', usage: 'memory', summary: 'what this channel’s project memory holds (new tasks get the relevant part)' },
   { name: 'remember', usage: 'remember <fact>', summary: 'add a fact to the project memory' },

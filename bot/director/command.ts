@@ -88,6 +88,8 @@ export type ParsedCommand =
   | { kind: 'stop'; task: string }
   /** `retry <task>`: run a failed, stopped or interrupted task again. */
   | { kind: 'retry'; task: string }
+  /** `close <task>`: the runner removes a settled task's worktree and local branch. */
+  | { kind: 'close'; task: string }
   /** A known command used wrongly; `problem` says how. */
   | { kind: 'invalid'; problem: string }
   /** Something the bot does not understand; `suggestion` is the closest known command. */
@@ -106,5 +108,8 @@ export interface CommandContext {
 /** The commands a channel's Director answers. */
 export type DirectorCommand = Extract<
   ParsedCommand,
-  { kind: 'init' | 'fix-top' | 'fix-sentry' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'restart' | 'memory' | 'remember' | 'forget' | 'audit' }
+  {
+    kind:
+      'init' | 'fix-top' | 'fix-sentry' | 'fix-issues' | 'do' | 'status' | 'stop' | 'retry' | 'close' | 'restart' | 'memory' | 'remember' | 'forget' | 'audit';
+  }
 >;

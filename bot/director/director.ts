@@ -73,6 +73,7 @@ export class Director {
       forget: (command, ctx, binding) => this.forget(ctx, command.n, binding),
       stop: (command, ctx, binding) => this.stopCommand(ctx, command.task, binding),
       retry: (command, ctx) => this.retry(ctx.channel, command.task),
+      close: (command, ctx, binding) => this.close(ctx, command.task, binding),
       audit: (_command, ctx) => options.announcements.recent(ctx.channel),
       'fix-top': (command, ctx, binding) => this.withRunner(binding, (runner) => this.fixTop(command, ctx, runner)),
       'fix-sentry': (command, ctx) => options.batches.run(command, ctx).then(outcomeReply),
@@ -225,6 +226,19 @@ export class Director {
     if (typeof runner === 'string') return runner;
     this.options.hub.send(task.runner_id, { type: 'task.retry', taskId: task.id });
     return `Retrying \`${handleOf(task)}\` in its worktree; its card and thread follow along.`;
+  }
+
+  /** `close <task>`: a settled task's worktree and local branch go (starter or maintainers); its pull request stays. */
+  private close(ctx: CommandContext, taskId: string, binding: ChannelBinding): string {
+    const task = this.options.store.taskByRef(ctx.channel, taskId);
+    if (!task) return noTask(taskId);
+    if (!mayStop(ctx.user, task, binding)) return 'Only the person who started this task or a channel maintainer can close it.';
+    if (isActive(task.state)) return `Task \`${handleOf(task)}\` is still ${stateWords(task.state)}: stop it first.`;
+    if (task.state === 'awaiting_review') return `Task \`${handleOf(task)}\` awaits review: merge or close its pull request first.`;
+    const runner = this.runnerOfTask(task);
+    if (typeof runner === 'string') return runner;
+    this.options.hub.send(task.runner_id, { type: 'task.close', taskId: task.id });
+    return `Closing \`${handleOf(task)}\`: its runner removes the worktree and local branch (the pushed branch and any pull request stay).`;
   }
 
   /** The Stop button. Returns the ephemeral refusal, or undefined when the stop was sent. */

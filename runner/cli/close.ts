@@ -9,7 +9,7 @@ import { Worktrees } from '../worktrees.ts';
 
 /** `director runner close <task>` */
 export async function closeCommand(taskId: string, io: RunnerCliIo): Promise<number> {
-  const config = parseRunnerConfig(io.source());
+  const config = parseRunnerConfig(await io.source());
   const db = runnerDatabase(config.home);
   try {
     const closed = await closeTask(

@@ -20,7 +20,7 @@ export async function pairCommand({
   if (!url) throw usageError('--url is required (the address /director connect showed)', usage);
   const timeout = typeof values.timeout === 'string' ? Number(values.timeout) : 15;
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw usageError('--timeout must be a number of seconds, 1 to 600', usage);
-  const cfg = parseRunnerConfig(io.source());
+  const cfg = parseRunnerConfig(await io.source());
   const name = typeof values.name === 'string' ? values.name : cfg.defaultName;
   io.out(`Pairing with ${url} as "${name}" (waiting up to ${timeout} s for the bot)…`);
   const paired = await pairWithBot({ botUrl: url, code, name, timeoutMs: timeout * 1000 });

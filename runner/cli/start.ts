@@ -10,7 +10,7 @@ import { RunnerStateStore } from '../store/state.ts';
 
 /** `director runner start`: the fast doctor checks, then the runner until a signal or the bot's refusal. */
 export async function startCommand(io: RunnerCliIo): Promise<number> {
-  const config = parseRunnerConfig(io.source());
+  const config = parseRunnerConfig(await io.source());
   const credentials = loadCredentials(config.home);
   const checks = report(fastChecks({ config, env: io.env, home: io.env.HOME ?? homedir() }), Date.now(), true);
   const broken = checks.checks.filter((c) => c.status === 'fail');

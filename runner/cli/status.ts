@@ -6,13 +6,13 @@ import { runnerDatabase } from '../store/database.ts';
 import { describeStatus, statusReport, unpairedReport } from '../status.ts';
 
 /** `director runner status [--json]`: exit 0 only when `runner start` is up (connected or reconnecting). */
-export function statusCommand(json: boolean, io: RunnerCliIo): Promise<number> {
-  const cfg = parseRunnerConfig(io.source());
+export async function statusCommand(json: boolean, io: RunnerCliIo): Promise<number> {
+  const cfg = parseRunnerConfig(await io.source());
   const file = credentialsPath(cfg.home);
   if (!existsSync(file)) {
     const report = unpairedReport(file);
     io.out(json ? JSON.stringify(report) : `Not paired (no ${file}).\nNext: ${report.advice}`);
-    return Promise.resolve(1);
+    return 1;
   }
   const credentials = loadCredentials(cfg.home);
   const db = runnerDatabase(cfg.home);
@@ -20,7 +20,7 @@ export function statusCommand(json: boolean, io: RunnerCliIo): Promise<number> {
     const input = { credentials, file, db, now: Date.now(), sandbox: cfg.sandbox.mode };
     const report = statusReport(input);
     io.out(json ? JSON.stringify(report) : describeStatus(input));
-    return Promise.resolve(report.link.state === 'not_running' || report.link.state === 'refused' ? 1 : 0);
+    return report.link.state === 'not_running' || report.link.state === 'refused' ? 1 : 0;
   } finally {
     db.close();
   }

@@ -7,12 +7,12 @@ import { runnerDatabase } from '../store/database.ts';
 import { statusReport } from '../status.ts';
 
 /** `director runner unpair`: forgets the token (not while `runner start` runs); the owner revokes it in Slack. */
-export function unpairCommand(io: RunnerCliIo): Promise<number> {
-  const config = parseRunnerConfig(io.source());
+export async function unpairCommand(io: RunnerCliIo): Promise<number> {
+  const config = parseRunnerConfig(await io.source());
   const file = credentialsPath(config.home);
   if (!existsSync(file)) {
     io.out(`This runner is not paired (no ${file}): nothing to do.`);
-    return Promise.resolve(0);
+    return 0;
   }
   const credentials = loadCredentials(config.home);
   const db = runnerDatabase(config.home);
@@ -27,5 +27,5 @@ export function unpairCommand(io: RunnerCliIo): Promise<number> {
   io.out(
     `Unpaired runner "${credentials.name}": removed ${file}, so it can no longer connect to ${credentials.botUrl}.\nIn Slack, /director runners revoke ${credentials.name} removes it there too.`,
   );
-  return Promise.resolve(0);
+  return 0;
 }

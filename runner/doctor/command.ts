@@ -10,7 +10,7 @@ import { runDoctor } from './run.ts';
 
 /** `director doctor [--json]`: every check, ✓ / ✗ with what to do; exit 1 when something is broken. */
 export async function doctorCommand(json: boolean, io: RunnerCliIo): Promise<number> {
-  const config = parseRunnerConfig(io.source());
+  const config = parseRunnerConfig(await io.source());
   const botUrl = existsSync(credentialsPath(config.home)) ? loadCredentials(config.home).botUrl : undefined;
   const result = await runDoctor({ config, env: io.env, home: io.env.HOME ?? homedir(), botUrl, now: Date.now() });
   // Kept for the next hello, so /director runners shows it.

@@ -28,6 +28,8 @@ export interface BotFrameDeps extends RunnerOwn {
   merges?: MergeDesk;
   /** The task PR's diff, redacted and cut to fit a frame. */
   diff?: (taskId: string) => Promise<{ diff: string; cut: boolean }>;
+  /** Removes a settled task's worktree and local branch (`/director close`); rejects, saying why, otherwise. */
+  close: (taskId: string) => Promise<unknown>;
   log: Logger;
 }
 
@@ -79,6 +81,15 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
     },
     'task.retry': (frame) => {
       if (store.get(frame.taskId)) engine.resume(frame.taskId);
+    },
+    'task.close': (frame) => {
+      if (store.get(frame.taskId))
+        later(async () => {
+          await deps.close(frame.taskId).then(
+            () => log.info({ task: frame.taskId }, 'task closed: worktree and local branch removed'),
+            (error: unknown) => log.warn({ task: frame.taskId, err: error }, 'task not closed'),
+          );
+        });
     },
     'task.stop': (frame) => {
       if (store.get(frame.taskId)) later(() => engine.cancel(frame.taskId));

@@ -58,5 +58,10 @@ describe('App Home', () => {
     await until(() => emu.messages(web).some((m) => m.text?.includes('approved by its owner')), 10_000, 'the channel to be told');
     await until(() => homeText().includes('No binding request waits for your answer'), 10_000, 'the Home to drop the answered request');
     expect(homeText()).not.toContain('binding_approve');
+
+    // A new request for her runner reaches her open Home without her reopening it (throttled).
+    const docs = emu.addChannel({ name: 'docs', members: ['U0BOB'] }).id;
+    expect(await slash('U0BOB', docs, 'init acme/docs --runner laptop')).toContain('Asked <@U0ALICE>');
+    await until(() => homeText().includes('for *acme/docs*'), 15_000, 'the Home to show the new request');
   });
 });

@@ -96,6 +96,8 @@ describe('director doctor', () => {
       expect(failed).toEqual(['github.acme/web']);
       expect(report.checks.find((c) => c.id === 'github.acme/web')).toMatchObject({ text: 'GITHUB_TOKEN may read acme/web but not push to it' });
       expect(code).toBe(1);
+      // The emulator means it: a push with that token is refused too.
+      await expect(gitAsync(clone, 'push', '-q', github.authGitUrl('acme', 'web'), 'HEAD:refs/heads/doctor-probe')).rejects.toThrow(/denied|403/);
     } finally {
       github.setTokenCanPush(true);
     }
