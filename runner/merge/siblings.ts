@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Octokit } from '@octokit/rest';
+import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
 import { readGate } from '../github/checks.ts';
 import type { TaskStore } from '../tasks/store.ts';
 
 const run = promisify(execFile);
+/** What execFile rejects with when git exits non-zero. */
+const execFailure = z.object({ code: z.number().optional(), stdout: z.string().optional() });
 
 /** A project as the sibling pass needs it: its clone, remote and default branch. */
 export interface SiblingProject {
@@ -44,8 +47,8 @@ async function git(cwd: string, args: string[], options: SiblingRebaseOptions): 
     const { stdout } = await run('git', [...safe, ...args], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, out: stdout.trim() };
   } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, out: (failed.stdout ?? '').trim() };
+    const failed = execFailure.safeParse(error);
+    return { code: failed.data?.code ?? 1, out: (failed.data?.stdout ?? '').trim() };
   }
 }
 
