@@ -157,6 +157,17 @@ export function startRunner({
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
     onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
   });
+  const siblings = octokit
+    ? new SiblingRebase({
+        octokit,
+        store,
+        projects,
+        steer: (id, text) => engine.steer(id, text, 'director'),
+        identity: config.gitIdentity,
+        path: gitEnv.PATH ?? '/usr/bin:/bin',
+        log,
+      })
+    : undefined;
   const merges = octokit
     ? new MergeDesk({
         octokit,
@@ -167,16 +178,7 @@ export function startRunner({
         clock,
         log,
         ...(mergePollMs !== undefined && { pollMs: mergePollMs }),
-        afterMerge: (project, taskId) =>
-          new SiblingRebase({
-            octokit,
-            store,
-            projects,
-            steer: (id, text) => engine.steer(id, text, 'director'),
-            identity: config.gitIdentity,
-            path: gitEnv.PATH ?? '/usr/bin:/bin',
-            log,
-          }).afterMerge(project, taskId),
+        afterMerge: (project, taskId) => siblings?.afterMerge(project, taskId) ?? Promise.resolve(),
       })
     : undefined;
   const handlers = botFrameHandlers({

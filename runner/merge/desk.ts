@@ -88,10 +88,11 @@ export class MergeDesk {
       await this.mergeWhenGreen(frame, repo, octokit, {
         lane,
         waiting: () => result('waiting', { reason: 'waiting for checks' }),
-        // In the lane: the next merge of the project sees the siblings this one left conflicting already in hand.
-        merged: async (merged) => {
+        // Clean-up and the sibling pass run beside the lane: the next merge need not wait for them.
+        merged: (merged) => {
           result('merged', { mergeSha: merged.sha, headSha: merged.head });
-          if (task) await this.cleanUp(task, repo, octokit);
+          if (task) void this.cleanUp(task, repo, octokit).catch((error: unknown) => this.options.log.warn({ err: error }, 'clean-up after a merge failed'));
+          return Promise.resolve();
         },
       });
     } catch (error) {
