@@ -50,6 +50,10 @@ class Refusal extends Error {
  */
 export class MergeDesk {
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Looks at GitHub and merges queued or running per project. */
+  private readonly busy = new Map<string, number>();
+  /** Projects with a merge whose siblings were not looked at yet, with the last merged task. */
+  private readonly pendingSiblings = new Map<string, string>();
 
   constructor(private readonly options: MergeDeskOptions) {}
 
@@ -60,15 +64,22 @@ export class MergeDesk {
   }
 
   private inLane<T>(lane: string, work: () => Promise<T>): Promise<T> {
+    this.busy.set(lane, (this.busy.get(lane) ?? 0) + 1);
     const next = (this.lanes.get(lane) ?? Promise.resolve()).then(work);
-    this.lanes.set(
-      lane,
-      next.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
+    const settled = () => {
+      this.busy.set(lane, (this.busy.get(lane) ?? 1) - 1);
+      this.siblingsWhenIdle(lane);
+    };
+    this.lanes.set(lane, next.then(settled, settled));
     return next;
+  }
+
+  /** The sibling pass runs once a project's queued merges are done (Merge all ready does not wait for it after each). */
+  private siblingsWhenIdle(project: string): void {
+    const merged = this.pendingSiblings.get(project);
+    if (merged === undefined || (this.busy.get(project) ?? 0) > 0) return;
+    this.pendingSiblings.delete(project);
+    void this.options.afterMerge?.(project, merged).catch((error: unknown) => this.options.log.warn({ err: error }, 'looking at sibling PRs failed'));
   }
 
   /** Sends the task's PR state for its card. */
@@ -240,6 +251,7 @@ export class MergeDesk {
     }
     if (settings && settings.removeWorktree)
       await this.options.removeWorktree(task.id).catch((error: unknown) => log.warn({ err: error }, 'worktree not removed'));
-    await this.options.afterMerge?.(task.project, task.id).catch((error: unknown) => log.warn({ err: error }, 'looking at sibling PRs failed'));
+    this.pendingSiblings.set(task.project, task.id);
+    this.siblingsWhenIdle(task.project);
   }
 }
