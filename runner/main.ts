@@ -200,6 +200,17 @@ export function startRunner({
       feedback?.onChange(task, event);
     },
   });
+  const siblings = octokit
+    ? new SiblingRebase({
+        octokit,
+        store,
+        projects,
+        steer: (id, text) => engine.steer(id, text, 'director'),
+        identity: config.gitIdentity,
+        path: gitEnv.PATH ?? '/usr/bin:/bin',
+        log,
+      })
+    : undefined;
   const merges = octokit
     ? new MergeDesk({
         octokit,
@@ -210,16 +221,7 @@ export function startRunner({
         clock,
         log,
         ...(mergePollMs !== undefined && { pollMs: mergePollMs }),
-        afterMerge: (project, taskId) =>
-          new SiblingRebase({
-            octokit,
-            store,
-            projects,
-            steer: (id, text) => engine.steer(id, text, 'director'),
-            identity: config.gitIdentity,
-            path: gitEnv.PATH ?? '/usr/bin:/bin',
-            log,
-          }).afterMerge(project, taskId),
+        afterMerge: (project, taskId) => siblings?.afterMerge(project, taskId) ?? Promise.resolve(),
       })
     : undefined;
   if (octokit) {

@@ -50,19 +50,36 @@ class Refusal extends Error {
  */
 export class MergeDesk {
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Looks at GitHub and merges queued or running per project. */
+  private readonly busy = new Map<string, number>();
+  /** Projects with a merge whose siblings were not looked at yet, with the last merged task. */
+  private readonly pendingSiblings = new Map<string, string>();
 
   constructor(private readonly options: MergeDeskOptions) {}
 
-  /** Queues a merge behind the project's others. */
+  /** Handles a merge request: each look at GitHub and each merge waits behind the project's others; waiting for checks does not hold them up. */
   request(frame: MergeRequest): Promise<void> {
     const task = this.options.store.get(frame.taskId);
-    const lane = task?.project ?? '';
-    const next = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.run(frame, task));
-    this.lanes.set(
-      lane,
-      next.catch(() => undefined),
-    );
+    return this.run(frame, task, (work) => this.inLane(task?.project ?? '', work));
+  }
+
+  private inLane<T>(lane: string, work: () => Promise<T>): Promise<T> {
+    this.busy.set(lane, (this.busy.get(lane) ?? 0) + 1);
+    const next = (this.lanes.get(lane) ?? Promise.resolve()).then(work);
+    const settled = () => {
+      this.busy.set(lane, (this.busy.get(lane) ?? 1) - 1);
+      this.siblingsWhenIdle(lane);
+    };
+    this.lanes.set(lane, next.then(settled, settled));
     return next;
+  }
+
+  /** The sibling pass runs once a project's queued merges are done (Merge all ready does not wait for it after each). */
+  private siblingsWhenIdle(project: string): void {
+    const merged = this.pendingSiblings.get(project);
+    if (merged === undefined || (this.busy.get(project) ?? 0) > 0) return;
+    this.pendingSiblings.delete(project);
+    void this.options.afterMerge?.(project, merged).catch((error: unknown) => this.options.log.warn({ err: error }, 'looking at sibling PRs failed'));
   }
 
   /** Sends the task's PR state for its card. */
@@ -74,14 +91,21 @@ export class MergeDesk {
     send(prState(taskId, await readGate(octokit, repo, task.pr_number)));
   }
 
-  private async run(frame: MergeRequest, task: TaskRecord | undefined): Promise<void> {
+  private async run(frame: MergeRequest, task: TaskRecord | undefined, lane: <T>(work: () => Promise<T>) => Promise<T>): Promise<void> {
     const result = (outcome: MergeOutcome, extra: { headSha?: string; mergeSha?: string; reason?: string } = {}) =>
       this.options.send({ type: 'merge.result', requestId: frame.requestId, taskId: frame.taskId, outcome, sha: frame.sha, ...extra });
     try {
       const { repo, octokit } = this.allowed(frame, task);
-      const merged = await this.mergeWhenGreen(frame, repo, octokit, () => result('waiting', { reason: 'waiting for checks' }));
-      result('merged', { mergeSha: merged.sha, headSha: merged.head });
-      if (task) await this.cleanUp(task, repo, octokit);
+      await this.mergeWhenGreen(frame, repo, octokit, {
+        lane,
+        waiting: () => result('waiting', { reason: 'waiting for checks' }),
+        // Clean-up and the sibling pass run beside the lane: the next merge need not wait for them.
+        merged: (merged) => {
+          result('merged', { mergeSha: merged.sha, headSha: merged.head });
+          if (task) void this.cleanUp(task, repo, octokit).catch((error: unknown) => this.options.log.warn({ err: error }, 'clean-up after a merge failed'));
+          return Promise.resolve();
+        },
+      });
     } catch (error) {
       if (error instanceof Refusal) return result(error.outcome, { reason: error.message, ...(error.headSha && { headSha: error.headSha }) });
       this.options.log.error({ err: error, task: frame.taskId }, 'merge failed');
@@ -102,13 +126,38 @@ export class MergeDesk {
     return { repo: project.repo, octokit };
   }
 
-  /** Reads the gate until it is green (then merges at the pinned sha), or refuses saying why. */
-  private async mergeWhenGreen(frame: MergeRequest, repo: string, octokit: Octokit, waiting: () => void): Promise<{ sha: string; head: string }> {
+  /** Reads the gate until it is green (then merges at the pinned sha), or refuses saying why; waits for checks outside the lane. */
+  private async mergeWhenGreen(
+    frame: MergeRequest,
+    repo: string,
+    octokit: Octokit,
+    on: { lane: <T>(work: () => Promise<T>) => Promise<T>; waiting: () => void; merged: (merged: { sha: string; head: string }) => Promise<void> },
+  ): Promise<void> {
     const { clock, pollMs = 5000, waitLimitMs = 6 * 3600_000 } = this.options;
     const started = clock.now();
-    let pinned = frame.sha;
-    let waited = false;
+    const state = { pinned: frame.sha, waited: false };
     for (;;) {
+      const step = await on.lane(() => this.attempt(frame, repo, octokit, state, on.merged));
+      if (step.kind === 'done') return;
+      if (step.kind === 'again') continue;
+      if (clock.now() - started > waitLimitMs)
+        throw new Refusal('gave_up', `checks still pending after ${Math.round(waitLimitMs / 60_000)} min: ${step.waitingFor.join(', ')}`);
+      if (!state.waited) on.waiting();
+      state.waited = true;
+      await clock.sleep(pollMs);
+    }
+  }
+
+  /** One look at the gate, in the project's lane: merged, read again, or pending. */
+  private async attempt(
+    frame: MergeRequest,
+    repo: string,
+    octokit: Octokit,
+    state: { pinned: string; waited: boolean },
+    merged: (merged: { sha: string; head: string }) => Promise<void>,
+  ): Promise<{ kind: 'done' } | { kind: 'again' } | { kind: 'pending'; waitingFor: string[] }> {
+    const { pinned, waited } = state;
+    {
       const gate = await readGate(octokit, repo, frame.pr);
       const { pull } = gate;
       if (pull.merged) throw new Refusal('refused', `PR #${pull.number} is already merged`);
@@ -130,25 +179,19 @@ export class MergeDesk {
       }
       if (v.kind === 'behind') {
         // Only the base is merged in: the reviewed change stays the same, so the approval carries to the new head.
-        pinned = await this.updateBranch(octokit, repo, pull);
-        continue;
+        state.pinned = await this.updateBranch(octokit, repo, pull);
+        return { kind: 'again' };
       }
-      if (v.kind === 'pending') {
-        if (clock.now() - started > waitLimitMs)
-          throw new Refusal('gave_up', `checks still pending after ${Math.round(waitLimitMs / 60_000)} min: ${v.waitingFor.join(', ')}`);
-        if (!waited) waiting();
-        waited = true;
-        await clock.sleep(pollMs);
-        continue;
-      }
+      if (v.kind === 'pending') return { kind: 'pending', waitingFor: v.waitingFor };
       if (pull.draft) {
         // GitHub reads a draft's state as "draft" only: once ready, a behind head shows, and the gate is read again.
         await octokit.graphql('mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }', {
           id: pull.node_id,
         });
-        continue;
+        return { kind: 'again' };
       }
-      return { sha: await this.merge(frame, repo, octokit, gate), head: pinned };
+      await merged({ sha: await this.merge(frame, repo, octokit, gate), head: pinned });
+      return { kind: 'done' };
     }
   }
 
@@ -208,6 +251,7 @@ export class MergeDesk {
     }
     if (settings && settings.removeWorktree)
       await this.options.removeWorktree(task.id).catch((error: unknown) => log.warn({ err: error }, 'worktree not removed'));
-    await this.options.afterMerge?.(task.project, task.id).catch((error: unknown) => log.warn({ err: error }, 'looking at sibling PRs failed'));
+    this.pendingSiblings.set(task.project, task.id);
+    this.siblingsWhenIdle(task.project);
   }
 }

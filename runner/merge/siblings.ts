@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Octokit } from '@octokit/rest';
+import { z } from 'zod';
 import type { Logger } from '../../shared/log.ts';
-import { readGate } from '../github/checks.ts';
+import { repoParts } from '../github/issues.ts';
 import type { TaskStore } from '../tasks/store.ts';
 
 const run = promisify(execFile);
+const pullSchema = z.object({ merged: z.boolean(), mergeable: z.boolean().nullable() });
+/** What execFile rejects with when git exits non-zero. */
+const execFailure = z.object({ code: z.number().optional(), stdout: z.string().optional() });
 
 /** A project as the sibling pass needs it: its clone, remote and default branch. */
 export interface SiblingProject {
@@ -44,8 +48,8 @@ async function git(cwd: string, args: string[], options: SiblingRebaseOptions): 
     const { stdout } = await run('git', [...safe, ...args], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, out: stdout.trim() };
   } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, out: (failed.stdout ?? '').trim() };
+    const failed = execFailure.safeParse(error);
+    return { code: failed.data?.code ?? 1, out: (failed.data?.stdout ?? '').trim() };
   }
 }
 
@@ -66,24 +70,42 @@ export function conflictPrompt(base: string, files: string[]): string {
  * merge itself, which updates it.
  */
 export class SiblingRebase {
+  /** Siblings being merged into and handed to their agent (two merges' passes may overlap). */
+  private readonly inHand = new Set<string>();
+
   constructor(private readonly options: SiblingRebaseOptions) {}
 
   async afterMerge(project: string, mergedTaskId: string): Promise<void> {
-    const { store, projects, octokit, log } = this.options;
+    const { store, projects, octokit } = this.options;
     const config = projects.get(project);
     if (!config?.repo) return;
-    for (const task of store.all()) {
-      if (task.id === mergedTaskId || task.project !== project || task.state !== 'awaiting_review' || !task.pr_number || !task.worktree) continue;
-      const gate = await readGate(octokit, config.repo, task.pr_number);
-      if (gate.pull.merged || gate.pull.mergeable !== false) continue;
-      const files = await this.mergeDefault(task.worktree, config);
-      if (files === undefined) {
-        log.warn({ task: task.id }, 'could not merge the default branch into a conflicted sibling');
-        continue;
+    const repo = config.repo;
+    const siblings = store.all().filter((t) => t.id !== mergedTaskId && t.project === project && t.state === 'awaiting_review' && t.pr_number && t.worktree);
+    // Only whether each conflicts: one read per sibling, all at once.
+    const pulls = await Promise.all(
+      siblings.map(async (task) => ({
+        task,
+        pull: pullSchema.parse((await octokit.rest.pulls.get({ ...repoParts(repo), pull_number: task.pr_number ?? 0 })).data),
+      })),
+    );
+    for (const { task, pull } of pulls) {
+      if (pull.merged || pull.mergeable !== false || !task.worktree || this.inHand.has(task.id)) continue;
+      this.inHand.add(task.id);
+      try {
+        await this.handOver(task.id, task.worktree, config);
+      } finally {
+        this.inHand.delete(task.id);
       }
-      log.info({ task: task.id, files }, 'a sibling conflicts with the new default branch: its agent resolves it');
-      this.options.steer(task.id, conflictPrompt(config.defaultBranch, files.length > 0 ? files : ['(none left: check the merge)']));
     }
+  }
+
+  /** Merges the default branch into the sibling's worktree and gives its agent the turn to resolve it. */
+  private async handOver(taskId: string, worktree: string, config: SiblingProject): Promise<void> {
+    const { log } = this.options;
+    const files = await this.mergeDefault(worktree, config);
+    if (files === undefined) return void log.warn({ task: taskId }, 'could not merge the default branch into a conflicted sibling');
+    log.info({ task: taskId, files }, 'a sibling conflicts with the new default branch: its agent resolves it');
+    this.options.steer(taskId, conflictPrompt(config.defaultBranch, files.length > 0 ? files : ['(none left: check the merge)']));
   }
 
   /** Commits the worktree's work, merges the fetched default branch; the files left in conflict (undefined: it failed). */
