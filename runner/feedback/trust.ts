@@ -22,14 +22,15 @@ export class Trust {
     private readonly reviewBots: readonly string[],
   ) {}
 
-  /** The runner's own login: its replies ("Addressed in …") are never feedback. */
+  /**
+   * The runner's own login: its replies ("Addressed in …") are never feedback. A GitHub App's
+   * installation token cannot read /user; its replies come from a `[bot]` login, which counts
+   * only when configured, so an unknown login is safe.
+   */
   login(): Promise<string> {
     this.self ??= this.octokit.rest.users.getAuthenticated().then(
       ({ data }) => data.login,
-      (error: unknown) => {
-        this.self = undefined;
-        throw error;
-      },
+      () => '',
     );
     return this.self;
   }

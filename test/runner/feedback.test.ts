@@ -131,7 +131,7 @@ describe('the PR feedback loop, with the real codex CLI, Octokit and the GitHub 
       if (store.pendingFollowUps(task.id).length > 0) await until(() => store.require(task.id).runs > runs, 20_000, 'the round’s turn');
       await engine.idle();
     };
-    return { taskId: task.id, pr, engine, store, events, watcher, poll };
+    return { taskId: task.id, pr, engine, store, db, events, watcher, poll };
   }
 
   const agentSaw = () => JSON.stringify(model.conversation('Add a greeting').map((r) => r.humanMessages));
@@ -237,5 +237,22 @@ describe('the PR feedback loop, with the real codex CLI, Octokit and the GitHub 
       post: true,
       text: expect.stringContaining('already made 1 automatic round(s)') as unknown,
     });
+  });
+
+  it('a person’s reply in the thread goes first: the round waits until the agent has taken it, then comes as its own turn', async () => {
+    const { taskId, pr, engine, store, db, watcher, poll } = await start();
+    await gh.addReviewComment('acme', 'demo', pr, { path: 'src/greet.js', line: 1, body: 'Handle an empty name.', user: 'carol' });
+    engine.steer(taskId, 'Please keep it short.', 'alice');
+    const w = watcher();
+    await w.pollOnce();
+    expect(new FeedbackStore(db).rounds(taskId)).toEqual([]);
+    await engine.idle();
+    expect(store.require(taskId).runs).toBe(2);
+    await poll(w);
+    expect(store.require(taskId).runs).toBe(3);
+    const turns = model.conversation('Add a greeting').at(-1)?.humanMessages ?? [];
+    expect(turns[1]).toContain('Please keep it short.');
+    expect(turns[1]).not.toContain('Handle an empty name.');
+    expect(turns[2]).toContain('Handle an empty name.');
   });
 });
