@@ -16,6 +16,8 @@ const channel = (over: Partial<ChannelBinding>): ChannelBinding => ({
   verify: null,
   mergers: null,
   merge_method: null,
+  review: null,
+  feedback: null,
   ...over,
 });
 
