@@ -23,7 +23,8 @@ import { runnerMigrations } from './store/migrations.ts';
 import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
-import { TaskStore } from './tasks/store.ts';
+import { TaskStore, type TaskRecord } from './tasks/store.ts';
+import type { TaskEvent } from './tasks/task-events.ts';
 import { engineProject } from './tasks/project.ts';
 import { ContextKeeper } from './context/keeper.ts';
 import { modelSummariser } from './context/summariser.ts';
@@ -33,6 +34,10 @@ import { Worktrees } from './worktrees.ts';
 import { RunnerStateStore } from './store/state.ts';
 import { chooseSandbox } from './sandbox/choose.ts';
 import { codexHomeProblem } from './sandbox/codex-home.ts';
+import { PostHog } from 'posthog-node';
+import { DirectorCapture } from './reports/capture.ts';
+import { PostHogQueries } from './reports/posthog-api.ts';
+import { buildReport } from './reports/report.ts';
 
 const VERSION = '0.1.0';
 
@@ -82,6 +87,8 @@ export function startRunner({
     credentials.token,
     ...(config.github.token ? [config.github.token] : []),
     ...(summariserKey ? [summariserKey] : []),
+    ...(config.posthog.query ? [config.posthog.query.apiKey] : []),
+    ...(config.posthog.capture ? [config.posthog.capture.projectKey] : []),
     ...secretValuesFromEnv(env),
   ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner' });
@@ -112,6 +119,15 @@ export function startRunner({
   const issues = octokit ? new GitHubIssues(octokit) : undefined;
   const projects = new Map(config.projects.map((p) => [p.name, engineProject(p)]));
   const store = new TaskStore(db);
+  const posthog = config.posthog.query ? new PostHogQueries({ ...config.posthog.query, fetch, clock }) : undefined;
+  const capture = config.posthog.capture
+    ? new DirectorCapture({
+        client: new PostHog(config.posthog.capture.projectKey, { host: config.posthog.capture.host, flushAt: 20, flushInterval: 10_000 }),
+        runner: credentials.name,
+        now: () => clock.now(),
+        log,
+      })
+    : undefined;
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   const engine: TaskEngine = new TaskEngine({
@@ -149,7 +165,10 @@ export function startRunner({
         task.input.kind === 'issue' ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input,
     }),
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
+    onChange: alsoCapturing(
+      taskUpdates({ endpoint, clock, capacity: config.capacity, running: () => engine.running, digest: (id) => context.digest(id), redact }),
+      capture,
+    ),
   });
   const handlers = botFrameHandlers({
     engine,
@@ -161,6 +180,7 @@ export function startRunner({
     defaultAgent: Object.keys(config.agents)[0] ?? 'codex',
     runnerName: credentials.name,
     summarise: (id) => Promise.resolve(context.summary(id)),
+    report: (request) => buildReport(request, posthog && { rows: (hogql, name) => posthog.rows(hogql, name), projectUrl: posthog.projectUrl }),
     log,
   });
   endpoint.onFrame((frame, seq) => {
@@ -201,7 +221,20 @@ export function startRunner({
       await link.stopped;
       await recovered;
       await engine.shutdown();
+      await capture?.flush();
       db.close();
     },
+  };
+}
+
+/** The engine's onChange, also feeding Director's own PostHog events when capture is on. */
+function alsoCapturing<F extends (task: TaskRecord, event?: TaskEvent) => void>(
+  onChange: F,
+  capture: DirectorCapture | undefined,
+): F | ((task: TaskRecord, event?: TaskEvent) => void) {
+  if (!capture) return onChange;
+  return (task, event) => {
+    onChange(task, event);
+    capture.taskChanged(task);
   };
 }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { knownMilestoneSchema, milestoneSchema } from './milestones.ts';
+import { reportRequestFrame, reportResultFrame } from './report-frames.ts';
 import { taskStateSchema } from './task-states.ts';
 import { webUrlSchema } from './web-url.ts';
 
@@ -164,6 +165,7 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   taskRetryFrame,
   taskRestartFrame,
   taskAskFrame,
+  reportRequestFrame,
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
 
@@ -183,12 +185,13 @@ export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
   taskRetryFrame,
   taskRestartFrame,
   taskAskFrame,
+  reportRequestFrame,
 ]);
 export type BotToRunnerReceived = z.infer<typeof botToRunnerReceivedSchema>;
 export type TaskStartReceived = Extract<BotToRunnerReceived, { type: 'task.start' }>;
 
 /** Runner → bot frames other than task.update, which exists in two strictnesses. */
-const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame] as const;
+const runnerToBotFrames = [runnerStatusFrame, noteFrame, issuesFoundFrame, taskSummaryFrame, followUpPickedFrame, reportResultFrame] as const;
 
 /** Every frame a runner sends the bot, as this build sends them. */
 export const runnerToBotSchema = z.discriminatedUnion('type', [...runnerToBotFrames, taskUpdateFrame]);

@@ -1,6 +1,7 @@
 import type { RunnerEndpoint } from '../../shared/link/sides.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { BotToRunnerReceived, FrameHandlers } from '../../shared/protocol.ts';
+import type { ReportRequest, ReportResult } from '../../shared/report-frames.ts';
 import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
@@ -20,6 +21,8 @@ export interface BotFrameDeps extends RunnerOwn {
   runnerName: string;
   /** The task's summary for a person asking: the deterministic one, at once and without a model call. */
   summarise: (taskId: string) => Promise<string>;
+  /** A PostHog report's numbers and chart (runner/reports/report.ts). */
+  report: (request: ReportRequest) => Promise<ReportResult>;
   log: Logger;
 }
 
@@ -81,6 +84,17 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
         // A summary budget can be set above what a frame carries: the frame gets the start.
         const summary = await deps.summarise(frame.taskId);
         answer(summary.length > SUMMARY_FRAME_CHARS ? `${clip(summary, SUMMARY_FRAME_CHARS)}\n[… cut]` : summary);
+      }),
+    'report.request': (frame) =>
+      later(async () => {
+        const result = await deps.report(frame).catch((error: unknown) => ({
+          type: 'report.result' as const,
+          requestId: frame.requestId,
+          weekStarts: [],
+          features: [],
+          error: `the report failed on the runner: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000),
+        }));
+        endpoint.send(result);
       }),
     'issues.find': (frame) =>
       later(async () => {
