@@ -28,6 +28,10 @@ import { issueRequests, summaryRequests } from './director/runner-requests.ts';
 import { TaskStarter } from './director/task-starter.ts';
 import { TaskSummaries } from './director/task-summaries.ts';
 import { TaskUpdates } from './director/task-updates.ts';
+import { registerReportActions } from './reports/actions.ts';
+import { chartUploader } from './reports/chart-upload.ts';
+import { Reports } from './reports/reports.ts';
+import { ReportStore } from './reports/store.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
@@ -107,6 +111,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
+  const reports = new Reports({ store: new ReportStore(db), bindings, runners, hub, outbox, uploader: chartUploader(client), starter, clock, log });
   hub.onFrame(
     handleRunnerFrames({
       runners,
@@ -114,7 +119,12 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       log,
       issuesFound: (requestId, answer) => issues.answer(requestId, answer),
       summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
-      taskUpdate: (frame, seq, runner) => updates.apply(frame, seq, runner),
+      taskUpdate: (frame, seq, runner) => {
+        const task = store.task(frame.taskId);
+        updates.apply(frame, seq, runner);
+        if (task?.runner_id === runner.id) reports.taskUpdated(frame, task.channel, task.created_at);
+      },
+      reportResult: (frame, runner) => reports.resultArrived(frame, runner),
       followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
     }),
   );
@@ -126,6 +136,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     messages,
     director,
     summaries,
+    reports,
     log,
     pairing,
     runners,
@@ -136,6 +147,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     clock,
     publicUrl: config.publicUrl,
   });
+  registerReportActions(slack.app, { reports, outbox });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();

@@ -51,7 +51,7 @@ describe('manifest.yml', () => {
     for (const event of manifest.settings.event_subscriptions.bot_events) expect(scopes).toContain(eventScopes[event]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels']));
     expect([...scopes].sort()).toEqual(
-      ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:write', 'reactions:write'].sort(),
+      ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'im:write', 'reactions:write'].sort(),
     );
   });
 });

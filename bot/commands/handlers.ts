@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { CommandContext, DirectorCommand, ParsedCommand } from '../director/command.ts';
 import type { Director } from '../director/director.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
+import type { Reports } from '../reports/reports.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
@@ -16,6 +17,7 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   messages: SlackMessageStore;
   director: Director;
   summaries: TaskSummaries;
+  reports: Reports;
   log: Logger;
 }
 
@@ -55,6 +57,12 @@ const replies = {
   remember: directed,
   forget: directed,
   audit: directed,
+  features: (command, ctx, deps) => deps.reports.command(command, ctx),
+  'feature-track': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'feature-drop': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-now': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-weekly': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-off': (command, ctx, deps) => deps.reports.command(command, ctx),
 } satisfies { [K in ParsedCommand['kind']]: Reply<K> };
 
 function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> {

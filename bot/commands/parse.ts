@@ -1,5 +1,6 @@
 import type { ParsedCommand } from '../director/command.ts';
 import { MAX_FACT } from '../director/memory.ts';
+import { parseReportCommand } from './parse-reports.ts';
 import { commands } from './usage.ts';
 
 /** Removes a leading mention of the bot (`<@U123>` or `<@U123|name>`) from an app_mention's text. */
@@ -51,6 +52,8 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'stop') return args[0] ? { kind: 'stop', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `stop <task>` or `stop all`' };
   if (word === 'retry' || word === 'resume')
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
+  const report = parseReportCommand(word, input);
+  if (report) return report;
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
   if (word === 'fix') return parseFix(input.slice(3).trim());

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import { dispatchFrame, type FrameHandlers, type RunnerToBotReceived, type TaskUpdateReceived } from '../../shared/protocol.ts';
+import type { ReportResult } from '../../shared/report-frames.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 export interface RunnerFrameDeps {
@@ -13,6 +14,8 @@ export interface RunnerFrameDeps {
   summaryGiven: (requestId: string, answer: { summary: string; error?: string }) => void;
   taskUpdate: (frame: TaskUpdateReceived, seq: number, runner: RunnerRecord) => void;
   followUpPicked: (followUpId: string, runner: RunnerRecord) => void;
+  /** A PostHog report the bot asked for. */
+  reportResult: (frame: ReportResult, runner: RunnerRecord) => void;
 }
 
 /** What the bot does with each frame a runner sends: one handler per frame type. */
@@ -24,6 +27,7 @@ export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<Runner
     'task.summary': (frame) => deps.summaryGiven(frame.requestId, { summary: frame.summary, ...(frame.error && { error: frame.error }) }),
     'task.update': (frame, seq, runner) => deps.taskUpdate(frame, seq, runner),
     'task.followup': (frame, _seq, runner) => deps.followUpPicked(frame.followUpId, runner),
+    'report.result': (frame, _seq, runner) => deps.reportResult(frame, runner),
   };
 }
 
