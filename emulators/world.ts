@@ -39,6 +39,8 @@ export interface WholeLoopOptions {
   /** Extra runner agents (e.g. a stub command for benchmarks); codex is always there. */
   agents?: Record<string, unknown>;
   capacity?: number;
+  /** More runner variables (e.g. POSTHOG_HOST), as a config file would give them. */
+  runnerConfig?: Record<string, unknown>;
 }
 
 export async function startWholeLoop(options: WholeLoopOptions = { issues: [] }): Promise<WholeLoop> {
@@ -81,6 +83,7 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     GITHUB_API_URL: github.apiUrl,
     GITHUB_URL: github.apiUrl,
     AGENT_GRACE_MS: '1000',
+    ...options.runnerConfig,
   });
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(tmp.dir, 'agent-home'), LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' };
   mkdirSync(env.HOME, { recursive: true });

@@ -41,9 +41,19 @@ export class PostHogEmulator {
     return key;
   }
 
+  /** The key stops working (PostHog answers 401). */
+  revokeKey(key: string): void {
+    this.state.keys.delete(key);
+  }
+
   /** The next `count` query requests are answered 429 with `Retry-After: retryAfterSeconds`. */
   throttle(count: number, retryAfterSeconds = 1): void {
-    this.state.throttle = { remaining: count, retryAfterSeconds };
+    this.state.throttle = { ...this.state.throttle, remaining: count, retryAfterSeconds };
+  }
+
+  /** 429s answered so far. */
+  get throttled(): number {
+    return this.state.throttle.served;
   }
 
   /** Queries whose HogQL matches fail with `status` and `detail` (PostHog's error shape). */
@@ -91,7 +101,7 @@ export async function startPostHogEmulator(options: PostHogEmulatorOptions = {})
     projectToken: `phc_${randomBytes(12).toString('hex')}`,
     keys: new Map(),
     asyncQueries: new Map(),
-    throttle: { remaining: 0, retryAfterSeconds: 1 },
+    throttle: { remaining: 0, retryAfterSeconds: 1, served: 0 },
     failures: [],
     asyncPolls: options.asyncPolls ?? 1,
     queries: [],

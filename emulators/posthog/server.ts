@@ -25,7 +25,7 @@ export interface ServerState {
   keys: Map<string, PersonalKey>;
   asyncQueries: Map<string, AsyncQuery>;
   /** Query requests still to answer with 429, and the Retry-After they carry. */
-  throttle: { remaining: number; retryAfterSeconds: number };
+  throttle: { remaining: number; retryAfterSeconds: number; served: number };
   failures: QueryFailure[];
   /** Polls an async query stays running. */
   asyncPolls: number;
@@ -128,6 +128,7 @@ function query(state: ServerState, req: IncomingMessage, raw: Buffer, project: n
   if (denied) return denied;
   if (state.throttle.remaining > 0) {
     state.throttle.remaining--;
+    state.throttle.served++;
     const s = state.throttle.retryAfterSeconds;
     return error(429, 'throttled_error', 'throttled', `Request was throttled. Expected available in ${s} second${s === 1 ? '' : 's'}.`, {
       'retry-after': String(s),
