@@ -180,6 +180,32 @@ export const botMigrations: readonly Migration[] = [
   },
   {
     version: 8,
+    name: 'schedules and the slots they fired',
+    sql: `
+      CREATE TABLE schedules (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        cron TEXT NOT NULL,
+        tz TEXT NOT NULL,
+        label TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER,
+        last_slot INTEGER,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX schedules_due ON schedules (next_at) WHERE paused = 0;
+      CREATE TABLE schedule_fires (
+        schedule_id TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        fired_at INTEGER NOT NULL,
+        PRIMARY KEY (schedule_id, slot)
+      );
+    `,
+  },
+  {
+    version: 9,
     name: 'PostHog reports: tracked features, weekly report settings, report runs, when PRs opened',
     sql: `
       CREATE TABLE report_features (
