@@ -33,6 +33,8 @@ import { chartUploader } from './reports/chart-upload.ts';
 import { Reports } from './reports/reports.ts';
 import { ReportStore } from './reports/store.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
+import { Scheduler } from './schedule/scheduler.ts';
+import { ScheduleStore } from './schedule/store.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
 import { Pairing } from './runners/pairing.ts';
@@ -111,7 +113,21 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const director = new Director({ store, bindings, binder, announcements, runners, hub, outbox, requests: issues, memory, cards, held, starter, clock, log });
   const summaries = new TaskSummaries({ store, runners, hub, outbox, requests: summaryAnswers, log });
   const updates = new TaskUpdates({ store, outbox, cards, held, memory, clock });
-  const reports = new Reports({ store: new ReportStore(db), bindings, runners, hub, outbox, uploader: chartUploader(client), starter, clock, log });
+  const schedules = new ScheduleStore(db);
+  const reports = new Reports({ store: new ReportStore(db), bindings, runners, hub, outbox, uploader: chartUploader(client), starter, schedules, clock, log });
+  const scheduler = new Scheduler({
+    store: schedules,
+    clock,
+    log,
+    handlers: {
+      report: (schedule, slot) => reports.scheduled(schedule, slot),
+      // Automations (issue 19) bring their own handler.
+      automation: (schedule) => {
+        log.warn({ schedule: schedule.id }, 'an automation schedule fired, but this build runs no automations');
+        return Promise.resolve();
+      },
+    },
+  });
   hub.onFrame(
     handleRunnerFrames({
       runners,
@@ -163,6 +179,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
   const port = await listen(server, config.port, config.host);
   await slack.connect();
   outbox.resume();
+  scheduler.start();
   log.info({ port, mode: config.slack.connection.mode }, 'director bot ready');
 
   return {
@@ -176,6 +193,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
       return { token: paired.token, ...(paired.claimCode && { claimCode: paired.claimCode }) };
     },
     stop: async () => {
+      await scheduler.close();
       cards.close();
       outbox.stop();
       hub.close();

@@ -106,7 +106,8 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     },
     close: async () => {
       await loop.runner?.stop();
-      await bot.stop();
+      // A test may have restarted the bot (a new one in loop.bot).
+      await loop.bot.stop();
       await slack.close();
       await model.close();
       await github.close();

@@ -1,13 +1,13 @@
 // `feature …`, `features` and `report …`: the PostHog report commands.
 import { eventNameSchema, flagKeySchema } from '../../shared/report-frames.ts';
 import type { ReportCommand } from '../reports/command.ts';
+import { parseWhen } from '../schedule/when.ts';
 
 type Parsed = ReportCommand | { kind: 'invalid'; problem: string };
 
 const TRACK_USAGE =
   'usage: `feature track "<name>" event:<event>[,<event>] [flag:<flag key>] [goal:<n> users/week] [since:<YYYY-MM-DD>]`, e.g. `feature track "Checkout v2" event:checkout_completed flag:checkout-v2 goal:500`';
 const WEEKLY_USAGE = 'usage: `report weekly [mon 09:00] [tz:Europe/Berlin]` (a day and a 24-hour time; default monday 09:00 UTC)';
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /** A report command, or undefined when `word` starts none. */
 export function parseReportCommand(word: string, input: string): Parsed | undefined {
@@ -67,29 +67,10 @@ function parseTrack(args: string): Parsed {
   return { kind: 'feature-track', name, events, ...(flag && { flag }), ...(goal !== undefined && { goal }), ...(since !== undefined && { since }) };
 }
 
-/** `[mon 09:00] [tz:Zone]` → a weekly cron in that zone. */
+/** `[mon 09:00] [tz:Zone]` → a weekly cron in that zone (the scheduler's own reading of times and zones). */
 function parseWeekly(args: string): Parsed {
-  const tz = /(?:^|\s)tz:(\S+)/i.exec(args)?.[1] ?? 'UTC';
-  if (!validZone(tz)) return { kind: 'invalid', problem: `\`${tz.slice(0, 60)}\` is not a time zone; use an IANA name such as Europe/Berlin` };
-  const rest = args
-    .replace(/(?:^|\s)tz:\S+/i, '')
-    .trim()
-    .toLowerCase();
-  const m = /^(?:(sun|mon|tue|wed|thu|fri|sat)[a-z]*)?\s*(?:(\d{1,2}):(\d{2}))?$/.exec(rest);
-  if (!m) return { kind: 'invalid', problem: WEEKLY_USAGE };
-  const day = DAYS.indexOf(m[1] ?? 'mon');
-  const hour = Number(m[2] ?? 9);
-  const minute = Number(m[3] ?? 0);
-  if (hour > 23 || minute > 59) return { kind: 'invalid', problem: WEEKLY_USAGE };
-  const label = `${(m[1] ?? 'mon').replace(/^./, (c) => c.toUpperCase())} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} ${tz}`;
-  return { kind: 'report-weekly', cron: `${minute} ${hour} * * ${day}`, tz, label };
-}
-
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+  const read = parseWhen(`weekly ${args}`);
+  if (!read.ok) return { kind: 'invalid', problem: read.error };
+  if (read.rest !== '') return { kind: 'invalid', problem: `\`${read.rest.slice(0, 40)}\` is not part of a weekly time. ${WEEKLY_USAGE}` };
+  return { kind: 'report-weekly', cron: read.when.cron, tz: read.when.tz, label: read.when.label };
 }

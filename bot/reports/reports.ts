@@ -9,6 +9,7 @@ import type { CommandContext } from '../director/command.ts';
 import { mayChangeSettings } from '../director/permissions.ts';
 import type { TaskStarter } from '../director/task-starter.ts';
 import type { RunnerHub } from '../runners/hub.ts';
+import type { Schedule, ScheduleStore } from '../schedule/store.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { BindingStore, ChannelBinding } from '../store/bindings.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
@@ -26,6 +27,7 @@ export interface ReportsOptions {
   outbox: SlackOutbox;
   uploader: ChartUploader;
   starter: TaskStarter;
+  schedules: ScheduleStore;
   clock: Clock;
   log: Logger;
 }
@@ -59,12 +61,26 @@ export class Reports {
           : `No feature *${escapeMrkdwn(c.name)}* here (\`/director features\` lists them).`,
       'report-now': (_c, ctx, binding) => this.run(ctx.channel, binding, ctx.user, clock.now()),
       'report-weekly': (c, ctx) => {
-        store.setSettings(ctx.channel, { schedule_id: null, cron: c.cron, tz: c.tz, label: c.label }, ctx.user, clock.now());
-        return `The weekly report is set for ${escapeMrkdwn(c.label)} (\`${c.cron}\`). Until the scheduler runs it, \`/director report now\` posts one.`;
+        const { schedules } = options;
+        const schedule = store.transaction(() => {
+          const old = store.settings(ctx.channel)?.schedule_id;
+          if (old) schedules.remove(old);
+          const added = schedules.add({ kind: 'report', channel: ctx.channel, cron: c.cron, tz: c.tz, label: c.label, createdBy: ctx.user }, clock.now());
+          store.setSettings(ctx.channel, { schedule_id: added.id, cron: c.cron, tz: c.tz, label: c.label }, ctx.user, clock.now());
+          return added;
+        });
+        const next =
+          schedule.nextAt === null
+            ? ''
+            : ` The next one: <!date^${Math.floor(schedule.nextAt / 1000)}^{date_short_pretty} {time}|${new Date(schedule.nextAt).toISOString()}>.`;
+        return `The feature report is posted here ${escapeMrkdwn(c.label)}.${next}`;
       },
       'report-off': (_c, ctx) => {
         const had = store.settings(ctx.channel);
-        store.clearSettings(ctx.channel);
+        store.transaction(() => {
+          if (had?.schedule_id) options.schedules.remove(had.schedule_id);
+          store.clearSettings(ctx.channel);
+        });
         return had ? 'The weekly report is off.' : 'There was no weekly report here.';
       },
     };
@@ -128,6 +144,18 @@ export class Reports {
     return online
       ? `Asking runner *${escapeMrkdwn(runner.name)}* for the report; it appears in the channel.`
       : `Runner *${escapeMrkdwn(runner.name)}* is offline: the report runs when it reconnects.`;
+  }
+
+  /** The scheduler's handler for kind 'report': the report of the weeks ending at the slot. */
+  scheduled(schedule: Schedule, slot: number): Promise<void> {
+    const settings = this.options.store.settings(schedule.channel);
+    const binding = this.options.bindings.binding(schedule.channel);
+    if (settings?.schedule_id !== schedule.id || !binding) {
+      this.options.log.warn({ schedule: schedule.id, channel: schedule.channel }, 'a report schedule without its channel’s settings or binding: skipped');
+      return Promise.resolve();
+    }
+    this.run(schedule.channel, binding, null, slot);
+    return Promise.resolve();
   }
 
   private title(asOf: number): string {
