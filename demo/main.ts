@@ -1,7 +1,10 @@
 // `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
 // emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
-import type { Playbook } from '../emulators/model/index.ts';
+import { PostHog } from 'posthog-node';
 import { z } from 'zod';
+import type { Playbook } from '../emulators/model/index.ts';
+import { startPostHogEmulator, type PostHogEmulator } from '../emulators/posthog/index.ts';
+import { syntheticUsage } from '../emulators/posthog/synthetic.ts';
 import { until } from '../emulators/support/until.ts';
 import { startWholeLoop } from '../emulators/world.ts';
 import { transcript } from './transcript.ts';
@@ -50,10 +53,38 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Eight weeks of the sample app's feature usage, captured with the real posthog-node client. */
+async function captureUsage(posthog: PostHogEmulator): Promise<number> {
+  const events = syntheticUsage(
+    [
+      { event: 'greeting_shown', weeklyUsers: [40, 42, 45, 47, 50, 55, 61, 70], eventsPerUser: 3, flag: 'friendly-greeting' },
+      { event: 'config_loaded', weeklyUsers: [30, 31, 33, 34, 35, 36, 48, 37], eventsPerUser: 1 },
+    ],
+    Date.now(),
+  );
+  const client = new PostHog(posthog.projectToken, { host: posthog.url, flushAt: 100, flushInterval: 0 });
+  for (const event of events) client.capture(event);
+  await client.shutdown();
+  return events.length;
+}
+
 export async function runDemo(): Promise<number> {
-  say('Director demo: Slack, GitHub and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
-  const loop = await startWholeLoop({ issues: ISSUES.map((i) => i.title), files: sample });
+  say('Director demo: Slack, GitHub, PostHog and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
+  const posthog = await startPostHogEmulator();
+  const captured = await captureUsage(posthog);
+  const loop = await startWholeLoop({
+    issues: ISSUES.map((i) => i.title),
+    files: sample,
+    runnerConfig: {
+      POSTHOG_HOST: posthog.url,
+      POSTHOG_PROJECT_ID: String(posthog.projectId),
+      POSTHOG_PERSONAL_API_KEY: posthog.addPersonalKey(['query:read']),
+      POSTHOG_CAPTURE: '1',
+      POSTHOG_PROJECT_API_KEY: posthog.projectToken,
+    },
+  });
   try {
+    say(`• posthog-node captured ${captured} events of the sample app's features (8 weeks) into the PostHog emulator`);
     ISSUES.forEach((issue) => loop.model.script(issue.title, playbook(issue)));
     const { slack, github, channel } = loop;
     const alice = slack.person('U0ALICE');
@@ -91,7 +122,25 @@ export async function runDemo(): Promise<number> {
     await until(() => slack.thread(channel, first.ts).some((m) => m.text?.includes('stands')), 60_000, 'the status answer');
     say('• alice asked "status?" in that thread: answered from the runner’s summary of the task, not by the agent');
     const memory = z.object({ text: z.string() }).parse((await alice.slash(channel, '/director', 'memory')).ack).text;
-    say('• each finished task left a digest in the channel’s project memory, for the next tasks\n');
+    say('• each finished task left a digest in the channel’s project memory, for the next tasks');
+
+    // The weekly feature report: the runner queries PostHog with its own key and sends numbers and a chart.
+    for (const command of [
+      'feature track "Friendly greeting" event:greeting_shown flag:friendly-greeting goal:60 users/week',
+      'feature track "Config loader" event:config_loaded goal:45',
+      'feature track "Director PRs" event:director_pr_opened',
+      'report weekly mon 09:00 tz:Europe/Berlin',
+      'report now',
+    ])
+      await alice.slash(channel, '/director', command);
+    say('• alice tracked three features (one is Director’s own PRs, captured by the runner with posthog-node) and set the weekly report');
+    const report = () => slack.messages(channel).find((m) => m.text?.startsWith('Feature report'));
+    const chart = () => {
+      const root = report();
+      return root ? slack.thread(channel, root.ts).some((m) => (m.files ?? []).length > 0) : false;
+    };
+    await until(() => !report()?.text?.includes('asking runner') && chart(), 60_000, 'the feature report and its chart');
+    say('• the report came back from the runner: numbers in one message, the chart in its thread\n');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     say('──────── #demo, as a person sees it ────────\n');
     say(transcript(slack, channel));
@@ -101,5 +150,6 @@ export async function runDemo(): Promise<number> {
     return 0;
   } finally {
     await loop.close();
+    await posthog.close();
   }
 }

@@ -35,7 +35,7 @@ const sections = z.array(z.looseObject({ type: z.string(), text: z.looseObject({
 /** A card's section texts (what a person reads), or the message's plain text. */
 function cardText(message: { text?: string; blocks?: unknown }): string {
   const parsed = sections.safeParse(message.blocks);
-  const texts = parsed.success ? parsed.data.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : [])) : [];
+  const texts = parsed.success ? parsed.data.flatMap((b) => ((b.type === 'section' || b.type === 'header') && b.text ? [b.text.text] : [])) : [];
   return texts.length > 0 ? texts.join('\n') : (message.text ?? '');
 }
 
@@ -56,8 +56,10 @@ export function transcript(slack: SlackEmulator, channel: string): string {
         .reactions(channel, reply.ts)
         .map((r) => plain(`:${r.name}:`))
         .join(' ');
+      // An uploaded file (the report's chart) shows as its name, type and size.
+      const files = (reply.files ?? []).map((f) => `📎 ${f.title} (${f.name}, ${f.mimetype}, ${Math.round(f.size / 1024)} KB)`).join(' ');
       lines.push(
-        `    ↳ ${by}: ${plain(reply.text ?? '')
+        `    ↳ ${by}: ${files}${plain(reply.text ?? '')
           .split('\n')
           .join('\n      ')}${reactions ? `  ${reactions}` : ''}`,
       );
