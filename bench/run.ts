@@ -4,6 +4,7 @@ import { benchDirector } from './director.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
+import { benchPostHogReport } from './posthog-report.ts';
 import { benchRedact } from './redact.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSecretScan } from './secret-scan.ts';
@@ -20,6 +21,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'context compaction', run: benchCompaction },
   { name: 'http flood', run: benchHttpFlood },
   { name: 'agent sandbox', run: benchSandbox },
+  { name: 'posthog report', run: benchPostHogReport },
 ];
 const only = process.argv[2];
 
