@@ -62,6 +62,8 @@ export async function benchPostHogReport(): Promise<BenchRow[]> {
     const runnerMs = total - queryMs;
     const png = Buffer.from(result.chart?.png ?? '', 'base64').length;
     const failed = result.features.filter((f) => f.error).length + (result.error ? 1 : 0);
+    for (const f of result.features) if (f.error) console.error(`${f.name}: ${f.error}`);
+    if (result.error) console.error(result.error);
     return [
       {
         benchmark: 'posthog report',

@@ -130,6 +130,11 @@ function compile(expr: Expr, now: number, aggregate?: (call: Extract<Expr, { k: 
       if (expr.fn === 'now') return () => new DateTime(now);
       const fn = FUNCTIONS.get(expr.fn);
       if (!fn) throw new HogQLError(`Unsupported function call '${expr.fn}(...)'`);
+      // A call of literals (toDateTime('…')) is worked out once, not per row.
+      if (expr.args.every((a) => a.k === 'lit')) {
+        const value = fn(expr.args.map((a) => (a.k === 'lit' ? a.v : null)));
+        return () => value;
+      }
       const args = expr.args.map(sub);
       return (row) => fn(args.map((a) => a(row)));
     }

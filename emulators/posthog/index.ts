@@ -65,6 +65,11 @@ export class PostHogEmulator {
     this.state.asyncPolls = polls;
   }
 
+  /** Answers every query as async (202 and a query_status to poll), blocking ones included. */
+  set answerAsync(always: boolean) {
+    this.state.answerAsync = always;
+  }
+
   /** Stores an event directly, bypassing /batch/ (benchmarks with a million events). */
   insert(event: Omit<StoredEvent, 'uuid'>): void {
     this.state.events.add(event);
@@ -104,6 +109,7 @@ export async function startPostHogEmulator(options: PostHogEmulatorOptions = {})
     throttle: { remaining: 0, retryAfterSeconds: 1, served: 0 },
     failures: [],
     asyncPolls: options.asyncPolls ?? 1,
+    answerAsync: false,
     queries: [],
     queryMs: 0,
     now: options.now ?? Date.now,

@@ -29,6 +29,8 @@ export interface ServerState {
   failures: QueryFailure[];
   /** Polls an async query stays running. */
   asyncPolls: number;
+  /** Every query is answered as async, as PostHog does when a blocking one outlasts its wait. */
+  answerAsync: boolean;
   /** Every query received (HogQL text), and the time spent evaluating them. */
   queries: string[];
   queryMs: number;
@@ -146,7 +148,7 @@ function query(state: ServerState, req: IncomingMessage, raw: Buffer, project: n
   if (q.kind !== 'HogQLQuery' || q.query === undefined)
     return error(400, 'validation_error', 'invalid_input', `This emulator answers only {"kind":"HogQLQuery","query":"…"}, not kind ${q.kind}.`);
   const outcome = evaluate(state, q.query);
-  const isAsync = parsed.data.async === true || (refresh !== undefined && /async/.test(refresh));
+  const isAsync = state.answerAsync || parsed.data.async === true || (refresh !== undefined && /async/.test(refresh));
   if (!isAsync) return outcome.ok ? { status: 200, body: outcome.result } : outcome.reply;
   const id = randomUUID();
   const detail = outcome.ok ? '' : z.object({ detail: z.string() }).parse(outcome.reply.body).detail;

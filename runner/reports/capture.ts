@@ -28,7 +28,7 @@ export class DirectorCapture {
   constructor(private readonly options: DirectorCaptureOptions) {}
 
   /** The engine's onChange: one event per task start and per PR. */
-  taskChanged(task: TaskRecord): void {
+  taskChanged(task: Pick<TaskRecord, 'id' | 'project' | 'agent' | 'state' | 'pr_url' | 'created_at'>): void {
     const base = { task_id: task.id, agent: task.agent, project: task.project };
     if (task.state === 'running' && !this.started.has(task.id)) {
       this.started.add(task.id);

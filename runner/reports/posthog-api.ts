@@ -151,13 +151,14 @@ export class PostHogQueries {
 
   private async json(res: Response): Promise<unknown> {
     try {
-      return (await res.json());
+      return await res.json();
     } catch {
       throw new PostHogQueryError('failed', `PostHog answered HTTP ${res.status} with a body that is not JSON`);
     }
   }
 
   private timedOut(): PostHogQueryError {
-    return new PostHogQueryError('timeout', `the PostHog query took longer than ${Math.round((this.options.queryTimeoutMs ?? 120_000) / 1000)} s`);
+    const seconds = (this.options.queryTimeoutMs ?? 120_000) / 1000;
+    return new PostHogQueryError('timeout', `the PostHog query took longer than ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`);
   }
 }
