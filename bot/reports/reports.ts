@@ -120,7 +120,7 @@ export class Reports {
     if (features.length === 0) return 'No features tracked here yet: add one with `/director feature track "<name>" event:<event>`.';
     const runner = this.runnerOf(binding);
     if (!runner) return 'No runner for this channel: its runner was revoked or never bound.';
-    const asOf = Math.floor(at / 60_000) * 60_000;
+    const asOf = at;
     const id = `r${randomBytes(6).toString('hex')}`;
     const key = `report:${channel}:${day(asOf)}`;
     const online = hub.isOnline(runner.id);
