@@ -16,6 +16,7 @@ export interface DirectorWeek {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const users = (n: number) => `${fmt(n)} user${n === 1 ? '' : 's'}`;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -49,11 +50,11 @@ function featureText(f: FeatureNumbers, config: ReportFeature | undefined): stri
   const goalText =
     goal === undefined ? '' : ` · goal ${fmt(goal)}/week: ${now.users >= goal ? '✅ met' : `❌ missed (${Math.round((now.users / goal) * 100)} %)`}`;
   const lines = [
-    `${name} — *${fmt(now.users)}* users, ${fmt(now.events)} events (${wow})${goalText}`,
+    `${name} — *${fmt(now.users)}* user${now.users === 1 ? '' : 's'}, ${fmt(now.events)} events (${wow})${goalText}`,
     `8 weeks: \`${sparkline(f.weeks.map((w) => w.users))}\` ${f.weeks.map((w) => fmt(w.users)).join(' → ')}`,
   ];
   if (f.variants && f.variants.length > 0) {
-    const parts = f.variants.map((v) => `${escapeMrkdwn(v.variant)}: ${fmt(v.exposed)} exposed, ${fmt(v.users)} users, ${fmt(v.events)} events`);
+    const parts = f.variants.map((v) => `${escapeMrkdwn(v.variant)}: ${fmt(v.exposed)} exposed, ${users(v.users)}, ${fmt(v.events)} events`);
     lines.push(`Variants (flag \`${escapeMrkdwn(config?.flag ?? '')}\`): ${parts.join(' · ')}`);
   }
   return lines.join('\n');
@@ -126,7 +127,7 @@ export function reportMessage(args: {
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: directorText(director) } });
   const summary = result.error
     ? `${title}: no report (${result.error})`
-    : `${title}: ${result.features.map((f) => `${f.name} ${f.weeks ? `${fmt(f.weeks.at(-1)?.users ?? 0)} users` : 'no numbers'}`).join(', ')}`;
+    : `${title}: ${result.features.map((f) => `${f.name} ${f.weeks ? users(f.weeks.at(-1)?.users ?? 0) : 'no numbers'}`).join(', ')}`;
   return { text: shorten(summary, 3000), blocks: blocks.slice(0, 50) as MessageBody['blocks'] };
 }
 
