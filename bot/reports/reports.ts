@@ -168,6 +168,7 @@ export class Reports {
     const run = store.run(frame.requestId);
     if (!run || run.runner_id !== runner.id || run.state === 'done' || run.state === 'failed') return;
     store.finish(run.id, frame);
+    if (!store.isLatest(run)) return;
     const kept = store.result({ ...run, result: JSON.stringify({ ...frame, chart: undefined }) });
     if (!kept) return;
     const director = store.directorWeek(run.channel, run.as_of - WEEK_MS, run.as_of);
@@ -179,13 +180,12 @@ export class Reports {
         if (!chart) return;
         const bytes = Buffer.from(chart.png, 'base64');
         const altText = `Unique users per week of ${frame.features.map((f) => f.name).join(', ')}`.slice(0, 1000);
-        await uploader.upload({
-          channel: run.channel,
-          threadTs: ts,
-          filename: `feature-report-${day(run.as_of)}.png`,
-          title: this.title(run.as_of),
-          altText,
-          bytes,
+        const filename = `feature-report-${day(run.as_of)}.png`;
+        await uploader.upload({ channel: run.channel, threadTs: ts, filename, title: this.title(run.as_of), altText, bytes }).catch(async (error: unknown) => {
+          log.warn({ err: error, run: run.id }, 'the report chart was not uploaded');
+          const reason = error instanceof Error ? error.message : String(error);
+          const text = `The chart could not be uploaded (${escapeMrkdwn(reason.slice(0, 200))}); the app needs the files:write scope (see manifest.yml).`;
+          await outbox.show(`${run.message_key}:${run.id}:chart`, { channel: run.channel, thread: { ts } }, { text });
         });
       })
       .catch((error: unknown) => log.warn({ err: error, run: run.id }, 'report not shown in full'));

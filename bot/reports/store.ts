@@ -57,6 +57,7 @@ export class ReportStore {
         'INSERT INTO report_runs (id, channel, message_key, as_of, runner_id, requested_by, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       run: db.prepare('SELECT * FROM report_runs WHERE id = ?'),
+      latestForMessage: db.prepare('SELECT id FROM report_runs WHERE message_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
       waiting: db.prepare("SELECT * FROM report_runs WHERE runner_id = ? AND state = 'waiting' ORDER BY created_at"),
       finish: db.prepare('UPDATE report_runs SET state = ?, result = ? WHERE id = ?'),
       mark: db.prepare('UPDATE report_runs SET state = ? WHERE id = ?'),
@@ -113,6 +114,11 @@ export class ReportStore {
 
   run(id: string): ReportRun | undefined {
     return parseRow(runRow, this.s.run.get(id));
+  }
+
+  /** Whether `run` is the latest run shown in its message (an older answer arriving late must not overwrite a newer one). */
+  isLatest(run: ReportRun): boolean {
+    return z.object({ id: z.string() }).optional().parse(this.s.latestForMessage.get(run.message_key))?.id === run.id;
   }
 
   /** Runs waiting for this runner to come online. */

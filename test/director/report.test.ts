@@ -78,14 +78,15 @@ describe('weekly PostHog feature reports in the channel', () => {
     const root = report();
     return root ? loop.slack.thread(loop.channel, root.ts).flatMap((m) => m.files ?? []) : [];
   };
-  const runReport = async (waitFor: (text: string) => boolean) => {
-    const before = loop.slack.messages(loop.channel).length;
+  /** Runs `report now` and waits for its numbers and, when `chart`, for its chart in the thread. */
+  const runReport = async (waitFor: (text: string) => boolean, chart = true) => {
+    const charts = files().length;
     const ack = JSON.stringify((await loop.slack.person('U0ALICE').slash(loop.channel, '/director', 'report now')).ack);
     expect(ack).toContain('Asking runner');
-    await until(() => waitFor(reportText()), 30_000, 'the report');
+    await until(() => !reportText().includes('asking runner') && waitFor(reportText()), 30_000, 'the report');
+    if (chart) await until(() => files().length > charts, 20_000, 'the chart in the thread');
     // One message, edited in place on every run.
     expect(loop.slack.messages(loop.channel).filter((m) => m.text?.startsWith('Feature report'))).toHaveLength(1);
-    return before;
   };
 
   it('posts one message with the right numbers, a chart in its thread and buttons', async () => {
@@ -150,8 +151,7 @@ describe('weekly PostHog feature reports in the channel', () => {
   it('waits as a 429 tells it and still reports', async () => {
     const throttled = posthog.throttled;
     posthog.throttle(2, 1);
-    const stale = reportText();
-    await runReport((text) => text !== stale && text.includes('Checkout v2* — *'));
+    await runReport((text) => text.includes('Checkout v2* — *'));
     expect(posthog.throttled - throttled).toBe(2);
     expect(reportText()).not.toContain('No report');
   });
@@ -164,6 +164,18 @@ describe('weekly PostHog feature reports in the channel', () => {
     expect(text).toMatch(/\*Checkout v2\* — \*\d+\* users/);
   });
 
+  it('says in the thread when Slack refuses the chart upload, and keeps the numbers', async () => {
+    loop.slack.failNext('files.getUploadURLExternal', { error: 'missing_scope' });
+    const root = report();
+    if (!root) throw new Error('no report');
+    const notes = () => loop.slack.thread(loop.channel, root.ts).filter((m) => m.text?.startsWith('The chart could not be uploaded'));
+    const before = notes().length;
+    await runReport(() => true, false);
+    await until(() => notes().length > before, 20_000, 'the note in the thread');
+    expect(notes().at(-1)?.text).toContain('missing_scope');
+    expect(notes().at(-1)?.text).toContain('files:write');
+  });
+
   it('refuses configuration by a non-maintainer', async () => {
     const bob = loop.slack.person('U0BOB');
     for (const command of ['feature track "X" event:x', 'feature drop Search', 'report weekly mon 09:00', 'report now', 'report off'])
@@ -174,7 +186,7 @@ describe('weekly PostHog feature reports in the channel', () => {
   it('says which key and scope when PostHog refuses the key, and shows nothing else', async () => {
     const chartsBefore = files().length;
     posthog.revokeKey(key);
-    await runReport((text) => text.includes('No report'));
+    await runReport((text) => text.includes('No report'), false);
     const text = reportText();
     expect(text).toContain('PostHog refused the personal API key in POSTHOG_PERSONAL_API_KEY');
     expect(text).toContain('query:read');
