@@ -33,13 +33,20 @@ describe('weekly PostHog feature reports in the channel', () => {
   let posthog: PostHogEmulator;
   let key: string;
   let events: SyntheticEvent[];
+  let investigation = '';
 
   beforeAll(async () => {
     posthog = await startPostHogEmulator();
     key = posthog.addPersonalKey(['query:read']);
     loop = await startWholeLoop({
       issues: [],
-      runnerConfig: { POSTHOG_HOST: posthog.url, POSTHOG_PROJECT_ID: String(posthog.projectId), POSTHOG_PERSONAL_API_KEY: key },
+      runnerConfig: {
+        POSTHOG_HOST: posthog.url,
+        POSTHOG_PROJECT_ID: String(posthog.projectId),
+        POSTHOG_PERSONAL_API_KEY: key,
+        POSTHOG_CAPTURE: '1',
+        POSTHOG_PROJECT_API_KEY: posthog.projectToken,
+      },
     });
     loop.model.script('Investigate the feature', { turns: [{ steps: [{ message: 'Looked into it.' }] }] });
     // The real posthog-node client fills the emulator: 8 weeks of three features.
@@ -138,6 +145,7 @@ describe('weekly PostHog feature reports in the channel', () => {
     )?.[1];
     const db = loop.runner?.db;
     if (!db || !taskId) throw new Error('no runner or task');
+    investigation = taskId;
     await until(() => new TaskStore(db).get(taskId), 20_000, 'the task on the runner');
     const input = new TaskStore(db).get(taskId)?.input;
     const prompt = input?.kind === 'request' ? input.text : '';
@@ -193,5 +201,18 @@ describe('weekly PostHog feature reports in the channel', () => {
     expect(text).not.toContain('Investigate');
     expect(text).not.toContain('users, ');
     expect(files()).toHaveLength(chartsBefore);
+  });
+
+  it('captures Director’s own task start with posthog-node (POSTHOG_CAPTURE=1), flushed when the runner stops, without the task’s text', async () => {
+    const runner = loop.runner;
+    if (!runner || !investigation) throw new Error('no runner or investigation');
+    const store = new TaskStore(runner.db);
+    await until(() => ['finished', 'failed', 'awaiting_review'].includes(store.get(investigation)?.state ?? ''), 60_000, 'the investigation done');
+    await runner.stop();
+    loop.runner = undefined;
+    const own = posthog.events().filter((e) => e.event.startsWith('director_'));
+    expect(own.find((e) => e.event === 'director_task_started')?.properties).toMatchObject({ task_id: investigation, agent: 'codex', project: 'demo' });
+    expect(JSON.stringify(own)).not.toContain('Investigate');
+    expect(JSON.stringify(own)).not.toContain(key);
   });
 });
