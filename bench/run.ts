@@ -8,6 +8,7 @@ import { benchHttpFlood } from './http-flood.ts';
 import { benchLink } from './link.ts';
 import { benchMerge } from './merge.ts';
 import { benchPrWatch } from './pr-watch.ts';
+import { benchPostHogReport } from './posthog-report.ts';
 import { benchRedact } from './redact.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSecretScan } from './secret-scan.ts';
@@ -28,6 +29,7 @@ const benchmarks: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   { name: 'merge from slack', run: benchMerge },
   { name: 'pr watch', run: benchPrWatch },
   { name: 'automations scheduler', run: benchAutomations },
+  { name: 'posthog report', run: benchPostHogReport },
 ];
 const only = process.argv[2];
 

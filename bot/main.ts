@@ -38,6 +38,10 @@ import { Merges, mergeCardExtras } from './director/merges.ts';
 import { registerMergeActions } from './commands/merge-actions.ts';
 import { MergeStore } from './store/merges.ts';
 import { uploadFileWith } from './slack/upload-file.ts';
+import { registerReportActions } from './reports/actions.ts';
+import { chartUploader } from './reports/chart-upload.ts';
+import { Reports } from './reports/reports.ts';
+import { ReportStore } from './reports/store.ts';
 import { handleRunnerFrames } from './runners/frames.ts';
 import { RunnerHub } from './runners/hub.ts';
 import { pairRoute } from './runners/pair-route.ts';
@@ -161,6 +165,8 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     log,
   });
   const schedules = new ScheduleStore(db);
+  const reportStore = new ReportStore(db);
+  const reports = new Reports({ store: reportStore, bindings, runners, hub, outbox, uploader: chartUploader(client), starter, schedules, clock, log });
   const automations = new Automations({ schedules, store: new AutomationStore(db), bindings, tasks: store, batches, outbox, clock, log });
   const scheduler = new Scheduler({
     store: schedules,
@@ -168,8 +174,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     log,
     handlers: {
       automation: (schedule, slot) => automations.fire(schedule, slot),
-      // Weekly reports arrive with the PostHog work; until then a report schedule only says so.
-      report: (schedule) => Promise.resolve(log.warn({ schedule: schedule.id }, 'report schedules are not run by this build')),
+      report: (schedule, slot) => reports.scheduled(schedule, slot),
     },
   });
   const steering = new Steering({ store, bindings, hub, outbox });
@@ -197,11 +202,18 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     sentryFound: (requestId, answer) => sentryAnswers.answer(requestId, answer),
     summaryGiven: (requestId, answer) => summaryAnswers.answer(requestId, answer),
     taskUpdate: (frame, seq, runner) => {
+      const task = store.task(frame.taskId);
       updates.apply(frame, seq, runner);
       merges.taskUpdated(frame, runner);
+      if (task?.runner_id === runner.id) reports.taskUpdated(frame, task.channel, task.created_at);
     },
     prState: (frame, runner) => merges.prState(frame, runner),
-    mergeResult: (frame, runner) => merges.result(frame, runner),
+    mergeResult: (frame, runner) => {
+      merges.result(frame, runner);
+      // The week's report counts merged PRs from Director's own records.
+      if (frame.outcome === 'merged' && store.task(frame.taskId)?.runner_id === runner.id) reportStore.prMerged(frame.taskId, clock.now());
+    },
+    reportResult: (frame, runner) => reports.resultArrived(frame, runner),
     diffGiven: (requestId, answer) => merges.diffGiven(requestId, answer),
     followUpPicked: (followUpId, runner) => updates.followUpPicked(followUpId, runner),
   });
@@ -225,6 +237,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     steering,
     summaries,
     automations,
+    reports,
     log,
     pairing,
     runners,
@@ -237,6 +250,7 @@ export async function startBot({ config, logSink, clock = systemClock, outboxLim
     home,
   });
   registerMergeActions(slack.app, { merges, outbox, log });
+  registerReportActions(slack.app, { reports, outbox });
   slack.app.error((error) => {
     log.error({ err: error }, 'unhandled error in a Slack handler');
     return Promise.resolve();

@@ -1,7 +1,10 @@
 // `director demo`: the whole loop, fully offline. Slack, GitHub and the model are loopback
 // emulators; the bot, the link, the runner and the real `codex` CLI are the real thing.
 import { reviewerPlaybook, type Playbook } from '../emulators/model/index.ts';
+import { PostHog } from 'posthog-node';
 import { z } from 'zod';
+import { startPostHogEmulator, type PostHogEmulator } from '../emulators/posthog/index.ts';
+import { syntheticUsage } from '../emulators/posthog/synthetic.ts';
 import { until } from '../emulators/support/until.ts';
 import { startWholeLoop, type WholeLoop } from '../emulators/world.ts';
 import { plain, transcript } from './transcript.ts';
@@ -96,12 +99,48 @@ function endEarly(loop: Promise<WholeLoop>): () => void {
   };
 }
 
+/** Eight weeks of the sample app's feature usage, captured with the real posthog-node client. */
+async function captureUsage(posthog: PostHogEmulator): Promise<number> {
+  const events = syntheticUsage(
+    [
+      { event: 'greeting_shown', weeklyUsers: [40, 42, 45, 47, 50, 55, 61, 70], eventsPerUser: 3, flag: 'friendly-greeting' },
+      { event: 'config_loaded', weeklyUsers: [30, 31, 33, 34, 35, 36, 48, 37], eventsPerUser: 1 },
+    ],
+    Date.now(),
+  );
+  const client = new PostHog(posthog.projectToken, { host: posthog.url, flushAt: 100, flushInterval: 0 });
+  for (const event of events) client.capture(event);
+  await client.shutdown();
+  return events.length;
+}
+
 export async function runDemo(): Promise<number> {
-  say('Director demo: Slack, GitHub and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
-  const starting = startWholeLoop({ issues: ISSUES.map((i) => i.title), files: sample });
-  const done = endEarly(starting);
+  say('Director demo: Slack, GitHub, PostHog and the model are emulated on loopback; bot, runner and the codex CLI are real.\n');
+  const posthog = await startPostHogEmulator();
+  const captured = await captureUsage(posthog);
+  const starting = startWholeLoop({
+    issues: ISSUES.map((i) => i.title),
+    files: sample,
+    runnerConfig: {
+      POSTHOG_HOST: posthog.url,
+      POSTHOG_PROJECT_ID: String(posthog.projectId),
+      POSTHOG_PERSONAL_API_KEY: posthog.addPersonalKey(['query:read']),
+      POSTHOG_CAPTURE: '1',
+      POSTHOG_PROJECT_API_KEY: posthog.projectToken,
+    },
+  });
+  const done = endEarly(
+    starting.then((loop) => ({
+      ...loop,
+      close: async () => {
+        await loop.close();
+        await posthog.close();
+      },
+    })),
+  );
   const loop = await starting;
   try {
+    say(`• posthog-node captured ${captured} events of the sample app's features (8 weeks) into the PostHog emulator`);
     ISSUES.forEach((issue) => loop.model.script(issue.title, playbook(issue)));
     // The reviewer (the other vendor's CLI: claude reviews codex's work) finds a P1 in one fix, and is clean once it is guarded.
     if (REVIEWED) {
@@ -194,6 +233,23 @@ export async function runDemo(): Promise<number> {
     await until(() => ready().every((card) => slack.thread(channel, card.ts).some((m) => m.text?.includes('merged PR'))), 60_000, 'the merge posts');
     await until(() => ready().every((card) => JSON.stringify(card.blocks ?? []).includes('*Merged*')), 30_000, 'every card showing its merge');
     say('• alice clicked Merge all ready (3): the runner merged the PRs one at a time, each at the head its card showed, and closed the issues\n');
+    // The weekly feature report: the runner queries PostHog with its own key and sends numbers and a chart.
+    for (const command of [
+      'feature track "Friendly greeting" event:greeting_shown flag:friendly-greeting goal:60 users/week',
+      'feature track "Config loader" event:config_loaded goal:45',
+      'feature track "Director PRs" event:director_pr_opened',
+      'report weekly mon 09:00 tz:Europe/Berlin',
+      'report now',
+    ])
+      await alice.slash(channel, '/director', command);
+    say('• alice tracked three features (one is Director’s own PRs, captured by the runner with posthog-node) and set the weekly report');
+    const report = () => slack.messages(channel).find((m) => m.text?.startsWith('Feature report'));
+    const chart = () => {
+      const root = report();
+      return root ? slack.thread(channel, root.ts).some((m) => (m.files ?? []).length > 0) : false;
+    };
+    await until(() => !report()?.text?.includes('asking runner') && chart(), 60_000, 'the feature report and its chart');
+    say('• the report came back from the runner: numbers in one message, the chart in its thread\n');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     say('──────── #demo, as a person sees it ────────\n');
     say(transcript(slack, channel));
@@ -211,5 +267,6 @@ export async function runDemo(): Promise<number> {
   } finally {
     await loop.close();
     done();
+    await posthog.close();
   }
 }

@@ -53,7 +53,7 @@ function cardText(message: { text?: string; blocks?: unknown }): string {
   const parsed = sections.safeParse(message.blocks);
   const texts = parsed.success
     ? parsed.data.flatMap((b) => {
-        if (b.type === 'section' && b.text) return [b.text.text];
+        if ((b.type === 'section' || b.type === 'header') && b.text) return [b.text.text];
         if (b.type === 'context') return (b.elements ?? []).flatMap((e) => (typeof e.text === 'string' ? [e.text] : []));
         return [];
       })
@@ -78,8 +78,10 @@ export function transcript(slack: SlackEmulator, channel: string): string {
         .reactions(channel, reply.ts)
         .map((r) => plain(`:${r.name}:`))
         .join(' ');
+      // An uploaded file (the report's chart) shows as its name, type and size.
+      const files = (reply.files ?? []).map((f) => `📎 ${f.title} (${f.name}, ${f.mimetype}, ${Math.round(f.size / 1024)} KB)`).join(' ');
       lines.push(
-        `    ↳ ${by}: ${plain(reply.text ?? '')
+        `    ↳ ${by}: ${files}${plain(reply.text ?? '')
           .split('\n')
           .join('\n      ')}${reactions ? `  ${reactions}` : ''}`,
       );

@@ -47,6 +47,8 @@ export interface WholeLoopOptions {
   sentry?: SentryEmulator;
   /** The bot's clock (default the system's). */
   botClock?: Clock;
+  /** More runner variables (e.g. POSTHOG_HOST), as a config file would give them. */
+  runnerConfig?: Record<string, unknown>;
 }
 
 export async function startWholeLoop(options: WholeLoopOptions = { issues: [] }): Promise<WholeLoop> {
@@ -99,6 +101,7 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     GITHUB_API_URL: github.apiUrl,
     GITHUB_URL: github.apiUrl,
     AGENT_GRACE_MS: '1000',
+    ...options.runnerConfig,
   });
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(tmp.dir, 'agent-home'), LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' };
   mkdirSync(env.HOME, { recursive: true });
@@ -122,7 +125,8 @@ export async function startWholeLoop(options: WholeLoopOptions = { issues: [] })
     },
     close: async () => {
       await loop.runner?.stop();
-      await bot.stop();
+      // A test may have restarted the bot (a new one in loop.bot).
+      await loop.bot.stop();
       await slack.close();
       await model.close();
       await github.close();

@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseVariables, type VariableSpec } from '../shared/config/variables.ts';
+import { configError, parseVariables, type VariableSpec } from '../shared/config/variables.ts';
 import type { ConfigSource } from '../shared/config/source.ts';
 import type { LogFormat, LogLevel } from '../shared/log.ts';
 import { verifyNameSchema } from '../shared/protocol.ts';
@@ -243,6 +243,28 @@ const variables = {
     schema: z.coerce.number().int().min(0).max(20).default(3),
     hint: 'automatic rounds of addressing PR feedback per PR before the thread asks its starter, 0 to 20 (default 3).',
   },
+  POSTHOG_HOST: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    hint: 'your PostHog, e.g. https://us.posthog.com or https://eu.posthog.com (or your own host), for feature reports.',
+  },
+  POSTHOG_PROJECT_ID: {
+    schema: z.coerce.number().int().positive().optional(),
+    hint: 'the numeric id of the PostHog project reports read (in its URL: /project/<id>).',
+  },
+  POSTHOG_PERSONAL_API_KEY: {
+    schema: z.string().min(10).optional(),
+    secret: true,
+    hint: 'a PostHog personal API key (phx_…) with the query:read scope; it never leaves this machine.',
+  },
+  POSTHOG_CAPTURE: {
+    schema: z.enum(['0', '1']).default('0'),
+    hint: '1 to send director_task_started, director_pr_opened and director_pr_merged to PostHog (needs POSTHOG_HOST and POSTHOG_PROJECT_API_KEY); 0 (default) sends nothing.',
+  },
+  POSTHOG_PROJECT_API_KEY: {
+    schema: z.string().min(10).optional(),
+    secret: true,
+    hint: 'the PostHog project API key (phc_…) Director’s own events are captured with (POSTHOG_CAPTURE=1).',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     hint: 'one of fatal, error, warn, info, debug, trace, silent.',
@@ -287,6 +309,11 @@ export interface RunnerConfig {
   summariser: SummariserConfig;
   /** The PR feedback loop: review bots that count, the poll interval, rounds per PR. */
   feedback: { reviewBots: string[]; pollMs: number; maxRounds: number };
+  /** PostHog: where reports read (all three set) and whether Director's own events are captured. */
+  posthog: {
+    query?: { host: string; projectId: number; apiKey: string };
+    capture?: { host: string; projectKey: string };
+  };
 }
 
 export function parseRunnerConfig(source: ConfigSource, home = homedir(), host = hostname()): RunnerConfig {
@@ -320,10 +347,31 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     summaryBudget: vars.SUMMARY_BUDGET_BYTES,
     summariser: vars.SUMMARISER,
     feedback: { reviewBots: vars.REVIEW_BOTS, pollMs: vars.FEEDBACK_POLL_SECONDS * 1000, maxRounds: vars.FEEDBACK_ROUNDS },
+    posthog: posthogConfig(vars),
     defaultName:
       host
         .replace(/[^A-Za-z0-9._-]/g, '-')
         .replace(/^[^A-Za-z0-9]+/, '')
         .slice(0, 63) || 'runner',
+  };
+}
+
+/** The PostHog settings: reads need host, project and personal key; capture needs POSTHOG_CAPTURE=1, host and project key. */
+function posthogConfig(vars: {
+  POSTHOG_HOST?: string | undefined;
+  POSTHOG_PROJECT_ID?: number | undefined;
+  POSTHOG_PERSONAL_API_KEY?: string | undefined;
+  POSTHOG_CAPTURE: '0' | '1';
+  POSTHOG_PROJECT_API_KEY?: string | undefined;
+}): RunnerConfig['posthog'] {
+  const host = vars.POSTHOG_HOST?.replace(/\/+$/, '');
+  const missing = [!host && 'POSTHOG_HOST', !vars.POSTHOG_PROJECT_API_KEY && 'POSTHOG_PROJECT_API_KEY'].filter(Boolean);
+  if (vars.POSTHOG_CAPTURE === '1' && missing.length > 0)
+    throw configError([`POSTHOG_CAPTURE=1 needs ${missing.join(' and ')}: the PostHog host and the project API key (phc_…) to capture with`]);
+  return {
+    ...(host &&
+      vars.POSTHOG_PROJECT_ID &&
+      vars.POSTHOG_PERSONAL_API_KEY && { query: { host, projectId: vars.POSTHOG_PROJECT_ID, apiKey: vars.POSTHOG_PERSONAL_API_KEY } }),
+    ...(host && vars.POSTHOG_CAPTURE === '1' && vars.POSTHOG_PROJECT_API_KEY && { capture: { host, projectKey: vars.POSTHOG_PROJECT_API_KEY } }),
   };
 }

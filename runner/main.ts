@@ -26,7 +26,8 @@ import { runnerDatabase } from './store/database.ts';
 import { githubClient } from './github/client.ts';
 import { TaskEngine } from './tasks/engine.ts';
 import { githubPublisher, projectVerifier } from './tasks/pipeline.ts';
-import { TaskStore } from './tasks/store.ts';
+import { TaskStore, type TaskRecord } from './tasks/store.ts';
+import type { TaskEvent } from './tasks/task-events.ts';
 import { closeTask } from './tasks/close.ts';
 import { engineProject } from './tasks/project.ts';
 import { ContextKeeper } from './context/keeper.ts';
@@ -48,6 +49,10 @@ import { PrFeedbackSource } from './feedback/source.ts';
 import { Trust } from './feedback/trust.ts';
 import { FeedbackWatcher } from './feedback/watcher.ts';
 import { repoParts } from './github/issues.ts';
+import { PostHog } from 'posthog-node';
+import { DirectorCapture } from './reports/capture.ts';
+import { PostHogQueries } from './reports/posthog-api.ts';
+import { buildReport } from './reports/report.ts';
 
 const VERSION = '0.1.0';
 
@@ -101,6 +106,8 @@ export function startRunner({
     ...(config.github.token ? [config.github.token] : []),
     ...(config.sentry.token ? [config.sentry.token] : []),
     ...(summariserKey ? [summariserKey] : []),
+    ...(config.posthog.query ? [config.posthog.query.apiKey] : []),
+    ...(config.posthog.capture ? [config.posthog.capture.projectKey] : []),
     ...secretValuesFromEnv(env),
   ]);
   const log = createLogger({ level: config.logLevel, redact, sink: logSink, name: 'director-runner', format: config.logFormat });
@@ -143,6 +150,15 @@ export function startRunner({
     org: sentryOrg ?? '',
   });
   const worktrees = new Worktrees(join(config.home, 'worktrees'));
+  const posthog = config.posthog.query ? new PostHogQueries({ ...config.posthog.query, fetch, clock }) : undefined;
+  const capture = config.posthog.capture
+    ? new DirectorCapture({
+        client: new PostHog(config.posthog.capture.projectKey, { host: config.posthog.capture.host, flushAt: 20, flushInterval: 10_000 }),
+        runner: credentials.name,
+        now: () => clock.now(),
+        log,
+      })
+    : undefined;
   const context = new ContextKeeper(db, store, config.summaryBudget);
   const summarise = modelSummariser({ keeper: context, log, redact, ...writer });
   let feedback: FeedbackWatcher | undefined;
@@ -195,10 +211,10 @@ export function startRunner({
       return task.input.kind === 'issue' && issues ? { ...task.input, issue: await issues.issue(task.input.repo, task.input.issue.number) } : task.input;
     },
     onFollowUpsPicked: (taskId, ids) => ids.forEach((followUpId) => endpoint.send({ type: 'task.followup', taskId, followUpId })),
-    onChange: (task, event) => {
+    onChange: alsoCapturing((task: TaskRecord, event?: TaskEvent) => {
       updates(task, event);
       feedback?.onChange(task, event);
-    },
+    }, capture),
   });
   const siblings = octokit
     ? new SiblingRebase({
@@ -265,6 +281,7 @@ export function startRunner({
       },
     }),
     close: (id) => closeTask({ store, worktrees, projects, now: () => clock.now() }, id),
+    report: (request) => buildReport(request, posthog && { rows: (hogql, name) => posthog.rows(hogql, name), projectUrl: posthog.projectUrl }),
     log,
   });
   endpoint.onFrame((frame, seq) => {
@@ -317,7 +334,20 @@ export function startRunner({
       await link.stopped;
       await recovered;
       await engine.shutdown();
+      await capture?.flush();
       db.close();
     },
+  };
+}
+
+/** The engine's onChange, also feeding Director's own PostHog events when capture is on. */
+function alsoCapturing<F extends (task: TaskRecord, event?: TaskEvent) => void>(
+  onChange: F,
+  capture: DirectorCapture | undefined,
+): F | ((task: TaskRecord, event?: TaskEvent) => void) {
+  if (!capture) return onChange;
+  return (task, event) => {
+    onChange(task, event);
+    capture.taskChanged(task);
   };
 }

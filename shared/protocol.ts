@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { knownMilestoneSchema, milestoneSchema } from './milestones.ts';
+import { reportRequestFrame, reportResultFrame } from './report-frames.ts';
 import { taskStateSchema } from './task-states.ts';
 import { webUrlSchema } from './web-url.ts';
 
@@ -322,6 +323,7 @@ export const botToRunnerSchema = z.discriminatedUnion('type', [
   mergeRequestFrame,
   prAskFrame,
   diffAskFrame,
+  reportRequestFrame,
 ]);
 export type BotToRunner = z.infer<typeof botToRunnerSchema>;
 
@@ -346,6 +348,7 @@ export const botToRunnerReceivedSchema = z.discriminatedUnion('type', [
   mergeRequestFrame,
   prAskFrame,
   diffAskFrame,
+  reportRequestFrame,
 ]);
 export type BotToRunnerReceived = z.infer<typeof botToRunnerReceivedSchema>;
 export type TaskStartReceived = Extract<BotToRunnerReceived, { type: 'task.start' }>;
@@ -361,6 +364,7 @@ const runnerToBotFrames = [
   prStateFrame,
   mergeResultFrame,
   diffFrame,
+  reportResultFrame,
 ] as const;
 
 /** Every frame a runner sends the bot, as this build sends them. */

@@ -7,6 +7,7 @@ import type { Steering } from '../director/steering.ts';
 import type { Automations } from '../automations/automations.ts';
 import type { TaskSummaries } from '../director/task-summaries.ts';
 import type { AppHome } from '../home/home.ts';
+import type { Reports } from '../reports/reports.ts';
 import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackMessageStore } from '../store/slack-messages.ts';
 import { parseCommand, stripMention } from './parse.ts';
@@ -22,6 +23,7 @@ export interface CommandHandlerDeps extends RunnerCommandDeps {
   steering: Steering;
   summaries: TaskSummaries;
   automations: Automations;
+  reports: Reports;
   log: Logger;
   /** The Home tab, republished after a button pressed there. */
   home?: AppHome;
@@ -67,6 +69,12 @@ const replies = {
   remember: directed,
   forget: directed,
   audit: directed,
+  features: (command, ctx, deps) => deps.reports.command(command, ctx),
+  'feature-track': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'feature-drop': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-now': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-weekly': (command, ctx, deps) => deps.reports.command(command, ctx),
+  'report-off': (command, ctx, deps) => deps.reports.command(command, ctx),
 } satisfies { [K in ParsedCommand['kind']]: Reply<K> };
 
 function reply(command: ParsedCommand, ctx: CommandContext, deps: CommandHandlerDeps): Promise<string> {

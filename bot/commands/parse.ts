@@ -1,6 +1,7 @@
 import type { ParsedCommand } from '../director/command.ts';
 import { MAX_FACT } from '../director/memory.ts';
 import { parseAutomations, parseEvery, parseFixSentry } from './parse-automations.ts';
+import { parseReportCommand } from './parse-reports.ts';
 import { commands } from './usage.ts';
 import { mergeMethodSchema } from '../../shared/protocol.ts';
 
@@ -54,6 +55,8 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'retry' || word === 'resume')
     return args[0] ? { kind: 'retry', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `retry <task>`' };
   if (word === 'close') return args[0] ? { kind: 'close', task: args[0].toLowerCase() } : { kind: 'invalid', problem: 'usage: `close <task>`' };
+  const report = parseReportCommand(word, input);
+  if (report) return report;
   if (word === 'init') return parseInit(args);
   if (word === 'do') return parseDo(args.join(' '));
   if (word === 'fix' && /^sentry\b/i.test(input.slice(3).trim())) return parseFixSentry(input.slice(3).trim());

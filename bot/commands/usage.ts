@@ -44,6 +44,17 @@ export const commands: readonly CommandHelp[] = [
   { name: 'memory', usage: 'memory', summary: 'what this channel’s project memory holds (new tasks get the relevant part)' },
   { name: 'remember', usage: 'remember <fact>', summary: 'add a fact to the project memory' },
   { name: 'forget', usage: 'forget <n>', summary: 'remove entry n from the project memory' },
+  {
+    name: 'feature',
+    usage: 'feature track "<name>" event:<event> [flag:<key>] [goal:<n> users/week] [since:<date>]',
+    summary: 'track a feature in PostHog for the weekly report; `feature drop <name>` stops (maintainers)',
+  },
+  { name: 'features', usage: 'features', summary: 'the features this channel tracks, and when its report runs' },
+  {
+    name: 'report',
+    usage: 'report now|off|weekly [mon 09:00] [tz:Europe/Berlin]',
+    summary: 'the PostHog feature report: now, every week, or no more (maintainers)',
+  },
   { name: 'connect', usage: 'connect', summary: 'pair a runner on your machine (shows you a one-time code)' },
   { name: 'runners', usage: 'runners', summary: 'this channel’s runner and yours: online, last seen, running/capacity' },
   { name: 'runners revoke', usage: 'runners revoke <name>', summary: 'revoke your runner: disconnect it, refuse its token, unbind its channels' },

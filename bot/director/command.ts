@@ -1,4 +1,5 @@
 /** The commands people type, as the Director and the Slack handlers see them (parsed in `bot/commands/parse.ts`). */
+import type { ReportCommand } from '../reports/command.ts';
 
 /** What a person asked for, from the text after `/director` or after mentioning the bot. */
 export type ParsedCommand =
@@ -90,6 +91,8 @@ export type ParsedCommand =
   | { kind: 'retry'; task: string }
   /** `close <task>`: the runner removes a settled task's worktree and local branch. */
   | { kind: 'close'; task: string }
+  /** `feature …`, `features`, `report …`: PostHog reports. */
+  | ReportCommand
   /** A known command used wrongly; `problem` says how. */
   | { kind: 'invalid'; problem: string }
   /** Something the bot does not understand; `suggestion` is the closest known command. */

@@ -9,6 +9,7 @@ import {
   type SentryIssueFound,
   type TaskUpdateReceived,
 } from '../../shared/protocol.ts';
+import type { ReportResult } from '../../shared/report-frames.ts';
 import type { RunnerRecord, RunnerStore } from '../store/runners.ts';
 
 export interface RunnerFrameDeps {
@@ -29,6 +30,8 @@ export interface RunnerFrameDeps {
   mergeResult: (frame: MergeResult, runner: RunnerRecord) => void;
   /** A diff asked for View diff. */
   diffGiven: (requestId: string, answer: { diff: string; cut: boolean; error?: string }) => void;
+  /** A PostHog report the bot asked for. */
+  reportResult: (frame: ReportResult, runner: RunnerRecord) => void;
 }
 
 /** What the bot does with each frame a runner sends: one handler per frame type. */
@@ -44,6 +47,7 @@ export function runnerFrameHandlers(deps: RunnerFrameDeps): FrameHandlers<Runner
     'pr.state': (frame, _seq, runner) => deps.prState(frame, runner),
     'merge.result': (frame, _seq, runner) => deps.mergeResult(frame, runner),
     diff: (frame) => deps.diffGiven(frame.requestId, { diff: frame.diff, cut: frame.cut, ...(frame.error && { error: frame.error }) }),
+    'report.result': (frame, _seq, runner) => deps.reportResult(frame, runner),
   };
 }
 

@@ -286,4 +286,49 @@ export const botMigrations: readonly Migration[] = [
       CREATE INDEX automation_runs_schedule ON automation_runs (schedule_id, id);
     `,
   },
+  {
+    version: 14,
+    name: 'PostHog reports: tracked features, weekly report settings, report runs, when PRs opened',
+    sql: `
+      CREATE TABLE report_features (
+        channel TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        events TEXT NOT NULL,
+        flag TEXT,
+        goal INTEGER,
+        since INTEGER,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, name)
+      );
+      CREATE TABLE report_settings (
+        channel TEXT PRIMARY KEY,
+        schedule_id TEXT,
+        cron TEXT NOT NULL,
+        tz TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE report_runs (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        message_key TEXT NOT NULL,
+        as_of INTEGER NOT NULL,
+        runner_id TEXT NOT NULL,
+        requested_by TEXT,
+        state TEXT NOT NULL,
+        result TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX report_runs_channel ON report_runs (channel, created_at);
+      CREATE TABLE report_prs (
+        task_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        opened_at INTEGER NOT NULL,
+        merged_at INTEGER
+      );
+    `,
+  },
 ];

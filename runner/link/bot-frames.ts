@@ -1,6 +1,7 @@
 import type { RunnerEndpoint } from '../../shared/link/sides.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { BotToRunnerReceived, FrameHandlers } from '../../shared/protocol.ts';
+import type { ReportRequest, ReportResult } from '../../shared/report-frames.ts';
 import { clip } from '../../shared/text.ts';
 import type { GitHubIssues } from '../github/issues.ts';
 import type { SentrySource } from '../sentry/source.ts';
@@ -30,6 +31,8 @@ export interface BotFrameDeps extends RunnerOwn {
   diff?: (taskId: string) => Promise<{ diff: string; cut: boolean }>;
   /** Removes a settled task's worktree and local branch (`/director close`); rejects, saying why, otherwise. */
   close: (taskId: string) => Promise<unknown>;
+  /** A PostHog report's numbers and chart (runner/reports/report.ts). */
+  report: (request: ReportRequest) => Promise<ReportResult>;
   log: Logger;
 }
 
@@ -133,6 +136,17 @@ export function botFrameHandlers(deps: BotFrameDeps): FrameHandlers<BotToRunnerR
           error: `listing Sentry issues failed: ${error instanceof Error ? error.message : String(error)}`,
         }));
         endpoint.send({ type: 'sentry.found', requestId: frame.requestId, ...found });
+      }),
+    'report.request': (frame) =>
+      later(async () => {
+        const result = await deps.report(frame).catch((error: unknown) => ({
+          type: 'report.result' as const,
+          requestId: frame.requestId,
+          weekStarts: [],
+          features: [],
+          error: `the report failed on the runner: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000),
+        }));
+        endpoint.send(result);
       }),
     'issues.find': (frame) =>
       later(async () => {

@@ -27,6 +27,10 @@ describe('director demo', () => {
     // The demo ends with Merge all ready: three merges, one click.
     expect(stdout).toContain('Merged 3 of 3');
     expect(stdout.match(/🎉 \*Merged\* by @alice at `[0-9a-f]{7}`/g)).toHaveLength(3);
+    // It ends with the weekly feature report from events posthog-node captured, its chart as a file in the thread.
+    expect(stdout).toMatch(/Feature report — week to \d{4}-\d{2}-\d{2}/);
+    expect(stdout).toMatch(/\*Friendly greeting\* — \*70\* users, 210 events/);
+    expect(stdout).toMatch(/📎 Feature report — week to [\d-]+ \(feature-report-[\d-]+\.png, image\/png, \d+ KB\)/);
     for (const title of ['Greeting ignores the name argument', 'Config loader crashes on an empty file', 'Add a --version flag to the CLI'])
       expect(stdout.split('/director memory')[1]).toContain(title);
   }, 240_000);

@@ -4,6 +4,17 @@ import { defaultVerifyCommand, parseRunnerConfig, verifyCommandsOf } from '../..
 import { startRunner } from '../../runner/main.ts';
 
 describe('runner configuration', () => {
+  it('reads PostHog for reports only with host, project and personal key, and refuses capture without the project key', () => {
+    const base = { POSTHOG_HOST: 'https://eu.posthog.com/', POSTHOG_PROJECT_ID: '42', POSTHOG_PERSONAL_API_KEY: 'phx_0123456789abcdefghij' };
+    expect(parseRunnerConfig(base).posthog).toEqual({ query: { host: 'https://eu.posthog.com', projectId: 42, apiKey: 'phx_0123456789abcdefghij' } });
+    expect(parseRunnerConfig({ POSTHOG_HOST: 'https://eu.posthog.com' }).posthog).toEqual({});
+    expect(() => parseRunnerConfig({ ...base, POSTHOG_CAPTURE: '1' })).toThrow(/POSTHOG_CAPTURE=1 needs POSTHOG_PROJECT_API_KEY/);
+    expect(parseRunnerConfig({ ...base, POSTHOG_CAPTURE: '1', POSTHOG_PROJECT_API_KEY: 'phc_0123456789abcdefghij' }).posthog.capture).toEqual({
+      host: 'https://eu.posthog.com',
+      projectKey: 'phc_0123456789abcdefghij',
+    });
+  });
+
   it('reads projects and agents from JSON (env or config file) and keeps codex and claude available', () => {
     const config = parseRunnerConfig(
       {
