@@ -3,12 +3,26 @@ import { startBot } from '../bot/main.ts';
 import { parseBotConfig } from '../bot/config.ts';
 import { parseRunnerConfig } from '../runner/config.ts';
 import { startRunner } from '../runner/main.ts';
+import { preflight } from '../runner/doctor/preflight.ts';
 import { readSource } from './config-source.ts';
 
 export async function runLocal(env: NodeJS.ProcessEnv): Promise<void> {
   const source = readSource(env);
   const botConfig = parseBotConfig(source);
   const runnerConfig = parseRunnerConfig(source);
+  preflight(runnerConfig, env, Date.now());
+  // Listening from the start: a signal while starting stops what has started, once it has.
+  const started: { stop?: () => Promise<void> } = {};
+  let stopAsked = false;
+  const stop = () => {
+    if (!started.stop) {
+      stopAsked = true;
+      return;
+    }
+    void started.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const bot = await startBot({ config: botConfig });
   const name = runnerConfig.defaultName;
   // The workspace is the bot's: a local runner's owner is a person of the workspace it is installed in.
@@ -22,12 +36,6 @@ export async function runLocal(env: NodeJS.ProcessEnv): Promise<void> {
   // The claim code goes to the terminal only, never to the log.
   if (claimCode)
     process.stdout.write(`Runner "${name}" has no owner yet. In Slack, type: /director claim ${claimCode}\n(or set DIRECTOR_OWNER to your Slack user id)\n`);
-  const stop = () => {
-    void runner
-      .stop()
-      .then(() => bot.stop())
-      .then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  started.stop = () => runner.stop().then(() => bot.stop());
+  if (stopAsked) stop();
 }

@@ -1,10 +1,8 @@
-import { homedir } from 'node:os';
 import { DirectorError } from '../../shared/errors.ts';
 import type { RunnerCliIo } from '../cli.ts';
 import { parseRunnerConfig } from '../config.ts';
 import { loadCredentials } from '../credentials.ts';
-import { report, sentence } from '../doctor/report.ts';
-import { fastChecks } from '../doctor/run.ts';
+import { preflight } from '../doctor/preflight.ts';
 import { runnerDatabase } from '../store/database.ts';
 import { RunnerStateStore } from '../store/state.ts';
 
@@ -12,13 +10,7 @@ import { RunnerStateStore } from '../store/state.ts';
 export async function startCommand(io: RunnerCliIo): Promise<number> {
   const config = parseRunnerConfig(await io.source());
   const credentials = loadCredentials(config.home);
-  const checks = report(fastChecks({ config, env: io.env, home: io.env.HOME ?? homedir() }), Date.now(), true);
-  const broken = checks.checks.filter((c) => c.status === 'fail');
-  if (broken.length > 0)
-    throw new DirectorError(
-      'setup_broken',
-      `The runner will not start: ${broken.length === 1 ? 'a problem' : `${broken.length} problems`} (director doctor checks everything)\n${broken.map((c) => `  ✗ ${sentence(c)}`).join('\n')}`,
-    );
+  const checks = preflight(config, io.env, Date.now());
   // A full doctor result is kept (it knows about GitHub and the bot); otherwise these checks are the last word.
   const db = runnerDatabase(config.home);
   try {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runnerSide } from '../../shared/link/sides.ts';
@@ -5,6 +6,9 @@ import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/in
 import { startBotAgainst, type BotUnderTest } from '../../emulators/support/bot-harness.ts';
 import { tempHome } from '../../emulators/support/temp-home.ts';
 import { until } from '../../emulators/support/until.ts';
+import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
+import { TaskStore } from '../../runner/tasks/store.ts';
+import { git } from '../support/git-repo.ts';
 import { startScriptedRunner } from '../support/scripted-runner.ts';
 
 /** `/director close <task>`: the bot asks the task's runner (here a scripted one) to remove its worktree, only when that is safe. */
@@ -58,4 +62,39 @@ describe('/director close', () => {
     expect((await scripted.next('task.close')).taskId).toBe(start.taskId);
     expect(await slash('U0ALICE', 'close')).toContain('usage: `close <task>`');
   });
+});
+
+describe('/director close, end to end', () => {
+  let loop: WholeLoop;
+  beforeEach(async () => {
+    loop = await startWholeLoop({ issues: ['Hangs forever'] });
+    loop.model.script('Hangs forever', { turns: [{ steps: [{ shell: 'sleep 30' }, { message: 'never' }] }] });
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it('removes a stopped task’s worktree and local branch on the real runner', async () => {
+    const { slack, channel } = loop;
+    const cardOf = (text: string) => slack.messages(channel).find((m) => m.text?.includes(text));
+    const runner = loop.startRunner();
+    await until(() => runner.endpoint.connected, 20_000, 'runner connected');
+    await slack.person('U0ALICE').slash(channel, '/director', 'init acme/demo --runner laptop');
+    await slack.person('U0ALICE').slash(channel, '/director', 'fix #1');
+    await until(() => cardOf('#1')?.text?.includes('running'), 60_000, 'the task running');
+    const card = cardOf('#1');
+    if (!card) throw new Error('no card');
+    await slack.person('U0ALICE').click(channel, card.ts, 'task_stop');
+    await until(() => cardOf('#1')?.text?.includes('stopped'), 30_000, 'the task stopped');
+
+    const tasks = new TaskStore(runner.db);
+    const task = await until(() => tasks.all().find((t) => t.worktree !== null), 10_000, 'the kept worktree');
+    const worktree = task.worktree ?? '';
+    expect(existsSync(worktree)).toBe(true);
+    expect(git(join(loop.home, 'checkout'), 'branch', '--list', task.branch ?? '')).toContain(task.branch ?? 'no branch');
+    expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', `close ${task.id}`)).ack)).toContain('Closing');
+    await until(() => tasks.get(task.id)?.worktree === null, 20_000, 'the runner to close the task');
+    expect(existsSync(worktree)).toBe(false);
+    expect(git(join(loop.home, 'checkout'), 'branch', '--list', task.branch ?? '')).toBe('');
+  }, 120_000);
 });
