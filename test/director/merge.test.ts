@@ -107,7 +107,8 @@ describe('Request changes and View diff', () => {
       60_000,
       'the agent’s next turn pushed',
     );
-    const taskId = /task `([a-z0-9]+)`/.exec(blocksOf(card))?.[1] ?? '';
+    // The card names the task by its short handle; its buttons carry the task's id.
+    const taskId = /"value":"(t[0-9a-f]{10})"/.exec(blocksOf(card))?.[1] ?? '';
     expect(await gitShow(loop, `${head}:work/${taskId}.txt`)).toContain('Please rename the flag to --strict-mode');
 
     // Someone pushes the runner's own token into the branch: View diff shows it redacted.
