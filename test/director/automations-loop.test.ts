@@ -56,7 +56,10 @@ describe('an automation in Slack: every day 09:00 fix sentry errors users>20', (
     expect(await bot.tickSchedules()).toBe(1);
     expect(sentry.requests.filter((r) => r.path.endsWith('/issues/')).length - listingsBefore).toBe(2);
     const batch = () => slack.messages(channel).find((m) => m.text?.startsWith(`Automation ${id} (`));
-    await until(() => batch()?.text?.includes('0/2') || batch()?.text?.includes('/2 done'), 20_000, 'the automation’s batch card');
+    // The batch card counts its tasks by state ("1 running · 1 waiting"): two in all.
+    const counted = (text: string) =>
+      [...text.matchAll(/(\d+) (?:ready for review|finished|running|waiting|failed|stopped|interrupted)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    await until(() => counted(batch()?.text ?? '') === 2, 20_000, 'the automation’s batch card');
     const texts = () => slack.messages(channel).map((m) => m.text ?? '');
     await until(
       () => texts().some((t) => t.includes(`${b.shortId} TypeError: beta`)) && texts().some((t) => t.includes(`${a.shortId} TypeError: alpha`)),
@@ -70,7 +73,7 @@ describe('an automation in Slack: every day 09:00 fix sentry errors users>20', (
     expect(cards.some((t) => t.includes(d.shortId))).toBe(false);
     await until(() => github.pulls('acme', 'demo').length === 2, 90_000, 'two draft PRs');
     await until(() => statusLine().includes('started tasks'), 10_000, 'the status line after the run');
-    const ready = () => texts().filter((t) => /TypeError: (alpha|beta) — :eyes: PR ready for review/.test(t)).length === 2;
+    const ready = () => texts().filter((t) => /TypeError: (alpha|beta) — :large_green_circle: PR ready for review/.test(t)).length === 2;
     await until(ready, 30_000, 'both tasks awaiting review');
 
     // The next day: both issues have open PRs, gamma is still being fixed, delta is under the threshold.
