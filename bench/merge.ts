@@ -45,6 +45,8 @@ async function mergeAll(loop: WholeLoop): Promise<{ ms: number; merged: number }
   await until(() => batch()?.text?.includes(`${BATCH}/${BATCH} done`) && /Merge all ready \((\d+)\)/.test(blocks(batch())), 180_000, 'the batch ready');
   await new Promise((resolve) => setTimeout(resolve, 3500));
   const ready = Number(/Merge all ready \((\d+)\)/.exec(blocks(batch()))?.[1] ?? 0);
+  for (const card of slack.messages(channel).filter((m) => m.text?.includes('failed')))
+    console.error(`a task failed: ${card.text ?? ''} — ${/_([^_]+)_/.exec(blocks(card))?.[1] ?? ''}`);
   const before = github.pulls('acme', 'demo').filter((p) => p.merged).length;
   const started = performance.now();
   await alice.click(channel, batch()?.ts ?? '', 'merge_all_ready');

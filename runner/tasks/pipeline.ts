@@ -62,24 +62,39 @@ function titleOf(task: TaskRecord): string {
  * the task's branch to the checked URL and opens or updates its draft PR.
  */
 export function githubPublisher({ octokit, gitUrl, allowedOrigin, privateRoot, token, identity, redact, path }: PublisherOptions): Publish {
+  // One publish per private git directory at a time: concurrent fetches of a default branch that moved (a merge) fight over its ref's lock.
+  const queues = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(key) ?? Promise.resolve()).then(work, work);
+    queues.set(
+      key,
+      next.catch(() => undefined),
+    );
+    return next;
+  };
   return async (task, project: EngineProject, summary, verification, review) => {
     if (!project.repo) throw new Error(`project ${project.name} has no GitHub repo configured, so nothing can be published`);
     if (!task.worktree || !task.branch) throw new Error(`task ${task.id} has no worktree to publish`);
     const closes =
       task.input.kind === 'issue' ? `\n\nCloses #${task.input.issue.number}` : task.input.kind === 'sentry' ? `\n\nFixes ${task.input.issue.shortId}` : '';
-    const pushed = await publishFromPrivateRepo({
-      gitDir: join(privateRoot, `${project.repo}.git`),
-      path,
-      url: checkedRemoteUrl(gitUrl(project.repo), allowedOrigin),
-      token,
-      worktree: task.worktree,
-      commonDir: join(project.path, '.git'),
-      branch: task.branch,
-      defaultBranch: project.defaultBranch,
-      message: redact(`${titleOf(task)}${closes}\n\nCommitted by Director for task ${task.id}.`),
-      identity,
-      redact,
-    });
+    const gitDir = join(privateRoot, `${project.repo}.git`);
+    const worktree = task.worktree;
+    const branch = task.branch;
+    const pushed = await oneAtATime(gitDir, () =>
+      publishFromPrivateRepo({
+        gitDir,
+        path,
+        url: checkedRemoteUrl(gitUrl(project.repo ?? ''), allowedOrigin),
+        token,
+        worktree,
+        commonDir: join(project.path, '.git'),
+        branch,
+        defaultBranch: project.defaultBranch,
+        message: redact(`${titleOf(task)}${closes}\n\nCommitted by Director for task ${task.id}.`),
+        identity,
+        redact,
+      }),
+    );
     if (pushed === 'nothing') return 'nothing';
     const pull = await upsertDraftPull(octokit, {
       repo: project.repo,
