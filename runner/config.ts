@@ -292,6 +292,8 @@ export interface RunnerConfig {
   projects: ProjectConfig[];
   /** Configured agents; codex and claude are added unless configured. */
   agents: Record<string, AgentConfig>;
+  /** The agents named in AGENTS: only these are known to be set up (the default reviewer of another vendor must be one). */
+  listedAgents: string[];
   agentEnvAllow: string[];
   /** How agents are confined; `off` only when set on purpose. */
   sandbox: { mode: 'bubblewrap' | 'off'; bwrap: string };
@@ -326,6 +328,7 @@ export function parseRunnerConfig(source: ConfigSource, home = homedir(), host =
     logFormat: vars.LOG_FORMAT,
     projects: vars.PROJECTS,
     agents: { codex: agentSchema.parse({ kind: 'codex' }), claude: agentSchema.parse({ kind: 'claude' }), ...vars.AGENTS },
+    listedAgents: Object.keys(vars.AGENTS),
     agentEnvAllow: vars.AGENT_ENV_ALLOW,
     sandbox: { mode: vars.AGENT_SANDBOX, bwrap: vars.AGENT_SANDBOX_BWRAP },
     timeLimitMs: vars.TASK_TIME_LIMIT_MIN * 60_000,

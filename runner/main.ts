@@ -183,6 +183,7 @@ export function startRunner({
     review: agentReviewer({
       reviewers: buildReviewers(config.agents),
       kinds: new Map(Object.entries(config.agents).map(([name, agent]) => [name, agent.kind])),
+      listed: new Set(config.listedAgents),
       agentEnv,
       gitEnv,
       sandbox,

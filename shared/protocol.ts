@@ -15,8 +15,8 @@ import { reportRequestFrame, reportResultFrame } from './report-frames.ts';
 import { taskStateSchema } from './task-states.ts';
 import { webUrlSchema } from './web-url.ts';
 
-/** The protocol version this build speaks. Bump on any incompatible change. */
-export const PROTOCOL_VERSION = 3;
+/** The protocol version this build speaks. Bump on any incompatible change (v4: close, merge, report and Sentry frames a runner must handle). */
+export const PROTOCOL_VERSION = 4;
 
 /** Largest frame either side accepts; a bigger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -97,6 +97,7 @@ export function chooseReviewer(
   choice: string | null,
   implementer: string,
   kinds: ReadonlyMap<string, AgentConfig['kind']>,
+  listed?: ReadonlySet<string>,
 ): { reviewer: string } | { off: true } | { refused: string } {
   if (choice === 'off') return { off: true };
   if (choice !== null) {
@@ -104,8 +105,11 @@ export function chooseReviewer(
     const named = kinds.has(choice) ? choice : byKind;
     return named ? { reviewer: named } : { refused: `this runner has no agent "${choice}" to review with` };
   }
+  // By default the other vendor reviews, but only one the owner listed: codex and claude are always
+  // known, and an unlisted one may not be installed or logged in (every review would then fail).
+  const candidates = [...kinds].filter(([name]) => listed === undefined || listed.has(name));
   const own = kinds.get(implementer);
   const other = own === 'codex' ? 'claude' : own === 'claude' ? 'codex' : undefined;
-  const preferred = other && (kinds.get(other) === other ? other : [...kinds].find(([, kind]) => kind === other)?.[0]);
+  const preferred = other && (candidates.find(([name, kind]) => name === other && kind === other) ?? candidates.find(([, kind]) => kind === other))?.[0];
   return { reviewer: preferred ?? implementer };
 }

@@ -28,6 +28,8 @@ export interface AgentReviewerOptions {
   reviewers: ReadonlyMap<string, AgentDriver>;
   /** Each configured agent's kind, to pick the other vendor by default. */
   kinds: ReadonlyMap<string, AgentConfig['kind']>;
+  /** The agents named in the runner's AGENTS; the other vendor reviews by default only when listed. Undefined: all count. */
+  listed?: ReadonlySet<string>;
   /** The agents' environment, already without runner secrets. */
   agentEnv: Record<string, string>;
   /** The runner's plain environment for git. */
@@ -72,7 +74,7 @@ async function runOnce(options: AgentReviewerOptions, driver: AgentDriver, task:
 /** The runner's reviewer: the chosen agent, sandboxed read-only, with one retry after a malformed answer. */
 export function agentReviewer(options: AgentReviewerOptions): Review {
   return async (task, project) => {
-    const chosen = chooseReviewer(options.choiceFor?.(task) ?? null, task.agent, options.kinds);
+    const chosen = chooseReviewer(options.choiceFor?.(task) ?? null, task.agent, options.kinds, options.listed);
     if ('off' in chosen) return undefined;
     if ('refused' in chosen) return { reviewer: 'none', problem: chosen.refused };
     const driver = options.reviewers.get(chosen.reviewer);
