@@ -233,7 +233,12 @@ export function startRunner({
         octokit,
         store,
         projects: new Map(config.projects.map((p) => [p.name, { repo: p.repo, merge: p.merge ?? { deleteBranch: true, removeWorktree: true } }])),
-        send: (frame) => endpoint.send(frame),
+        send: (frame) => {
+          endpoint.send(frame);
+          // Director's own events (POSTHOG_CAPTURE=1) count merged PRs too.
+          const task = frame.type === 'merge.result' && frame.outcome === 'merged' ? store.get(frame.taskId) : undefined;
+          if (task) capture?.prMerged(task.id, task.created_at);
+        },
         removeWorktree: (taskId) => engine.close(taskId),
         clock,
         log,

@@ -169,7 +169,7 @@ export class Merges {
       const line = `${mention(by)} merged PR ${task.pr_url ? `<${task.pr_url}|#${merges.pr(task.id)?.pr ?? ''}>` : ''} of \`${task.id}\` at \`${(frame.mergeSha ?? '').slice(0, 7)}\` (approved at \`${frame.sha.slice(0, 7)}\`)`;
       audit.add({ at: clock.now(), channel: task.channel, actor: by, action: 'merged', text: line });
       void outbox
-        .show(`task:${task.id}:merged`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: `:tada: ${line}` })
+        .show(`task:${task.id}:merged`, { channel: task.channel, thread: { key: cardKey(task.id) } }, { text: `:tada: ${line}${starterToo(task.starter, by)}` })
         .catch(() => undefined);
     }
     if (frame.outcome === 'moved' || frame.outcome === 'refused' || frame.outcome === 'gave_up') {
@@ -229,3 +229,6 @@ function refusal(binding: ChannelBinding | undefined): string {
     ? `Only ${who.map(mention).join(', ')} may merge in this channel (\`/director init … --mergers @a,@b\` changes that).`
     : 'Nobody may merge in this channel yet: its maintainers name mergers with `/director init … --mergers @a,@b`.';
 }
+
+/** The starter is told their task's PR merged (once: not when they merged it themselves). */
+const starterToo = (starter: string, by: string): string => (starter && starter !== by ? ` · ${mention(starter)}` : '');

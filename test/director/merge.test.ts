@@ -65,6 +65,9 @@ describe('Approve & merge', () => {
     await until(() => worktrees().length === 0, 10_000, 'the worktree removed');
     await until(() => slack.thread(channel, card.ts).some((m) => m.text?.includes(':tada:')), 20_000, 'the thread post');
     expect(slack.thread(channel, card.ts).filter((m) => m.text?.includes(':tada:'))).toHaveLength(1);
+    // The starter (alice) is told once, whoever of the two merged.
+    const tada = slack.thread(channel, card.ts).find((m) => m.text?.includes(':tada:'))?.text ?? '';
+    expect(tada.match(/<@U0ALICE>/g)).toHaveLength(1);
     expect(JSON.stringify((await slack.person('U0ALICE').slash(channel, '/director', 'audit')).ack)).toMatch(/merged PR/);
   });
 });
