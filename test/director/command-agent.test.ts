@@ -1,4 +1,7 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempHome, twinOutsideTmp } from '../../emulators/support/temp-home.ts';
 import { until } from '../../emulators/support/until.ts';
 import { startWholeLoop, type WholeLoop } from '../../emulators/world.ts';
 import { agentScript } from '../support/engine-harness.ts';
@@ -6,9 +9,13 @@ import { agentScript } from '../support/engine-harness.ts';
 /** A command agent prints whatever it likes: none of it reaches Slack, and a failure says why in a sentence. */
 describe('a command agent in Slack', () => {
   let loop: WholeLoop;
-  const script = agentScript('chatty.sh');
+  let scripts: ReturnType<typeof tempHome>;
 
   beforeEach(async () => {
+    // Outside /tmp, where a checkout may live: the sandbox hides /tmp from agents.
+    scripts = tempHome('director-chatty-');
+    const script = join(twinOutsideTmp(scripts.dir, 'agents'), 'chatty.sh');
+    copyFileSync(agentScript('chatty.sh'), script);
     loop = await startWholeLoop({
       issues: [],
       agents: {
@@ -23,6 +30,7 @@ describe('a command agent in Slack', () => {
 
   afterEach(async () => {
     await loop.close();
+    scripts.remove();
   });
 
   const cardOf = (text: string) => loop.slack.messages(loop.channel).find((m) => m.text?.includes(text));
