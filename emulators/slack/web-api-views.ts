@@ -20,23 +20,7 @@ function open(args: JsonObject, deps: ApiDeps): ApiReply {
   if (!trigger.ok) return fail(trigger.error);
   const id = slackId('V0', 9);
   const c = deps.config;
-  const rendered: JsonObject = {
-    id,
-    team_id: c.teamId,
-    callback_id: '',
-    private_metadata: '',
-    external_id: '',
-    ...view.view,
-    state: { values: {} },
-    hash: `${Math.floor(c.now() / 1000)}.${slackId('', 8)}`,
-    clear_on_close: false,
-    notify_on_close: false,
-    root_view_id: id,
-    previous_view_id: null,
-    app_id: c.appId,
-    app_installed_team_id: c.teamId,
-    bot_id: c.botId,
-  };
+  const rendered = renderView(id, view.view, c, { clear_on_close: false, notify_on_close: false });
   deps.store.views.push({ id, user: trigger.user, view: rendered, at: c.now() });
   return ok({ view: rendered });
 }
@@ -54,21 +38,7 @@ function publish(args: JsonObject, deps: ApiDeps): ApiReply {
   const c = deps.config;
   const previous = deps.store.homes.get(parsed.data.user_id);
   const id = previous?.id ?? slackId('V0', 9);
-  const rendered: JsonObject = {
-    id,
-    team_id: c.teamId,
-    callback_id: '',
-    private_metadata: '',
-    external_id: '',
-    ...view.view,
-    state: { values: {} },
-    hash: `${Math.floor(c.now() / 1000)}.${slackId('', 8)}`,
-    root_view_id: id,
-    previous_view_id: null,
-    app_id: c.appId,
-    app_installed_team_id: c.teamId,
-    bot_id: c.botId,
-  };
+  const rendered = renderView(id, view.view, c);
   deps.store.homes.set(parsed.data.user_id, { id, user: parsed.data.user_id, view: rendered, at: c.now() });
   return ok({ view: rendered });
 }
@@ -78,3 +48,23 @@ export const viewMethods: Record<string, MethodSpec> = {
   'views.open': { token: 'bot', handle: open },
   'views.publish': { token: 'bot', handle: publish },
 };
+
+/** A view as Slack answers it (views.open, views.publish): the app's blocks with Slack's own fields around them. */
+function renderView(id: string, view: JsonObject, c: ApiDeps['config'], extra: JsonObject = {}): JsonObject {
+  return {
+    id,
+    team_id: c.teamId,
+    callback_id: '',
+    private_metadata: '',
+    external_id: '',
+    ...view,
+    state: { values: {} },
+    hash: `${Math.floor(c.now() / 1000)}.${slackId('', 8)}`,
+    ...extra,
+    root_view_id: id,
+    previous_view_id: null,
+    app_id: c.appId,
+    app_installed_team_id: c.teamId,
+    bot_id: c.botId,
+  };
+}
